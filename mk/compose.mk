@@ -1,0 +1,42 @@
+# Compose targets, included by the Makefile. The stack is docker-compose.yml;
+# on hosts without an image registry (the default here) docker-compose.debian.yml
+# builds Redis and RabbitMQ from Debian's packages on a debootstrapped base.
+#
+#   BAPAS_COMPOSE_DEBIAN=0   use the official redis / rabbitmq / python images
+#   ENV_FILE=regions/x.env   settings of one region (default: .env, if any)
+#   COMPOSE=...              the compose command (default: `docker compose`
+#                            when present, else `docker-compose`)
+
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+BAPAS_COMPOSE_DEBIAN ?= 1
+export BAPAS_COMPOSE_DEBIAN
+COMPOSE_FILES ?= -f docker-compose.yml $(if $(filter 1,$(BAPAS_COMPOSE_DEBIAN)),-f docker-compose.debian.yml)
+COMPOSE_RUN = $(COMPOSE) $(COMPOSE_FILES) $(if $(ENV_FILE),--env-file $(ENV_FILE))
+COMPOSE_WAIT_SECONDS ?= 180
+
+.PHONY: compose-engine compose-base compose-build compose-up compose-down compose-test
+
+compose-engine:
+	@bash docker/ensure-engine.sh
+
+compose-base: compose-engine
+	@if [ "$(BAPAS_COMPOSE_DEBIAN)" = 1 ]; then bash docker/base-image.sh; fi
+
+compose-build: compose-base
+	@bash docker/host-ca.sh
+	$(COMPOSE_RUN) build
+
+compose-up: compose-build
+	$(COMPOSE_RUN) up -d
+	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q redis rabbitmq klien pokmas bimbingan)
+	@for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
+		echo "$${svc%%:*}: http://$$($(COMPOSE_RUN) port $${svc%%:*} $${svc##*:})"; done
+
+compose-down:
+	$(COMPOSE_RUN) down
+
+# The e2e tests against the compose stack: pytest-docker builds (from cache)
+# and starts it under its own project name and ports, and removes it after.
+compose-test: compose-base
+	@bash docker/host-ca.sh
+	.venv/bin/pytest tests/e2e --stack=compose

@@ -1,0 +1,1 @@
+"""What the three BAPAS services share: the event backbone, HTTP plumbing, auth, config."""

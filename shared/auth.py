@@ -1,0 +1,78 @@
+"""Tokens: HS256 JWTs signed with BAPAS_JWT_SECRET (or RS256 with BAPAS_JWT_PUBLIC_KEY).
+
+Claims: sub, role (admin | officer | partner | auditor), region, group_id for a
+partner, exp (required). Pure functions; the HTTP layer calls `authenticate`.
+"""
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from shared.errors import Forbidden, Unauthorized
+from shared.ids import is_uuid
+
+ROLES = ("admin", "officer", "partner", "auditor")
+DEFAULT_TTL_SECONDS = 12 * 3600
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: str
+    region: str
+    group_id: str | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == "partner"
+
+
+def issue_token(secret: str, *, role: str, sub: str, region: str, group_id: str | None = None,
+                ttl_seconds: int = DEFAULT_TTL_SECONDS) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "partner" and not group_id:
+        raise ValueError("a partner token needs --group (the group's id)")
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "region": region, "iat": now, "exp": now + ttl_seconds}
+    if group_id:
+        claims["group_id"] = group_id
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def authenticate(header: str | None, *, secret: str, public_key: str = "", region: str,
+                 leeway: int = 30) -> Principal:
+    """Turn an Authorization header into a Principal, or raise 401/403."""
+    if not header:
+        raise Unauthorized("send Authorization: Bearer <token>")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    claims = _decode(token.strip(), secret=secret, public_key=public_key, leeway=leeway)
+    principal = _principal(claims)
+    if principal.region != region:
+        raise Forbidden(f"this token is for region {principal.region!r}; this deployment serves {region!r}")
+    return principal
+
+
+def _decode(token: str, *, secret: str, public_key: str, leeway: int) -> dict:
+    key, algorithms = (public_key, ["RS256"]) if public_key else (secret, ["HS256"])
+    try:
+        return jwt.decode(token, key, algorithms=algorithms, leeway=leeway,
+                          options={"require": ["exp", "sub", "role", "region"]})
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the token has expired") from None
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized(f"the token is not valid: {exc}") from None
+
+
+def _principal(claims: dict) -> Principal:
+    role, group_id = claims.get("role"), claims.get("group_id")
+    if role not in ROLES:
+        raise Unauthorized(f"the token's role must be one of {', '.join(ROLES)}")
+    if role == "partner" and not is_uuid(group_id):
+        raise Unauthorized("a partner token must carry the group's id in group_id")
+    if not isinstance(claims.get("sub"), str) or not isinstance(claims.get("region"), str):
+        raise Unauthorized("the token's sub and region must be strings")
+    return Principal(sub=claims["sub"], role=role, region=claims["region"],
+                     group_id=group_id if role == "partner" else None)

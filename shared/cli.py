@@ -1,0 +1,106 @@
+"""The `bapas` command: run the stack, serve one API, run one worker, issue tokens, and
+the operator's tools (each in shared/commands/)."""
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from shared.config import SERVICES, load_settings, service_port
+
+# Operator commands live in shared/commands/<name>.py, each with register(subparsers).
+COMMAND_MODULES = ()
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("BAPAS_DATA_DIR") or Path.cwd() / ".data")
+
+
+def _require_secret(settings) -> None:
+    if not settings.jwt_secret and not settings.jwt_public_key:
+        raise SystemExit("BAPAS_JWT_SECRET is not set: the services refuse to start without it "
+                         "(`make run` generates one for local use)")
+
+
+def cmd_run(_args) -> int:
+    from shared import supervisor
+    return supervisor.run(data_dir())
+
+
+def cmd_serve(args) -> int:
+    settings = load_settings()
+    _require_secret(settings)
+    bind = f"{settings.bind_host}:{service_port(args.service)}"
+    argv = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+            "--workers", str(settings.http_workers), "--threads", str(settings.http_threads),
+            "--bind", bind, "--graceful-timeout", "10", "--timeout", "30", "--keep-alive", "5",
+            "--access-logfile", "-" if os.environ.get("BAPAS_ACCESS_LOG") else "/dev/null",
+            "--logger-class", "shared.gunicorn_logging.JsonGunicornLogger",
+            f"services.{args.service}.app:create_app()"]
+    os.environ["BAPAS_SERVICE"] = args.service
+    os.execv(sys.executable, argv)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from shared import logs, service
+    from shared.runtime import build_runtime
+    from shared.worker import run_worker
+    settings = load_settings()
+    _require_secret(settings)
+    logs.configure(args.service)
+    definition = service.load(args.service)
+    run_worker(build_runtime(args.service, definition.catalog, settings), definition)
+    return 0
+
+
+def cmd_worker_health(args) -> int:
+    from shared import redis_tx
+    from shared.worker import healthy_here
+    return 0 if healthy_here(redis_tx.connect(load_settings().redis_url), args.service) else 1
+
+
+def cmd_token(args) -> int:
+    from shared import auth
+    from shared.supervisor import jwt_secret
+    secret = os.environ.get("BAPAS_JWT_SECRET") or jwt_secret(data_dir(), sys.stderr)
+    region = args.region or load_settings().region
+    print(auth.issue_token(secret, role=args.role, sub=args.sub, region=region, group_id=args.group,
+                           ttl_seconds=args.ttl))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bapas", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the whole stack locally (embedded Redis unless REDIS_URL)").set_defaults(
+        func=cmd_run)
+    for name, func, text in (("serve", cmd_serve, "serve one service's HTTP API under gunicorn"),
+                             ("worker", cmd_worker, "run one service's worker (relay, consumer, tasks)"),
+                             ("worker-health", cmd_worker_health, "exit 0 if a worker on this host is alive")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("service", choices=SERVICES)
+        command.set_defaults(func=func)
+    token = sub.add_parser("token", help="print a JWT signed with the configured secret")
+    token.add_argument("--role", required=True, choices=("admin", "officer", "partner", "auditor"))
+    token.add_argument("--sub", default="cli-user")
+    token.add_argument("--region", default=None, help="defaults to BAPAS_REGION")
+    token.add_argument("--group", default=None, help="the group id, for a partner")
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds until it expires")
+    token.set_defaults(func=cmd_token)
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"shared.commands.{module}").register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except ValueError as exc:
+        print(f"bapas: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The consumer: one durable queue per service, acked only after the effect is committed.
+
+- A malformed message, one from an unexpected source or region, or one of a type
+  this service does not handle goes straight to `<service>.dead` with the reason.
+- A handler that fails is retried with backoff; after `max_attempts` the message
+  goes to `<service>.dead` with the error. Either way the queue moves on.
+- If Redis itself is unreachable the message is put back untouched (not the
+  message's fault) and the consumer waits.
+"""
+import json
+import logging
+import threading
+
+import redis
+from kombu import Producer
+
+from shared import broker, envelope, logs
+from shared.inbox import APPLIED, DUPLICATE, STALE, Applier
+from shared.keys import BackboneKeys
+from shared.stats import Stats
+
+log = logging.getLogger(__name__)
+
+
+class EventConsumer:
+    def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
+                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 20):
+        self.redis = client
+        self.service = service
+        self.region = region
+        self.broker_url = broker_url
+        self.applier = applier
+        self.max_attempts = max_attempts
+        self.visibility_timeout = visibility_timeout
+        self.prefetch = prefetch
+        self.keys = BackboneKeys(service)
+        self.stats = Stats(client, service)
+        self.queue = broker.events_queue(service, applier.handlers.keys())
+        self._stop = threading.Event()
+
+    def run(self, stop: threading.Event) -> None:
+        self._stop = stop
+        backoff = 0.2
+        while not stop.is_set():
+            try:
+                self._consume(stop)
+                backoff = 0.2
+            except Exception as exc:  # broker gone or any transport error: reconnect, never die
+                log.warning("consumer %s: %s; reconnecting in %.1fs", self.service, exc, backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10)
+
+    def _consume(self, stop: threading.Event) -> None:
+        with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection:
+            connection.ensure_connection(max_retries=1)
+            broker.declare(connection, self.queue, broker.dead_queue(self.service))
+            self._dead_producer = Producer(connection.channel())
+            with connection.Consumer([self.queue], on_message=self.on_message,
+                                     prefetch_count=self.prefetch):
+                log.info("consumer %s: listening on %s", self.service, self.queue.name)
+                while not stop.is_set():
+                    try:
+                        connection.drain_events(timeout=1)
+                    except TimeoutError:
+                        continue
+
+    def on_message(self, message) -> None:
+        try:
+            event = envelope.parse_event(message.body)
+            envelope.check_origin(event, region=self.region)
+            if not self.applier.handles(event["type"]):
+                raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
+        except envelope.MalformedEvent as exc:
+            self._dead_letter(message, str(exc), event_id=message.properties.get("message_id"))
+            return
+        with logs.correlation(event["correlationid"]):
+            self._handle(message, event)
+
+    def _handle(self, message, event: dict) -> None:
+        try:
+            outcome = self.applier.apply(event)
+        except redis.ConnectionError as exc:
+            log.warning("consumer %s: Redis unavailable (%s); event %s put back", self.service, exc, event["id"])
+            self._stop.wait(1)
+            message.requeue()
+            return
+        except Exception as exc:
+            self._failed(message, event, exc)
+            return
+        message.ack()
+        self.stats.incr({APPLIED: "consumed", DUPLICATE: "duplicates", STALE: "stale"}[outcome])
+        log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                 event["sequence"])
+
+    def _failed(self, message, event: dict, exc: Exception) -> None:
+        self.stats.incr("handler_errors")
+        attempts = self.redis.incr(self.keys.attempts(event["id"]))
+        self.redis.expire(self.keys.attempts(event["id"]), 24 * 3600)
+        error = f"{type(exc).__name__}: {exc}"
+        if attempts >= self.max_attempts:
+            self._dead_letter(message, f"handler failed {attempts} times: {error}", event_id=event["id"])
+            return
+        log.warning("consumer %s: %s failed (attempt %d of %d): %s", self.service, event["id"], attempts,
+                    self.max_attempts, error)
+        self._stop.wait(min(0.1 * 2 ** attempts, 5))
+        message.requeue()
+
+    def _dead_letter(self, message, reason: str, *, event_id: str | None) -> None:
+        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
+        record = {"reason": reason, "queue": self.queue.name, "body": body,
+                  "routing_key": message.delivery_info.get("routing_key")}
+        self._dead_producer.publish(json.dumps(record), exchange=broker.dead_exchange, routing_key=self.service,
+                                    retry=True, delivery_mode=2, content_type="application/json",
+                                    content_encoding="utf-8", message_id=event_id or "",
+                                    headers={"x-dead-reason": reason[:500]})
+        message.ack()
+        self.stats.incr("dead_lettered")
+        log.error("consumer %s: event %s dead-lettered: %s", self.service, event_id, reason)

@@ -1,0 +1,18 @@
+"""Who is acting and why: passed from the entrypoint into domain and store code."""
+from dataclasses import dataclass, field
+
+from shared import clock
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    actor: str                      # the token's sub, kept as *_by
+    role: str
+    correlation_id: str
+    group_id: str | None = None     # a partner's own group
+    at: str = field(default_factory=clock.instant)   # kept as *_at
+
+
+def system_context(service: str, correlation_id: str) -> CommandContext:
+    """For what a worker does by itself (reactions, expiry)."""
+    return CommandContext(actor=f"system:{service}", role="system", correlation_id=correlation_id)

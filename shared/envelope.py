@@ -1,0 +1,94 @@
+"""The CloudEvents 1.0 envelope of the contract (structured JSON mode), as a marshmallow schema.
+
+`build_event` makes one; `parse_event` checks one that arrived and raises
+`MalformedEvent` instead of letting a bad message crash a consumer.
+"""
+import json
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared import clock, ids
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+class CloudEventSchema(Schema):
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    id = fields.UUID(required=True, metadata={"description": "Unique event id; consumers deduplicate on it"})
+    source = fields.String(required=True, validate=validate.Regexp(r"^/[a-z0-9_-]+/(klien|pokmas|bimbingan)$"),
+                           metadata={"description": "/<region>/<service>"})
+    type = fields.String(required=True, validate=validate.Regexp(r"^(klien|pokmas|bimbingan)\.[a-z_]+\.[a-z_]+$"),
+                         metadata={"description": "Event type; also the routing key"})
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                            metadata={"description": "Id of the aggregate that changed"})
+    time = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"),
+                         metadata={"description": "RFC 3339 UTC instant of the change"})
+    datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))
+    data = fields.Dict(required=True, metadata={"description": "The aggregate's state after the change"})
+    region = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    sequence = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                              metadata={"description": "The aggregate's version after the change"})
+    dataversion = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                                 metadata={"description": "Schema version of data"})
+    correlationid = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+    class Meta:
+        unknown = "include"
+
+
+_SCHEMA = CloudEventSchema()
+
+
+class MalformedEvent(ValueError):
+    """A message that is not a valid event of the contract; it goes to the dead-letter queue."""
+
+
+def build_event(*, region: str, service: str, type: str, subject: str, sequence: int,
+                data: dict, correlation_id: str, dataversion: int = 1, time: str | None = None) -> dict:
+    return {
+        "specversion": "1.0",
+        "id": ids.new_id(),
+        "source": f"/{region}/{service}",
+        "type": type,
+        "subject": subject,
+        "time": time or clock.instant(),
+        "datacontenttype": "application/json",
+        "data": data,
+        "region": region,
+        "sequence": int(sequence),
+        "dataversion": dataversion,
+        "correlationid": correlation_id,
+    }
+
+
+def encode(event: dict) -> str:
+    return json.dumps(event, separators=(",", ":"), sort_keys=True)
+
+
+def parse_event(body) -> dict:
+    """Decode and validate raw message bytes/text/dict; raise MalformedEvent with the reason."""
+    try:
+        if isinstance(body, (bytes, bytearray)):
+            body = body.decode("utf-8")
+        event = json.loads(body) if isinstance(body, str) else body
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedEvent(f"body is not JSON: {exc}") from None
+    if not isinstance(event, dict):
+        raise MalformedEvent("body is not a JSON object")
+    errors = _SCHEMA.validate(event)
+    if errors:
+        raise MalformedEvent(f"invalid CloudEvents envelope: {json.dumps(errors, sort_keys=True)}")
+    return event
+
+
+def check_origin(event: dict, *, region: str) -> None:
+    """Accept only events of our region whose source is the service that owns the type."""
+    owner = event["type"].split(".")[0]
+    if event["region"] != region or event["source"] != f"/{region}/{owner}":
+        raise MalformedEvent(
+            f"event {event['id']} of type {event['type']!r} from unexpected source "
+            f"{event['source']!r} / region {event['region']!r} (expected /{region}/{owner})")
+
+
+__all__ = ["CloudEventSchema", "MalformedEvent", "build_event", "encode", "parse_event", "check_origin",
+           "CONTENT_TYPE", "ValidationError"]

@@ -1,0 +1,103 @@
+"""The app factory every service uses: problem+json errors, auth, request ids, health,
+readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
+import logging
+import time
+
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api
+from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_LATEST
+from werkzeug.exceptions import HTTPException
+
+from shared import auth, ids, logs
+from shared.errors import BapasError
+from shared.http import problems
+from shared.http.events_api import events_blueprint
+from shared.http.readiness import readiness
+from shared.metrics import BackboneCollector, HttpMetrics
+
+log = logging.getLogger(__name__)
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
+
+
+class ProblemApi(Api):
+    def handle_http_exception(self, error):
+        return problems.from_http_exception(error)
+
+
+def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
+    app = Flask(runtime.service)
+    app.config.update(
+        API_TITLE=title, API_VERSION="1.0.0", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                              "bearerFormat": "JWT"}}},
+        },
+    )
+    app.extensions["bapas"] = runtime
+    api = ProblemApi(app)
+    for blueprint in [*blueprints, events_blueprint(runtime)]:
+        api.register_blueprint(blueprint)
+    _install_hooks(app, runtime)
+    _install_operational_routes(app, runtime)
+    return app
+
+
+def _install_hooks(app: Flask, runtime) -> None:
+    settings = runtime.settings
+    metrics = HttpMetrics(app.extensions.setdefault("bapas_registry", CollectorRegistry()))
+
+    @app.before_request
+    def identify():
+        g.started = time.perf_counter()
+        g.request_id = _header_id("X-Request-ID")
+        g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
+        logs.request_id.set(g.request_id)
+        logs.correlation_id.set(g.correlation_id)
+        if request.path in PUBLIC_PATHS:
+            return None
+        g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
+                                        public_key=settings.jwt_public_key, region=settings.region,
+                                        leeway=settings.jwt_leeway_seconds)
+        return None
+
+    @app.after_request
+    def finish(response: Response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
+        if request.path not in PUBLIC_PATHS:
+            log.info("%s %s %s", request.method, endpoint, response.status_code)
+        return response
+
+    app.register_error_handler(BapasError, problems.from_bapas_error)
+    app.register_error_handler(HTTPException, problems.from_http_exception)
+    app.register_error_handler(Exception, problems.from_unexpected)
+
+
+def _header_id(name: str) -> str:
+    value = request.headers.get(name, "")
+    return value if ids.is_uuid(value) else ids.new_id()
+
+
+def _install_operational_routes(app: Flask, runtime) -> None:
+    registry = app.extensions["bapas_registry"]
+    registry.register(BackboneCollector(runtime.redis, runtime.service))
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service=runtime.service)
+
+    @app.get("/readyz")
+    def readyz():
+        checks = readiness(runtime)
+        ready = all(check == "ok" for check in checks.values())
+        return jsonify(status="ready" if ready else "unavailable", checks=checks), 200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics_endpoint():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,58 @@
+"""Every error leaves as application/problem+json (RFC 9457): type, title, status, detail, errors."""
+import logging
+
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+from shared.errors import BapasError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "urn:bapas:problem:{}"
+
+
+def problem(status: int, slug: str, title: str, detail: str, errors: dict | None = None,
+            headers: dict | None = None) -> Response:
+    body = {"type": PROBLEM_TYPE.format(slug), "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def from_bapas_error(error: BapasError) -> Response:
+    return problem(error.status, error.slug, error.title, error.detail, error.errors, error.headers)
+
+
+def from_http_exception(error: HTTPException) -> Response:
+    """Werkzeug and webargs errors; webargs puts validation messages in error.data['messages']."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    headers = dict(data.get("headers") or {})
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if messages and error.code == 422:
+        return _validation_problem(messages, headers)
+    if messages and error.code == 400:
+        return problem(400, "malformed-body", "Malformed request", "the body is not valid JSON", None, headers)
+    slug = (error.name or "error").lower().replace(" ", "-")
+    return problem(error.code or 500, slug, error.name, error.description or error.name, None, headers)
+
+
+def _validation_problem(messages: dict, headers: dict) -> Response:
+    errors: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            errors.update(location_errors)
+    if list(errors) == ["_schema"]:
+        return problem(400, "malformed-body", "Malformed request", "; ".join(map(str, errors["_schema"])),
+                       None, headers)
+    fields = ", ".join(sorted(errors))
+    return problem(422, "validation-error", "Invalid fields", f"Invalid value for: {fields}", errors, headers)
+
+
+def from_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error: %s", type(error).__name__)
+    return problem(500, "internal-error", "Internal error", "an unexpected error occurred; it has been logged")

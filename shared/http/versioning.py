@@ -1,0 +1,25 @@
+"""Versions as strong ETags ("3") and If-Match preconditions."""
+from flask import request
+
+from shared.errors import PreconditionFailed
+
+
+def expected_version() -> int | None:
+    """The version the client says it is changing (If-Match), or None to write unconditionally."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.strip()
+    if tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit():
+        return int(tag[1:-1])
+    raise PreconditionFailed(f"If-Match must be a strong ETag such as \"3\", got {header[:40]!r}")
+
+
+def check_version(current: int, expected: int | None) -> None:
+    """Pure check used inside a store transaction."""
+    if expected is not None and expected != current:
+        raise PreconditionFailed(f"the record is at version {current}, not {expected}; read it again")
+
+
+def with_etag(body: dict, status: int = 200):
+    return body, status, {"ETag": f'"{body["version"]}"'}

@@ -1,0 +1,54 @@
+"""JSON log lines with the service, request id and correlation id on every line.
+
+Messages carry ids and codes only; personal data (names, NIK, addresses, notes)
+is never passed to a logger.
+"""
+import contextlib
+import contextvars
+import json
+import logging
+import sys
+
+from shared import clock
+
+request_id = contextvars.ContextVar("request_id", default=None)
+correlation_id = contextvars.ContextVar("correlation_id", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str):
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": clock.instant(),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": request_id.get(),
+            "correlation_id": correlation_id.get(),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("kombu", "amqp", "urllib3", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@contextlib.contextmanager
+def correlation(value: str):
+    token = correlation_id.set(value)
+    try:
+        yield
+    finally:
+        correlation_id.reset(token)

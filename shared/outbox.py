@@ -1,0 +1,63 @@
+"""The outbox: events are staged in the same MULTI/EXEC as the change that caused them.
+
+Each service has one Redis stream (`<service>:outbox`). It is the relay's work
+queue and, kept for the retention period, the `/events` feed that late
+subscribers and view rebuilds read.
+"""
+import json
+
+from shared import envelope
+from shared.catalog import Catalog
+from shared.errors import NotFound
+from shared.keys import BackboneKeys
+
+# XADD then index the event id, atomically; queued inside the caller's MULTI.
+_APPEND = """
+local stream_id = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'event', ARGV[3],
+                                'correlationid', ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[1], stream_id)
+return stream_id
+"""
+
+
+class Outbox:
+    def __init__(self, client, *, service: str, region: str, catalog: Catalog):
+        self.redis = client
+        self.service = service
+        self.region = region
+        self.catalog = catalog
+        self.keys = BackboneKeys(service)
+        self._append = client.register_script(_APPEND)
+
+    def stage(self, pipe, *, type: str, subject: str, sequence: int, data: dict,
+              correlation_id: str) -> dict:
+        """Queue one event on `pipe`, which must already be in MULTI mode."""
+        event = envelope.build_event(
+            region=self.region, service=self.service, type=type, subject=subject, sequence=sequence,
+            data=self.catalog.validated(type, data), correlation_id=correlation_id,
+            dataversion=self.catalog.get(type).dataversion)
+        self._append(keys=[self.keys.outbox, self.keys.outbox_index],
+                     args=[event["id"], type, envelope.encode(event), correlation_id], client=pipe)
+        return event
+
+    def page(self, after: str | None, limit: int, types: set[str] | None = None):
+        """Events after the event id `after` (oldest first) and the id to continue from, or None at the end."""
+        start = "-"
+        if after:
+            stream_id = self.redis.hget(self.keys.outbox_index, after)
+            if stream_id is None:
+                raise NotFound(f"event {after} is not in this feed (unknown, or older than the retention period)")
+            start = "(" + stream_id
+        items, last_seen = [], None
+        while len(items) < limit:
+            entries = self.redis.xrange(self.keys.outbox, min=start, count=max(limit, 100))
+            if not entries:
+                return items, None
+            for stream_id, fields in entries:
+                start, last_seen = "(" + stream_id, fields["id"]
+                if types is None or fields["type"] in types:
+                    items.append(json.loads(fields["event"]))
+                    if len(items) == limit:
+                        break
+        more = self.redis.xrange(self.keys.outbox, min=start, count=1)
+        return items, (last_seen if more else None)

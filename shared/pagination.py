@@ -1,0 +1,57 @@
+"""Cursor pagination over Redis sorted sets kept in lexicographic order.
+
+An index member is "<sort key>|<id>" with score 0, so ZRANGEBYLEX pages are
+stable under inserts and cost O(log n + limit) whatever the number of records.
+Cursors are opaque to clients (urlsafe base64 of the last member returned).
+"""
+import base64
+import binascii
+
+from marshmallow import Schema, fields, validate
+
+from shared.errors import Invalid
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+
+class PageArgs(Schema):
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+
+
+def page_schema(item_schema, name: str):
+    """Response schema {"items": [...], "next_cursor": str | null} for `item_schema`."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "next_cursor": fields.String(allow_none=True, required=True),
+    }, name=name)
+
+
+def encode_cursor(member: str) -> str:
+    return base64.urlsafe_b64encode(member.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise Invalid({"cursor": ["not a cursor this service issued; use next_cursor from the previous page"]}) \
+            from None
+
+
+def index_member(sort_key: str, record_id: str) -> str:
+    return f"{sort_key}|{record_id}"
+
+
+def member_id(member: str) -> str:
+    return member.rsplit("|", 1)[1]
+
+
+def lex_page(client, key: str, cursor: str | None, limit: int) -> tuple[list[str], str | None]:
+    """Ids of one page of the index `key` after `cursor`, and the next cursor (None on the last page)."""
+    start = "(" + decode_cursor(cursor) if cursor else "-"
+    members = client.zrangebylex(key, start, "+", start=0, num=limit + 1)
+    more = len(members) > limit
+    members = members[:limit]
+    next_cursor = encode_cursor(members[-1]) if more and members else None
+    return [member_id(m) for m in members], next_cursor

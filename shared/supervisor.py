@@ -1,0 +1,161 @@
+"""`bapas run`: the whole stack as local processes in one process group.
+
+Embedded Redis (unless REDIS_URL is set), then each service's API under gunicorn
+and its worker. Logs are streamed with a service prefix; a child that dies is
+started again; Ctrl-C (or SIGTERM) stops everything, Redis last. Children get
+SIGKILL if this process is killed, so a kill -9 leaves nothing holding the ports.
+"""
+import ctypes
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from shared import embedded_redis
+from shared.config import SERVICES, service_port
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _say(message: str, stream=None) -> None:
+    print(f"{'bapas':<18}| {message}", file=stream or sys.stdout, flush=True)
+
+
+def _stream(name: str, pipe) -> None:
+    for line in iter(pipe.readline, b""):
+        sys.stdout.write(f"{name:<18}| {line.decode('utf-8', 'replace')}")
+        sys.stdout.flush()
+
+
+def jwt_secret(data_dir: Path, stream=None) -> str:
+    if os.environ.get("BAPAS_JWT_SECRET"):
+        return os.environ["BAPAS_JWT_SECRET"]
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+        _say(f"BAPAS_JWT_SECRET is not set: generated one and kept it in {path}", stream)
+    else:
+        _say(f"BAPAS_JWT_SECRET is not set: using the one kept in {path}", stream)
+    return path.read_text().strip()
+
+
+class Stack:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.env = dict(os.environ)
+        self.children: dict[str, subprocess.Popen] = {}
+        self.redis = None
+        self.stopping = False
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.env["BAPAS_JWT_SECRET"] = jwt_secret(self.data_dir)
+        self.env.setdefault("PYTHONUNBUFFERED", "1")
+        if not os.environ.get("REDIS_URL"):
+            port = int(os.environ.get("BAPAS_EMBEDDED_REDIS_PORT", "6390"))
+            self.redis = embedded_redis.start(self.data_dir / "redis", port, preexec_fn=_die_with_parent,
+                                              stdout=subprocess.PIPE)
+            threading.Thread(target=_stream, args=("redis", self.redis.stdout), daemon=True).start()
+            self.env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            self.env.setdefault("BROKER_URL", f"redis://127.0.0.1:{port}/1")
+            _say(f"embedded Redis on 127.0.0.1:{port}, AOF in {self.data_dir / 'redis'}")
+        self.env.setdefault("BROKER_URL", self.env["REDIS_URL"])
+        for service in SERVICES:
+            self.env.setdefault(f"{service.upper()}_URL", f"http://127.0.0.1:{service_port(service)}")
+        for service in SERVICES:
+            self._spawn(f"{service}-api", ["serve", service])
+            self._spawn(f"{service}-worker", ["worker", service])
+        self._write_state()
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        process = subprocess.Popen([sys.executable, "-m", "shared.cli", *args], env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.children[name] = process
+        threading.Thread(target=_stream, args=(name, process.stdout), daemon=True).start()
+
+    def _write_state(self) -> None:
+        state = {"pid": os.getpid(), "redis_url": self.env["REDIS_URL"], "broker_url": self.env["BROKER_URL"],
+                 "children": {name: p.pid for name, p in self.children.items()},
+                 "redis_pid": self.redis.pid if self.redis else None}
+        (self.data_dir / "stack.json").write_text(json.dumps(state, indent=2))
+
+    def wait_ready(self, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        pending = set(SERVICES)
+        while pending and time.monotonic() < deadline:
+            for service in list(pending):
+                try:
+                    if requests.get(f"{self.env[service.upper() + '_URL']}/readyz", timeout=1).status_code == 200:
+                        pending.discard(service)
+                except requests.RequestException:
+                    pass
+            time.sleep(0.2)
+        return not pending
+
+    def supervise(self) -> None:
+        """Restart children that die, until asked to stop."""
+        while not self.stopping:
+            for name, process in list(self.children.items()):
+                if process.poll() is not None and not self.stopping:
+                    _say(f"{name} exited with status {process.returncode}; starting it again")
+                    service = name.rsplit("-", 1)[0]
+                    self._spawn(name, ["serve" if name.endswith("-api") else "worker", service])
+                    self._write_state()
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.stopping = True
+        for process in self.children.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 15
+        for process in self.children.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.redis is not None and self.redis.poll() is None:
+            self.redis.terminate()
+            self.redis.wait(timeout=15)
+
+
+def run(data_dir: Path) -> int:
+    stack = Stack(data_dir)
+    stop_requested = threading.Event()
+
+    def request_stop(*_):
+        stop_requested.set()
+        stack.stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack.start()
+    if stack.wait_ready():
+        _say("all services ready:")
+        for service in SERVICES:
+            url = stack.env[f"{service.upper()}_URL"]
+            _say(f"  {service:<10} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")
+        _say("get a token with: .venv/bin/bapas token --role admin   (Ctrl-C stops the stack)")
+    else:
+        _say("some services are not ready yet; see their logs above")
+    supervisor = threading.Thread(target=stack.supervise, daemon=True)
+    supervisor.start()
+    while not stop_requested.is_set():
+        stop_requested.wait(0.5)
+    _say("stopping...")
+    stack.stop()
+    _say("stopped")
+    return 0

@@ -1,0 +1,80 @@
+"""The worker process of a service: outbox relay, event consumer, scheduled tasks, heartbeat.
+
+Each runs in its own thread with its own connections; SIGTERM/SIGINT stops them
+after the message in hand is acked, and a kill -9 loses nothing (the broker
+redelivers what was not acked, the relay republishes what was not confirmed).
+"""
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+from shared.consumer import EventConsumer
+from shared.inbox import Applier
+from shared.keys import BackboneKeys
+from shared.relay import Relay
+from shared.retention import trim_outbox
+from shared.scheduler import ScheduledTask, run_forever
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 5
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_worker(runtime, definition) -> None:
+    settings, service = runtime.settings, runtime.service
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    tasks = [*definition.tasks(runtime),
+             ScheduledTask("outbox-retention", 3600,
+                           lambda: trim_outbox(runtime.redis, service, settings.events_retention_days))]
+    threads = [threading.Thread(target=Relay(runtime.redis, service=service,
+                                             broker_url=settings.effective_broker_url).run,
+                                args=(stop,), name="relay"),
+               threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
+               threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
+    handlers = definition.handlers(runtime)
+    if handlers:
+        consumer = EventConsumer(runtime.redis, service=service, region=settings.region,
+                                 broker_url=settings.effective_broker_url,
+                                 applier=Applier(runtime.redis, service=service, handlers=handlers),
+                                 max_attempts=settings.consumer_max_attempts,
+                                 visibility_timeout=settings.broker_visibility_timeout)
+        threads.append(threading.Thread(target=consumer.run, args=(stop,), name="consumer"))
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
+    log.info("worker %s started (%s) with %d handlers", service, worker_name(), len(handlers))
+    while not stop.is_set():
+        stop.wait(1)
+    for thread in threads:
+        thread.join(timeout=10)
+    log.info("worker %s stopped", service)
+
+
+def _heartbeat(client, service: str, stop: threading.Event) -> None:
+    key, name = BackboneKeys(service).workers, worker_name()
+    while not stop.is_set():
+        try:
+            client.hset(key, name, int(time.time()))
+        except Exception as exc:
+            log.warning("heartbeat %s: %s", service, exc)
+        stop.wait(HEARTBEAT_SECONDS)
+    try:
+        client.hdel(key, name)
+    except Exception:  # shutting down with Redis gone: the entry ages out of health checks
+        pass
+
+
+def healthy_here(client, service: str, max_age: int = 30) -> bool:
+    """True when a worker on this host beat within `max_age` seconds (container healthchecks)."""
+    host = socket.gethostname() + ":"
+    now = int(time.time())
+    return any(name.startswith(host) and now - int(beat) <= max_age
+               for name, beat in client.hgetall(BackboneKeys(service).workers).items())
