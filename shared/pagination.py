@@ -33,10 +33,12 @@ def encode_cursor(member: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        member = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise Invalid({"cursor": ["not a cursor this service issued; use next_cursor from the previous page"]}) \
-            from None
+        member = ""
+    if "|" not in member:
+        raise Invalid({"cursor": ["not a cursor this service issued; use next_cursor from the previous page"]})
+    return member
 
 
 def index_member(sort_key: str, record_id: str) -> str:

@@ -1,0 +1,105 @@
+"""What every service's HTTP layer does, whatever the resource: problem+json errors, auth,
+request and correlation ids, health, readiness, metrics, docs, and the /events feed."""
+import uuid
+
+import pytest
+
+from shared import auth
+from tests.support.plumbing_app import make_app
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def app(redis_url):
+    return make_app(redis_url)
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()
+
+
+def bearer(role="admin", region="testreg", secret="s"):
+    return {"Authorization": "Bearer " + auth.issue_token(secret, role=role, sub="u-1", region=region)}
+
+
+def assert_problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert body["status"] == status and body["title"] and body["detail"] and body["type"]
+    return body
+
+
+def test_no_token_is_401_and_another_region_is_403(http):
+    assert_problem(http.get("/things"), 401)
+    assert_problem(http.get("/things", headers={"Authorization": "Bearer x.y.z"}), 401)
+    assert_problem(http.get("/things", headers=bearer(region="jabar")), 403)
+    assert http.get("/things", headers=bearer()).status_code == 200
+
+
+def test_a_role_outside_the_table_is_403(http):
+    body = assert_problem(http.post("/things", json={"name": "a", "count": 1}, headers=bearer("auditor")), 403)
+    assert "auditor" in body["detail"]
+
+
+def test_unknown_path_405_malformed_json_and_invalid_fields(http):
+    assert_problem(http.get("/nope", headers=bearer()), 404)
+    response = http.delete("/things", headers=bearer())
+    assert_problem(response, 405)
+    assert "POST" in response.headers["Allow"]
+    assert_problem(http.post("/things", data="{nope", content_type="application/json", headers=bearer()), 400)
+    assert_problem(http.post("/things", data="[1]", content_type="application/json", headers=bearer()), 400)
+    body = assert_problem(http.post("/things", json={"name": "x" * 51, "extra": 1}, headers=bearer()), 422)
+    assert set(body["errors"]) == {"name", "count", "extra"}
+
+
+def test_a_body_over_the_limit_is_413(http):
+    assert_problem(http.post("/things", data="x" * 20_000, content_type="application/json", headers=bearer()), 413)
+
+
+def test_the_request_id_is_echoed_and_the_correlation_id_reaches_the_event(http):
+    correlation = str(uuid.uuid4())
+    response = http.post("/things", json={"name": "a", "count": 1},
+                         headers={**bearer(), "X-Correlation-ID": correlation})
+    assert response.status_code == 201
+    assert response.get_json()["correlationid"] == correlation
+    assert uuid.UUID(response.headers["X-Request-ID"])
+
+
+def test_health_readiness_metrics_and_docs_answer(http):
+    assert http.get("/healthz").get_json()["status"] == "ok"
+    ready = http.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"redis": "ok", "broker": "ok"}
+    http.get("/things", headers=bearer())
+    metrics = http.get("/metrics").get_data(as_text=True)
+    assert 'bapas_http_requests_total{endpoint="/things",method="GET",status="200"}' in metrics
+    assert "bapas_outbox_backlog" in metrics
+    assert_problem(http.get("/openapi.json"), 401)
+    spec = http.get("/openapi.json", headers=bearer("auditor")).get_json()
+    assert "/things" in spec["paths"] and "/events" in spec["paths"]
+    assert http.get("/docs", headers=bearer("auditor")).status_code == 200
+
+
+def test_readiness_names_the_dependency_that_is_down(redis_url):
+    http = make_app(redis_url, broker_url="redis://127.0.0.1:1/0").test_client()
+    response = http.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["redis"] == "ok"
+    assert response.get_json()["checks"]["broker"] != "ok"
+
+
+def test_the_events_feed_pages_in_order_and_refuses_unknown_positions(http):
+    ids = [http.post("/things", json={"name": "a", "count": i}, headers=bearer()).get_json()["id"]
+           for i in range(5)]
+    first = http.get("/events?limit=2", headers=bearer("auditor")).get_json()
+    assert [e["id"] for e in first["items"]] == ids[:2] and first["next_after"] == ids[1]
+    rest = http.get(f"/events?after={first['next_after']}&limit=10", headers=bearer("auditor")).get_json()
+    assert [e["id"] for e in rest["items"]] == ids[2:] and rest["next_after"] is None
+    assert_problem(http.get(f"/events?after={uuid.uuid4()}", headers=bearer()), 404)
+    assert_problem(http.get("/events?after=klien:outbox", headers=bearer()), 422)
+    assert_problem(http.get("/events?limit=1001", headers=bearer()), 422)
+    partner = {"Authorization": "Bearer " + auth.issue_token("s", role="partner", sub="p", region="testreg",
+                                                               group_id=str(uuid.uuid4()))}
+    assert_problem(http.get("/events", headers=partner), 403)

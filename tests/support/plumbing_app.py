@@ -1,0 +1,45 @@
+"""A minimal service on the shared HTTP plumbing, to test the plumbing itself."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from shared.authz import READ, WRITE_CLIENTS, requires
+from shared.config import Settings
+from shared.http.app import build_app
+from shared.http.context import command_context
+from shared.redis_tx import transact
+from shared.runtime import build_runtime
+from tests.support.backbone import CATALOG, TYPE
+
+
+class ThingIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(max=50))
+    count = fields.Integer(required=True)
+
+
+def make_app(redis_url: str, broker_url: str | None = None, region: str = "testreg", secret: str = "s"):
+    settings = Settings(redis_url=redis_url, broker_url=broker_url or redis_url, region=region, jwt_secret=secret,
+                        max_body_bytes=10_000)
+    runtime = build_runtime("klien", CATALOG, settings)
+    blp = Blueprint("things", __name__)
+
+    @blp.route("/things")
+    class Things(MethodView):
+        @requires(WRITE_CLIENTS)
+        @blp.arguments(ThingIn)
+        @blp.response(201)
+        def post(self, body):
+            ctx = command_context()
+
+            def work(pipe):
+                pipe.multi()
+                return runtime.outbox.stage(pipe, type=TYPE, subject="t-1", sequence=1,
+                                            data={"id": "t-1", "status": "new"}, correlation_id=ctx.correlation_id)
+            return transact(runtime.redis, work)
+
+        @requires(READ)
+        @blp.response(200)
+        def get(self):
+            return {"items": []}
+
+    return build_app(runtime, title="plumbing", description="test", blueprints=[blp])

@@ -1,0 +1,72 @@
+"""Tokens: who gets in, and why the others do not."""
+import time
+
+import jwt
+import pytest
+
+from shared import auth
+from shared.errors import Forbidden, Unauthorized
+
+SECRET = "s3cret"
+GROUP = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+
+
+def header(token):
+    return f"Bearer {token}"
+
+
+def login(token, region="sumsel"):
+    return auth.authenticate(header(token), secret=SECRET, region=region)
+
+
+def test_a_valid_token_gives_its_principal():
+    principal = login(auth.issue_token(SECRET, role="officer", sub="pk-7", region="sumsel"))
+    assert (principal.sub, principal.role, principal.region, principal.group_id) == ("pk-7", "officer", "sumsel",
+                                                                                    None)
+
+
+def test_a_partner_carries_its_group():
+    principal = login(auth.issue_token(SECRET, role="partner", sub="p", region="sumsel", group_id=GROUP))
+    assert principal.group_id == GROUP and principal.is_partner
+
+
+@pytest.mark.parametrize("value", [None, "", "Basic abc", "Bearer", "Bearer not.a.jwt"])
+def test_missing_or_malformed_headers_are_401(value):
+    with pytest.raises(Unauthorized):
+        auth.authenticate(value, secret=SECRET, region="sumsel")
+
+
+def test_a_token_signed_with_another_secret_is_401():
+    with pytest.raises(Unauthorized, match="not valid"):
+        login(auth.issue_token("other", role="admin", sub="a", region="sumsel"))
+
+
+def test_an_expired_token_is_401_even_within_a_bounded_skew():
+    claims = {"sub": "a", "role": "admin", "region": "sumsel", "exp": int(time.time()) - 120}
+    with pytest.raises(Unauthorized, match="expired"):
+        login(jwt.encode(claims, SECRET, algorithm="HS256"))
+
+
+def test_a_token_without_exp_is_401():
+    claims = {"sub": "a", "role": "admin", "region": "sumsel"}
+    with pytest.raises(Unauthorized):
+        login(jwt.encode(claims, SECRET, algorithm="HS256"))
+
+
+def test_an_unsigned_token_is_401():
+    claims = {"sub": "a", "role": "admin", "region": "sumsel", "exp": int(time.time()) + 60}
+    with pytest.raises(Unauthorized):
+        login(jwt.encode(claims, None, algorithm="none"))
+
+
+def test_an_unknown_role_or_a_partner_without_group_is_401():
+    for claims in ({"role": "root"}, {"role": "partner"}, {"role": "partner", "group_id": "../x"}):
+        token = jwt.encode({"sub": "a", "region": "sumsel", "exp": int(time.time()) + 60, **claims}, SECRET,
+                           algorithm="HS256")
+        with pytest.raises(Unauthorized):
+            login(token)
+
+
+def test_a_token_of_another_region_is_403():
+    with pytest.raises(Forbidden, match="region"):
+        login(auth.issue_token(SECRET, role="admin", sub="a", region="jabar"))

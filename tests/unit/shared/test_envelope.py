@@ -1,0 +1,59 @@
+"""The CloudEvents envelope: what a consumer accepts and what it refuses."""
+import json
+
+import pytest
+
+from shared import envelope
+
+
+def make(**changes):
+    event = envelope.build_event(region="sumsel", service="klien", type="klien.client.registered",
+                                 subject="3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e", sequence=3, data={"id": "x"},
+                                 correlation_id="c-1")
+    event.update(changes)
+    return event
+
+
+def test_a_built_event_has_every_contract_field():
+    event = make()
+    assert event["specversion"] == "1.0"
+    assert event["source"] == "/sumsel/klien"
+    assert event["datacontenttype"] == "application/json"
+    assert event["sequence"] == 3 and event["dataversion"] == 1 and event["region"] == "sumsel"
+    assert event["time"].endswith("Z")
+    assert envelope.parse_event(envelope.encode(event)) == event
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"\xff\xfe", "not JSON"),
+    ("[1, 2]", "not a JSON object"),
+    ("{", "not JSON"),
+])
+def test_undecodable_bodies_are_refused_with_a_reason(body, reason):
+    with pytest.raises(envelope.MalformedEvent, match=reason):
+        envelope.parse_event(body)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("specversion", "0.3"), ("id", "not-a-uuid"), ("source", "klien"), ("type", "Klien Registered"),
+    ("sequence", "3"), ("sequence", 0), ("time", "yesterday"), ("datacontenttype", "text/plain"),
+    ("data", "x"),
+])
+def test_an_envelope_with_a_bad_field_is_refused(field, value):
+    with pytest.raises(envelope.MalformedEvent, match=field):
+        envelope.parse_event(json.dumps(make(**{field: value})))
+
+
+def test_a_missing_field_is_refused():
+    event = make()
+    del event["correlationid"]
+    with pytest.raises(envelope.MalformedEvent, match="correlationid"):
+        envelope.parse_event(event)
+
+
+def test_events_from_another_region_or_a_service_that_does_not_own_the_type_are_refused():
+    envelope.check_origin(make(), region="sumsel")
+    with pytest.raises(envelope.MalformedEvent):
+        envelope.check_origin(make(region="jabar", source="/jabar/klien"), region="sumsel")
+    with pytest.raises(envelope.MalformedEvent):
+        envelope.check_origin(make(source="/sumsel/pokmas"), region="sumsel")

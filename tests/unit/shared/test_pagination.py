@@ -1,0 +1,24 @@
+"""Cursors are opaque, round-trip, and a forged one is a 422 naming `cursor`."""
+import pytest
+
+from shared import pagination
+from shared.errors import Invalid
+
+
+def test_a_cursor_round_trips():
+    member = pagination.index_member("2026-01-01T00:00:00.000Z", "3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e")
+    assert pagination.decode_cursor(pagination.encode_cursor(member)) == member
+    assert pagination.member_id(member) == "3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e"
+
+
+def test_a_forged_cursor_is_refused_naming_the_field():
+    with pytest.raises(Invalid) as caught:
+        pagination.decode_cursor("%%%")
+    assert "cursor" in caught.value.errors
+
+
+def test_limits_are_bounded():
+    schema = pagination.PageArgs()
+    assert schema.load({}) == {"limit": 50, "cursor": None}
+    assert "limit" in schema.validate({"limit": 501})
+    assert "limit" in schema.validate({"limit": 0})
