@@ -9,8 +9,10 @@ from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_L
 from werkzeug.exceptions import HTTPException
 
 from shared import auth, ids, logs
+from shared.audit import AuditTrail
 from shared.errors import BapasError
 from shared.http import problems
+from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
 from shared.http.readiness import readiness
 from shared.metrics import BackboneCollector, HttpMetrics
@@ -39,15 +41,16 @@ def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
         },
     )
     app.extensions["bapas"] = runtime
+    trail = AuditTrail(runtime.redis, runtime.service)
     api = ProblemApi(app)
-    for blueprint in [*blueprints, events_blueprint(runtime)]:
+    for blueprint in [*blueprints, events_blueprint(runtime), audit_blueprint(trail)]:
         api.register_blueprint(blueprint)
-    _install_hooks(app, runtime)
+    _install_hooks(app, runtime, trail)
     _install_operational_routes(app, runtime)
     return app
 
 
-def _install_hooks(app: Flask, runtime) -> None:
+def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     settings = runtime.settings
     metrics = HttpMetrics(app.extensions.setdefault("bapas_registry", CollectorRegistry()))
 
@@ -72,6 +75,10 @@ def _install_hooks(app: Flask, runtime) -> None:
         metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
         if request.path not in PUBLIC_PATHS:
             log.info("%s %s %s", request.method, endpoint, response.status_code)
+            try:
+                trail.record(response)
+            except Exception:  # the change is already committed; an operator must see the gap
+                log.exception("could not write the audit entry for %s %s", request.method, endpoint)
         return response
 
     app.register_error_handler(BapasError, problems.from_bapas_error)

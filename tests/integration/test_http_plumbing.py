@@ -103,3 +103,23 @@ def test_the_events_feed_pages_in_order_and_refuses_unknown_positions(http):
     partner = {"Authorization": "Bearer " + auth.issue_token("s", role="partner", sub="p", region="testreg",
                                                                group_id=str(uuid.uuid4()))}
     assert_problem(http.get("/events", headers=partner), 403)
+
+
+def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_url):
+    import redis as redis_lib
+
+    from shared import audit
+    for i in range(3):
+        http.post("/things", json={"name": "a", "count": i}, headers=bearer("officer"))
+    http.get("/things", headers=bearer())                          # a plain read is not audited
+    page = http.get("/audit", headers=bearer("auditor")).get_json()
+    assert [(e["method"], e["path"], e["role"], e["status"]) for e in page["items"]] == \
+        [("POST", "/things", "officer", 201)] * 3
+    assert http.post("/audit", headers=bearer()).status_code == 405
+    assert_problem(http.get("/audit", headers=bearer("officer")), 403)
+
+    client = redis_lib.Redis.from_url(redis_url, decode_responses=True)
+    assert audit.verify(client, "klien") == (4, None)   # the refused POST /audit is a write attempt, kept too
+    second = client.xrange("klien:audit")[1][0]
+    client.xdel("klien:audit", second)
+    assert audit.verify(client, "klien")[1] is not None
