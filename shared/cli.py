@@ -31,7 +31,7 @@ def cmd_serve(args) -> int:
     settings = load_settings()
     _require_secret(settings)
     bind = f"{settings.bind_host}:{service_port(args.service)}"
-    argv = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+    argv = [sys.executable, "-m", "gunicorn", "--worker-class", "shared.gunicorn_worker.ProblemThreadWorker",
             "--workers", str(settings.http_workers), "--threads", str(settings.http_threads),
             "--bind", bind, "--graceful-timeout", "10", "--timeout", "30", "--keep-alive", "5",
             "--access-logfile", "-" if os.environ.get("BAPAS_ACCESS_LOG") else "/dev/null",

@@ -1,10 +1,12 @@
 """The app factory every service uses: problem+json errors, auth, request ids, health,
 readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
+import http
 import logging
 import time
 
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException
 
@@ -22,8 +24,23 @@ PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 
 
 class ProblemApi(Api):
+    """flask-smorest's Api, with every documented error as application/problem+json."""
+
+    ERROR_SCHEMA = problems.ProblemSchema
+
     def handle_http_exception(self, error):
         return problems.from_http_exception(error)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:

@@ -2,6 +2,7 @@
 import logging
 
 from flask import Response, json
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared.errors import BapasError
@@ -9,6 +10,17 @@ from shared.errors import BapasError
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "urn:bapas:problem:{}"
+CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSchema(Schema):
+    """Documents the error body in OpenAPI (errors are rendered by `problem`, not dumped)."""
+    type = fields.String(required=True, metadata={"description": "urn:bapas:problem:<slug>"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw()),
+                         metadata={"description": "field -> messages, for 422"})
 
 
 def problem(status: int, slug: str, title: str, detail: str, errors: dict | None = None,
@@ -16,7 +28,7 @@ def problem(status: int, slug: str, title: str, detail: str, errors: dict | None
     body = {"type": PROBLEM_TYPE.format(slug), "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype=CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
