@@ -26,13 +26,15 @@ _ADVANCE = ("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEY
 
 
 class Relay:
-    def __init__(self, client, *, service: str, broker_url: str, batch: int = 500, block_ms: int = 250):
+    def __init__(self, client, *, service: str, broker_url: str, batch: int = 500, block_ms: int = 250,
+                 queues=()):
         self.redis = client
         self.service = service
         self.broker_url = broker_url
         self.batch = batch
         self.block_ms = block_ms
         self.keys = BackboneKeys(service)
+        self.queues = list(queues)
         self.token = secrets.token_hex(8)
         self.stats = Stats(client, service)
         self._renew = client.register_script(_RENEW)
@@ -85,7 +87,7 @@ class Relay:
         if self._producer is None:
             self._connection = broker.connect(self.broker_url)
             self._connection.ensure_connection(max_retries=1)
-            broker.declare(self._connection)
+            broker.declare(self._connection, *self.queues)
             self._producer = Producer(self._connection.channel())
         return self._producer
 

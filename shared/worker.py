@@ -17,6 +17,7 @@ from shared.keys import BackboneKeys
 from shared.relay import Relay
 from shared.retention import trim_outbox
 from shared.scheduler import ScheduledTask, run_forever
+from shared.topology import consumer_queues
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5
@@ -34,8 +35,9 @@ def run_worker(runtime, definition) -> None:
     tasks = [*definition.tasks(runtime),
              ScheduledTask("outbox-retention", 3600,
                            lambda: trim_outbox(runtime.redis, service, settings.events_retention_days))]
-    threads = [threading.Thread(target=Relay(runtime.redis, service=service,
-                                             broker_url=settings.effective_broker_url).run,
+    relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
+                  queues=consumer_queues(runtime))
+    threads = [threading.Thread(target=relay.run,
                                 args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]

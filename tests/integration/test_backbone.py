@@ -167,3 +167,13 @@ def test_events_written_while_the_broker_is_down_are_published_when_it_is_back(b
     bus.start()
     eventually(lambda: set(bus.things()) == set(subjects), timeout=20)
     assert set(bus.applied_counts().values()) == {1}
+
+
+def test_events_published_before_any_consumer_ever_ran_wait_in_its_queue(bus):
+    bus.delete_queues()
+    subject = sid()
+    bus.write(subject, "active")
+    bus.start(consumer=False)
+    eventually(lambda: bus.redis.get("klien:relay:position") is not None, timeout=10)
+    bus.start(relay=False)
+    eventually(lambda: subject in bus.things(), timeout=15)

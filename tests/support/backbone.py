@@ -59,7 +59,8 @@ class Bus:
                              applier=self.applier, max_attempts=self.max_attempts, visibility_timeout=2)
 
     def relay(self, broker_url: str | None = None) -> Relay:
-        return Relay(self.redis, service="klien", broker_url=broker_url or self.broker_url, block_ms=100)
+        return Relay(self.redis, service="klien", broker_url=broker_url or self.broker_url, block_ms=100,
+                     queues=[broker.events_queue("bimbingan", [TYPE]), broker.dead_queue("bimbingan")])
 
     def start(self, relay: bool = True, consumer: bool = True) -> "Bus":
         if consumer:
@@ -77,6 +78,13 @@ class Bus:
         self.stop.set()
         for thread in self.threads:
             thread.join(timeout=10)
+
+    def delete_queues(self) -> "Bus":
+        """As on a broker where no consumer has ever run."""
+        with broker.connect(self.broker_url) as connection:
+            for queue in (broker.events_queue("bimbingan", [TYPE]), broker.dead_queue("bimbingan")):
+                queue(connection.default_channel).delete()
+        return self
 
     def reset(self) -> "Bus":
         """Declare the topology and empty the queues left by an earlier test on the same broker."""
