@@ -10,13 +10,13 @@
 #                  build context whose certificates the build trusts (a
 #                  TLS-inspecting proxy, a private mirror). Default docker/ca,
 #                  where docker/host-ca.sh puts this host's bundle.
-#   PIP_INDEX_URL  the package index pip installs from (default PyPI). It is
-#                  kept in the image's history: use no credentials in it.
+#   PIP_INDEX_URL  the package index pip installs from (empty: pip's default,
+#                  PyPI). It is kept in the image's history: put no credentials in it.
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 FROM ${BASE_IMAGE}
 
 ARG CA_BUNDLE=docker/ca
-ARG PIP_INDEX_URL=https://pypi.org/simple
+ARG PIP_INDEX_URL=
 
 ENV LANG=C.UTF-8 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -34,13 +34,13 @@ RUN sh /tmp/prepare-system.sh && rm /tmp/prepare-system.sh
 # Dependencies first, in their own layer: editing the code does not reinstall them.
 COPY pyproject.toml docker/app/requirements-from-pyproject.py /tmp/deps/
 RUN python3 /tmp/deps/requirements-from-pyproject.py /tmp/deps/pyproject.toml > /tmp/deps/requirements.txt \
-    && pip install --index-url "$PIP_INDEX_URL" -r /tmp/deps/requirements.txt \
+    && pip install -r /tmp/deps/requirements.txt \
     && rm -rf /tmp/deps
 
 COPY pyproject.toml README.md /src/
 COPY shared /src/shared
 COPY services /src/services
-RUN pip install --index-url "$PIP_INDEX_URL" --no-deps --no-build-isolation /src \
+RUN pip install --no-deps --no-build-isolation /src \
     && rm -rf /src /tmp/* \
     && bapas --help >/dev/null
 

@@ -4,7 +4,8 @@
 # a run finds the image already there and exits at once.
 #
 #   BAPAS_BASE_IMAGE       image name (default bapas/debian-base:bookworm)
-#   DEBIAN_MIRROR          Debian archive (default: the one this host's apt uses)
+#   DEBIAN_MIRROR          Debian archive (default: the one this host's apt
+#                          uses, else debootstrap's own default)
 #   DEBIAN_SECURITY_MIRROR security archive (default: the one this host's apt uses)
 #   BAPAS_BASE_REBUILD=1   build again even if the image exists
 set -euo pipefail
@@ -18,16 +19,18 @@ die() { log "$*"; exit 1; }
 # The first URI the host's apt uses for a given suite, so the image reaches the
 # same mirror (and through the same proxy or DNS) as this machine does.
 host_mirror() {
-    local suite="$1" files
-    files=$(ls /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true)
-    [ -n "$files" ] || return 0
+    local suite="$1" files=() f
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] && files+=("$f")
+    done
+    [ ${#files[@]} -gt 0 ] || return 0
     # deb822 stanzas: URIs and Suites lines of the same stanza
     awk -v suite="$suite" '
         /^URIs:/   { uri = $2 }
         /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite && uri ~ /debian/) { print uri; exit } }
         /^deb[ \t]/ { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/ && $(i+1) == suite) { print $i; exit } }
         /^$/ { uri = "" }
-    ' $files | head -n1
+    ' "${files[@]}" | head -n1
 }
 
 command -v docker >/dev/null || die "docker is not installed: run docker/ensure-engine.sh first"
@@ -39,9 +42,7 @@ if [ "${BAPAS_BASE_REBUILD:-0}" != 1 ] && docker image inspect "$IMAGE" >/dev/nu
 fi
 
 MIRROR="${DEBIAN_MIRROR:-$(host_mirror "$SUITE")}"
-MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 SECURITY="${DEBIAN_SECURITY_MIRROR:-$(host_mirror "$SUITE-security")}"
-SECURITY="${SECURITY:-http://deb.debian.org/debian-security}"
 
 if ! command -v debootstrap >/dev/null; then
     log "installing debootstrap"
@@ -53,25 +54,25 @@ fi
 ROOTFS=$(mktemp -d /var/tmp/bapas-rootfs.XXXXXX)
 trap 'rm -rf "$ROOTFS"' EXIT
 
-log "debootstrap --variant=minbase $SUITE from $MIRROR (about a minute)"
-debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" >"$ROOTFS.log" 2>&1 ||
+log "debootstrap --variant=minbase $SUITE ${MIRROR:-(default mirror)} (under a minute)"
+# shellcheck disable=SC2086 # an empty MIRROR means debootstrap's default
+debootstrap --variant=minbase "$SUITE" "$ROOTFS" $MIRROR >"$ROOTFS.log" 2>&1 ||
     { tail -n 20 "$ROOTFS.log" >&2; rm -f "$ROOTFS.log"; die "debootstrap failed"; }
 rm -f "$ROOTFS.log"
 
-cat >"$ROOTFS/etc/apt/sources.list.d/debian.sources" <<SOURCES
-Types: deb
-URIs: $MIRROR
-Suites: $SUITE $SUITE-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $SECURITY
-Suites: $SUITE-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-rm -f "$ROOTFS/etc/apt/sources.list"
+# The image's apt uses the host's mirrors; without them, the sources.list that
+# debootstrap wrote (its mirror, main suite) stays.
+if [ -n "$MIRROR" ]; then
+    {
+        printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main\n' "$MIRROR" "$SUITE" "$SUITE"
+        printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+        if [ -n "$SECURITY" ]; then
+            printf '\nTypes: deb\nURIs: %s\nSuites: %s-security\nComponents: main\n' "$SECURITY" "$SUITE"
+            printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+        fi
+    } >"$ROOTFS/etc/apt/sources.list.d/debian.sources"
+    rm -f "$ROOTFS/etc/apt/sources.list"
+fi
 
 # Same apt settings as Debian's official images: no recommends, no caches kept.
 cat >"$ROOTFS/etc/apt/apt.conf.d/90bapas" <<'APT'

@@ -3,7 +3,8 @@
 # builds Redis and RabbitMQ from Debian's packages on a debootstrapped base.
 #
 #   BAPAS_COMPOSE_DEBIAN=0   use the official redis / rabbitmq / python images
-#   ENV_FILE=regions/x.env   settings of one region (default: .env, if any)
+#   ENV_FILE=regions/x.env   settings of one region (default: .env, which
+#                            compose-up makes, with a new JWT secret, if missing)
 #   COMPOSE=...              the compose command (default: `docker compose`
 #                            when present, else `docker-compose`)
 
@@ -16,6 +17,13 @@ COMPOSE_WAIT_SECONDS ?= 180
 
 .PHONY: compose-engine compose-base compose-build compose-up compose-down compose-test
 
+# The services refuse to start without BAPAS_JWT_SECRET: a first `make compose-up`
+# writes .env from .env.example (when there is one) with a secret of its own.
+.env:
+	@{ if [ -f .env.example ]; then grep -v '^BAPAS_JWT_SECRET=' .env.example; fi; \
+	   echo "BAPAS_JWT_SECRET=$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"; } > $@
+	@echo "wrote $@ with a new BAPAS_JWT_SECRET; set BAPAS_REGION and the ports there"
+
 compose-engine:
 	@bash docker/ensure-engine.sh
 
@@ -26,7 +34,7 @@ compose-build: compose-base
 	@bash docker/host-ca.sh
 	$(COMPOSE_RUN) build
 
-compose-up: compose-build
+compose-up: compose-build $(if $(ENV_FILE),,.env)
 	$(COMPOSE_RUN) up -d
 	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q redis rabbitmq klien pokmas bimbingan)
 	@for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
@@ -37,6 +45,7 @@ compose-down:
 
 # The e2e tests against the compose stack: pytest-docker builds (from cache)
 # and starts it under its own project name and ports, and removes it after.
-compose-test: compose-base
+# $(STAMP) is the Makefile's "project installed in .venv" (empty without it).
+compose-test: compose-base $(STAMP)
 	@bash docker/host-ca.sh
 	.venv/bin/pytest tests/e2e --stack=compose

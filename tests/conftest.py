@@ -4,6 +4,9 @@ import pytest
 from tests.support import rabbitmq
 from tests.support.redis_server import RedisServer
 
+# The compose stack's fixtures (pytest-docker); pytest only takes pytest_plugins here, at the top.
+pytest_plugins = ["tests.e2e.compose_stack"]
+
 
 def pytest_addoption(parser):
     parser.addoption("--stack", choices=("local", "compose"), default="local",

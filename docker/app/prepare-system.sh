@@ -29,5 +29,6 @@ done
 rm -rf "$CA_DIR"
 
 python3 -m venv /opt/venv
-useradd --system --uid 10001 --user-group --home-dir /home/bapas --create-home \
+groupadd --system --gid 10001 bapas
+useradd --system --uid 10001 --gid 10001 --home-dir /home/bapas --create-home \
     --shell /usr/sbin/nologin bapas
