@@ -1,28 +1,153 @@
-"""bimbingan: request, response and event-data schemas (walking skeleton; issue 5 completes it)."""
+"""bimbingan: request, response and event-data schemas."""
 from marshmallow import Schema, fields, validate
+
+from services.bimbingan import domain
+from shared.fields import IsoDate, IsoDateTime
+from shared.pagination import PageArgs
+
+TEXT, LONG_TEXT = validate.Length(min=1, max=200), validate.Length(min=1, max=2000)
+NOTE = validate.Length(max=2000)
 
 
 class EnrollmentCreate(Schema):
     client_id = fields.UUID(required=True)
     program_id = fields.UUID(required=True)
-    start_date = fields.Date()
-    note = fields.String(validate=validate.Length(max=2000))
+    start_date = IsoDate(metadata={"description": "Defaults to today"})
+    note = fields.String(validate=NOTE)
+
+
+class EnrollmentFilter(PageArgs):
+    client_id = fields.UUID()
+    program_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(domain.ENROLLMENT_STATUSES))
+
+
+class Completion(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(domain.OUTCOMES))
+    summary = fields.String(required=True, validate=LONG_TEXT)
+
+
+class Withdrawal(Schema):
+    reason_code = fields.String(required=True, validate=validate.OneOf(domain.REASON_CODES),
+                                metadata={"description": ", ".join(domain.REASON_CODES)})
+    note = fields.String(validate=NOTE)
+
+
+class AttendanceMark(Schema):
+    session_id = fields.UUID()
+    starts_at = IsoDateTime()
+    attendance = fields.String()
+    note = fields.String(allow_none=True)
+    recorded_at = IsoDateTime()
+    recorded_by = fields.String()
 
 
 class Enrollment(Schema):
     id = fields.UUID()
     client_id = fields.UUID()
     program_id = fields.UUID()
-    group_id = fields.UUID(allow_none=True)
+    group_id = fields.UUID()
+    agreement_id = fields.UUID()
+    status = fields.String()
+    start_date = IsoDate()
+    note = fields.String(allow_none=True)
+    sessions_attended = fields.Integer()
+    sessions_missed = fields.Integer()
+    consecutive_absences = fields.Integer()
+    attention_required = fields.Boolean(attribute="attention_raised")
+    outcome = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+    reason_code = fields.String(allow_none=True)
+    withdrawal_note = fields.String(allow_none=True)
+    ended_on = IsoDate(allow_none=True)
+    version = fields.Integer()
+    created_at, completed_at, withdrawn_at = IsoDateTime(), IsoDateTime(), IsoDateTime()
+    created_by, completed_by, withdrawn_by = fields.String(), fields.String(), fields.String()
+    attendance = fields.List(fields.Nested(AttendanceMark), metadata={"description": "Only on GET by id"})
+
+
+class SessionCreate(Schema):
+    program_id = fields.UUID(required=True)
+    starts_at = IsoDateTime(required=True)
+    topic = fields.String(required=True, validate=TEXT)
+    facilitator = fields.String(required=True, validate=TEXT)
+    delivery = fields.String(required=True, validate=validate.OneOf(domain.DELIVERY))
+
+
+class SessionFilter(PageArgs):
+    program_id = fields.UUID()
+
+
+class Reschedule(Schema):
+    starts_at = IsoDateTime(required=True)
+    reason = fields.String(required=True, validate=LONG_TEXT)
+
+
+class Cancellation(Schema):
+    reason = fields.String(required=True, validate=LONG_TEXT)
+
+
+class AttendanceRecord(Schema):
+    enrollment_id = fields.UUID(required=True)
+    attendance = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE))
+    note = fields.String(validate=NOTE)
+
+
+class AttendanceBatch(Schema):
+    records = fields.List(fields.Nested(AttendanceRecord), required=True, validate=validate.Length(min=1, max=500))
+
+
+class SessionAttendance(AttendanceMark):
+    enrollment_id = fields.UUID()
+
+
+class Session(Schema):
+    id = fields.UUID()
+    program_id = fields.UUID()
+    group_id = fields.UUID()
+    agreement_id = fields.UUID()
+    starts_at = IsoDateTime()
+    topic = fields.String()
+    facilitator = fields.String()
+    delivery = fields.String()
     status = fields.String()
     version = fields.Integer()
+    reschedule_reason, cancel_reason = fields.String(), fields.String()
+    created_at, rescheduled_at, cancelled_at = IsoDateTime(), IsoDateTime(), IsoDateTime()
+    created_by, rescheduled_by, cancelled_by = fields.String(), fields.String(), fields.String()
+    attendance = fields.List(fields.Nested(SessionAttendance), metadata={"description": "Only on GET by id"})
+
+
+class AttendanceResult(Schema):
+    session_id = fields.UUID()
+    enrollments = fields.List(fields.Nested(Enrollment))
 
 
 class EnrollmentEventData(Schema):
     id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     program_id = fields.UUID(required=True)
-    group_id = fields.UUID(required=True, allow_none=True)
-    status = fields.String(required=True)
+    group_id = fields.UUID(required=True)
+    agreement_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(domain.ENROLLMENT_STATUSES))
+    start_date = IsoDate(required=True)
     sessions_attended = fields.Integer(required=True)
     sessions_missed = fields.Integer(required=True)
+    consecutive_absences = fields.Integer(required=True)
+    outcome = fields.String(required=True, allow_none=True)
+    reason_code = fields.String(required=True, allow_none=True)
+    ended_on = IsoDate(required=True, allow_none=True)
+
+
+class AttendanceEventData(EnrollmentEventData):
+    session_id = fields.UUID(required=True)
+    attendance = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE))
+
+
+class SessionEventData(Schema):
+    id = fields.UUID(required=True)
+    program_id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    starts_at = IsoDateTime(required=True)
+    delivery = fields.String(required=True)
+    status = fields.String(required=True)

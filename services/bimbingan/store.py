@@ -1,9 +1,46 @@
-"""bimbingan's Redis: enrollments and the client replica (walking skeleton)."""
+"""bimbingan's Redis: enrollments, their indexes and open-enrollment sets; each change with its events."""
 import json
 
-from shared.errors import Conflict, Invalid, NotFound
+from services.bimbingan import domain, keys
+from shared import clock
+from shared.errors import Forbidden, Invalid, NotFound
+from shared.http.versioning import check_version
 from shared.ids import new_id
+from shared.pagination import index_member, lex_page
 from shared.redis_tx import transact
+
+
+def load(reader, key: str) -> dict | None:
+    raw = reader.get(key)
+    return json.loads(raw) if raw else None
+
+
+def check_group(record: dict, ctx) -> None:
+    """A partner sees and touches only its own group's records."""
+    if ctx.role == "partner" and record["group_id"] != ctx.group_id:
+        raise Forbidden("this record belongs to another group")
+
+
+def save_enrollment(pipe, outbox, before: dict | None, after: dict, correlation_id: str, *events) -> None:
+    """Queue (pipe in MULTI) the enrollment, its indexes, open sets and `events` [(type, extra data)]."""
+    pipe.set(keys.enrollment(after["id"]), json.dumps(after))
+    member = {index_member(after["created_at"], after["id"]): 0}
+    old = set(keys.enrollment_indexes(before)) if before else set()
+    new = set(keys.enrollment_indexes(after))
+    for key in old - new:
+        pipe.zrem(key, *member)
+    for key in new - old:
+        pipe.zadd(key, member)
+    was_open = before is not None and before["status"] == domain.OPEN
+    if after["status"] == domain.OPEN and not was_open:
+        pipe.hset(keys.program_open(after["program_id"]), after["client_id"], after["id"])
+        pipe.sadd(keys.client_open(after["client_id"]), after["id"])
+    elif was_open and after["status"] != domain.OPEN:
+        pipe.hdel(keys.program_open(after["program_id"]), after["client_id"])
+        pipe.srem(keys.client_open(after["client_id"]), after["id"])
+    for event_type, extra in events:
+        outbox.stage(pipe, type=event_type, subject=after["id"], sequence=after["version"],
+                     data={**domain.enrollment_event_data(after), **extra}, correlation_id=correlation_id)
 
 
 class EnrollmentStore:
@@ -12,40 +49,75 @@ class EnrollmentStore:
         self.outbox = runtime.outbox
         self.freshness = freshness
 
-    def client_status(self, client_id: str) -> str | None:
-        raw = self.redis.get(f"bimbingan:replica:client:{client_id}")
-        return json.loads(raw)["status"] if raw else None
+    def require_known(self, **ids) -> None:
+        """422 naming each id its owner does not know, after catching up with the owner's feed."""
+        owners = {"client_id": ("klien", keys.client), "program_id": ("pokmas", keys.program)}
+        errors = {}
+        for field, value in ids.items():
+            source, key = owners[field]
+            if not self.freshness.knows(source, lambda: bool(self.redis.exists(key(value)))):
+                errors[field] = [f"{source} has no record with this id"]
+        if errors:
+            raise Invalid(errors)
 
     def enroll(self, body: dict, ctx) -> dict:
         client_id, program_id = str(body["client_id"]), str(body["program_id"])
-        if self.client_status(client_id) is None:
-            self.freshness.catch_up("klien")
-        replica_key = f"bimbingan:replica:client:{client_id}"
-        enrollment = {"id": new_id(), "client_id": client_id, "program_id": program_id, "group_id": None,
-                      "status": "enrolled", "version": 1, "created_at": ctx.at, "created_by": ctx.actor}
+        self.require_known(client_id=client_id, program_id=program_id)
+        start_date = (body.get("start_date") or clock.today()).isoformat()
+        enrollment_id, open_key = new_id(), keys.program_open(program_id)
 
         def work(pipe):
-            raw = pipe.get(replica_key)
-            if raw is None:
-                raise Invalid({"client_id": [f"no client with id {client_id}"]})
-            if json.loads(raw)["status"] != "active":
-                raise Conflict(f"client {client_id} is not active")
+            client, program = load(pipe, keys.client(client_id)), load(pipe, keys.program(program_id))
+            domain.check_can_enroll(client, program, pipe.hlen(open_key), pipe.hexists(open_key, client_id))
+            enrollment = domain.new_enrollment(enrollment_id, client_id, program_id, program, start_date,
+                                               body.get("note"), ctx)
             pipe.multi()
-            pipe.set(f"bimbingan:enrollment:{enrollment['id']}", json.dumps(enrollment))
-            self.outbox.stage(pipe, type="bimbingan.enrollment.created", subject=enrollment["id"], sequence=1,
-                              data=_event_data(enrollment), correlation_id=ctx.correlation_id)
+            save_enrollment(pipe, self.outbox, None, enrollment, ctx.correlation_id,
+                            ("bimbingan.enrollment.created", {}))
             return enrollment
 
-        return transact(self.redis, work, replica_key)
+        return transact(self.redis, work, keys.client(client_id), keys.program(program_id), open_key)
 
-    def get(self, enrollment_id: str) -> dict:
-        raw = self.redis.get(f"bimbingan:enrollment:{enrollment_id}")
-        if raw is None:
+    def get(self, enrollment_id: str, ctx) -> dict:
+        enrollment = load(self.redis, keys.enrollment(enrollment_id))
+        if enrollment is None:
             raise NotFound(f"no enrollment with id {enrollment_id}")
-        return json.loads(raw)
+        check_group(enrollment, ctx)
+        marks = [json.loads(v) for v in self.redis.hgetall(keys.enrollment_marks(enrollment_id)).values()]
+        return {**enrollment, "attendance": sorted(marks, key=lambda m: (m["starts_at"], m["session_id"]))}
+
+    def page(self, args: dict, ctx) -> dict:
+        filters = {name: str(args[name]) for name in keys.ENROLLMENT_FILTERS if args.get(name) is not None}
+        if ctx.role == "partner":
+            filters["group_id"] = ctx.group_id
+        ids, next_cursor = lex_page(self.redis, keys.enrollment_index(filters), args["cursor"], args["limit"])
+        raws = self.redis.mget([keys.enrollment(i) for i in ids]) if ids else []
+        return {"items": [json.loads(raw) for raw in raws if raw], "next_cursor": next_cursor}
+
+    def complete(self, enrollment_id: str, body: dict, expected: int | None, ctx) -> dict:
+        return self._change(enrollment_id, expected, ctx, "bimbingan.enrollment.completed",
+                            lambda e: domain.complete(e, body["outcome"], body["summary"], _today(), ctx))
+
+    def withdraw(self, enrollment_id: str, body: dict, expected: int | None, ctx) -> dict:
+        return self._change(enrollment_id, expected, ctx, "bimbingan.enrollment.withdrawn",
+                            lambda e: domain.withdraw(e, body["reason_code"], body.get("note"), _today(), ctx))
+
+    def _change(self, enrollment_id: str, expected: int | None, ctx, event_type: str, change) -> dict:
+        key = keys.enrollment(enrollment_id)
+
+        def work(pipe):
+            before = load(pipe, key)
+            if before is None:
+                raise NotFound(f"no enrollment with id {enrollment_id}")
+            check_group(before, ctx)
+            check_version(before["version"], expected)
+            after = change(before)
+            pipe.multi()
+            save_enrollment(pipe, self.outbox, before, after, ctx.correlation_id, (event_type, {}))
+            return after
+
+        return transact(self.redis, work, key)
 
 
-def _event_data(enrollment: dict) -> dict:
-    return {"id": enrollment["id"], "client_id": enrollment["client_id"], "program_id": enrollment["program_id"],
-            "group_id": enrollment["group_id"], "status": enrollment["status"], "sessions_attended": 0,
-            "sessions_missed": 0}
+def _today() -> str:
+    return clock.today().isoformat()

@@ -1,0 +1,75 @@
+"""bimbingan's Redis keys, all under `bimbingan:`. Ids in keys are validated UUIDs; filter values are
+UUIDs or statuses from a fixed list, so no key can be injected."""
+from itertools import combinations
+
+PREFIX = "bimbingan"
+ENROLLMENT_FILTERS = ("client_id", "program_id", "status", "group_id")
+SESSION_FILTERS = ("program_id", "group_id")
+
+
+def client(client_id: str) -> str:
+    """Replica of a klien client: its status."""
+    return f"{PREFIX}:client:{client_id}"
+
+
+def client_open(client_id: str) -> str:
+    """Set of the client's open enrollment ids (for withdrawing them when the client ends)."""
+    return f"{PREFIX}:client:{client_id}:open"
+
+
+def program(program_id: str) -> str:
+    """Replica of a pokmas program: agreement, group, agreement status, guidance type, capacity."""
+    return f"{PREFIX}:program:{program_id}"
+
+
+def program_open(program_id: str) -> str:
+    """Hash client id -> open enrollment id: its length is the program's active count."""
+    return f"{PREFIX}:program:{program_id}:open"
+
+
+def agreement(agreement_id: str) -> str:
+    return f"{PREFIX}:agreement:{agreement_id}"
+
+
+def enrollment(enrollment_id: str) -> str:
+    return f"{PREFIX}:enrollment:{enrollment_id}"
+
+
+def enrollment_marks(enrollment_id: str) -> str:
+    """Hash session id -> the enrollment's attendance mark for that session."""
+    return f"{PREFIX}:enrollment:{enrollment_id}:attendance"
+
+
+def session(session_id: str) -> str:
+    return f"{PREFIX}:session:{session_id}"
+
+
+def session_marks(session_id: str) -> str:
+    """Hash enrollment id -> the attendance mark recorded in that session."""
+    return f"{PREFIX}:session:{session_id}:attendance"
+
+
+def _index(kind: str, names: tuple, filters: dict) -> str:
+    parts = [f"{name}={filters[name]}" for name in names if filters.get(name) is not None]
+    return ":".join([f"{PREFIX}:idx:{kind}", *parts])
+
+
+def _indexes(kind: str, names: tuple, record: dict) -> list[str]:
+    """One index per combination of filters, so every filtered list is a single sorted-set page."""
+    return [_index(kind, subset, record) for size in range(len(names) + 1) for subset in combinations(names, size)]
+
+
+def enrollment_index(filters: dict) -> str:
+    return _index("enrollments", ENROLLMENT_FILTERS, filters)
+
+
+def enrollment_indexes(record: dict) -> list[str]:
+    return _indexes("enrollments", ENROLLMENT_FILTERS, record)
+
+
+def session_index(filters: dict) -> str:
+    return _index("sessions", SESSION_FILTERS, filters)
+
+
+def session_indexes(record: dict) -> list[str]:
+    return _indexes("sessions", SESSION_FILTERS, record)
