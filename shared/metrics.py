@@ -1,12 +1,18 @@
 """Prometheus metrics: HTTP traffic of this process, plus the backbone's state read from Redis
-(events published, consumed, dead-lettered by any worker replica; outbox backlog and age)."""
+(events published, consumed, dead-lettered by any worker replica; outbox backlog and age) and
+from the broker (consumer lag and dead letters waiting)."""
+import logging
 import time
 
+import redis
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from shared import broker
 from shared.keys import BackboneKeys
 from shared.stats import Stats
+
+log = logging.getLogger(__name__)
 
 
 class HttpMetrics:
@@ -25,12 +31,21 @@ class HttpMetrics:
 class BackboneCollector:
     """Read at scrape time, so every API replica reports the same shared totals."""
 
-    def __init__(self, client, service: str):
+    def __init__(self, client, service: str, broker_url: str | None = None):
         self.redis = client
         self.service = service
         self.keys = BackboneKeys(service)
+        self.queues = QueueDepths(broker_url, service) if broker_url else None
+
+    def describe(self):
+        return []  # registering must not reach Redis or the broker; names are known at scrape time
 
     def collect(self):
+        yield from self._from_redis()
+        for name, depth in (self.queues.read() if self.queues else {}).items():
+            yield _gauge(*QUEUE_GAUGES[name], self.service, depth)
+
+    def _from_redis(self):
         try:
             counts = Stats(self.redis, self.service).read()
             backlog, oldest_age = outbox_backlog(self.redis, self.keys)
@@ -59,3 +74,55 @@ def _gauge(name: str, doc: str, service: str, value: float) -> GaugeMetricFamily
     family = GaugeMetricFamily(name, doc, labels=["service"])
     family.add_metric([service], value)
     return family
+
+
+QUEUE_GAUGES = {
+    "events": ("bapas_consumer_lag_messages", "Events waiting in the service's queue, not yet taken by a worker"),
+    "dead": ("bapas_dead_letters", "Dead letters waiting in the service's dead-letter queue"),
+}
+
+
+class QueueDepths:
+    """Messages waiting in `<service>.events` and `<service>.dead`, measured at most every `ttl` seconds.
+
+    A scrape never fails because of the broker: an unreachable broker or a queue that does not
+    exist (a service that consumes nothing, on RabbitMQ) just leaves the gauge out.
+    """
+
+    def __init__(self, broker_url: str, service: str, ttl: float = 5.0):
+        self.broker_url = broker_url
+        self.names = {"events": f"{service}.events", "dead": f"{service}.dead"}
+        self.ttl = ttl
+        self._cached: dict[str, int] = {}
+        self._measured_at = float("-inf")
+        self._redis = None
+        if broker_url.startswith(("redis://", "rediss://")):
+            self._redis = redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=2)
+
+    def read(self) -> dict[str, int]:
+        if time.monotonic() - self._measured_at >= self.ttl:
+            try:
+                self._cached = self._measure_redis() if self._redis else self._measure_amqp()
+            except Exception as exc:  # the broker is down: /readyz says so; metrics stay scrapeable
+                log.warning("could not measure queue depths: %s", type(exc).__name__)
+                self._cached = {}
+            self._measured_at = time.monotonic()
+        return self._cached
+
+    def _measure_redis(self) -> dict[str, int]:
+        """On kombu's Redis transport a queue is a list named after it (messages without priority)."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for name in self.names.values():
+                pipe.llen(name)
+            return dict(zip(self.names, pipe.execute()))
+
+    def _measure_amqp(self) -> dict[str, int]:
+        depths = {}
+        with broker.connect(self.broker_url) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            for key, name in self.names.items():
+                try:
+                    depths[key] = connection.channel().queue_declare(queue=name, passive=True).message_count
+                except connection.channel_errors:
+                    continue
+        return depths

@@ -110,7 +110,7 @@ def _header_id(name: str) -> str:
 
 def _install_operational_routes(app: Flask, runtime) -> None:
     registry = app.extensions["bapas_registry"]
-    registry.register(BackboneCollector(runtime.redis, runtime.service))
+    registry.register(BackboneCollector(runtime.redis, runtime.service, runtime.settings.effective_broker_url))
 
     @app.get("/healthz")
     def healthz():
