@@ -10,13 +10,15 @@ from shared.envelope import CloudEventSchema, build_event
 def _json_schemas(catalog: Catalog) -> dict:
     spec = APISpec(title="events", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.schema("CloudEvent", schema=CloudEventSchema)
-    for event_type in catalog:
-        spec.components.schema(_schema_name(event_type.type), schema=event_type.schema)
+    # Several types may share one data schema (all enrollment events carry the enrollment's state):
+    # each schema class is one component, named after the class.
+    for schema in dict.fromkeys(event_type.schema for event_type in catalog):
+        spec.components.schema(schema_name(schema), schema=schema)
     return spec.to_dict()["components"]["schemas"]
 
 
-def _schema_name(event_type: str) -> str:
-    return "".join(part.title() for part in event_type.replace("_", ".").split(".")) + "Data"
+def schema_name(schema) -> str:
+    return schema.__name__
 
 
 def _message_name(event_type: str) -> str:
@@ -44,7 +46,7 @@ def _message(catalog: Catalog, entry, region: str) -> dict:
             {"type": "object", "properties": {
                 "type": {"type": "string", "enum": [entry.type]},
                 "dataversion": {"type": "integer", "enum": [entry.dataversion]},
-                "data": {"$ref": f"#/components/schemas/{_schema_name(entry.type)}"}}},
+                "data": {"$ref": f"#/components/schemas/{schema_name(entry.schema)}"}}},
         ]},
         "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}},
         "examples": [{"name": "example", "payload": example_event(catalog, entry.type, region)}],
