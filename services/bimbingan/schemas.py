@@ -20,6 +20,7 @@ class EnrollmentFilter(PageArgs):
     client_id = fields.UUID()
     program_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(domain.ENROLLMENT_STATUSES))
+    group_id = fields.UUID()
 
 
 class Completion(Schema):
@@ -76,6 +77,7 @@ class SessionCreate(Schema):
 
 class SessionFilter(PageArgs):
     program_id = fields.UUID()
+    group_id = fields.UUID()
 
 
 class Reschedule(Schema):

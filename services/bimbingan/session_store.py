@@ -2,12 +2,12 @@
 import json
 
 from services.bimbingan import domain, keys
-from services.bimbingan.store import check_group, load, save_enrollment
+from services.bimbingan.store import check_group, load, page_of, save_enrollment
 from shared import clock
 from shared.errors import NotFound
 from shared.http.versioning import check_version
 from shared.ids import new_id
-from shared.pagination import index_member, lex_page
+from shared.pagination import index_member
 from shared.redis_tx import transact
 
 
@@ -43,12 +43,7 @@ class SessionStore:
         return {**session, "attendance": sorted(marks, key=lambda m: m["enrollment_id"])}
 
     def page(self, args: dict, ctx) -> dict:
-        filters = {"program_id": str(args["program_id"]) if args.get("program_id") else None}
-        if ctx.role == "partner":
-            filters["group_id"] = ctx.group_id
-        ids, next_cursor = lex_page(self.redis, keys.session_index(filters), args["cursor"], args["limit"])
-        raws = self.redis.mget([keys.session(i) for i in ids]) if ids else []
-        return {"items": [json.loads(raw) for raw in raws if raw], "next_cursor": next_cursor}
+        return page_of(self.redis, keys.SESSION_FILTERS, keys.session_index, keys.session, args, ctx)
 
     def reschedule(self, session_id: str, body: dict, expected: int | None, ctx) -> dict:
         starts_at = clock.instant(body["starts_at"])

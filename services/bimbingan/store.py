@@ -21,6 +21,16 @@ def check_group(record: dict, ctx) -> None:
         raise Forbidden("this record belongs to another group")
 
 
+def page_of(redis, names: tuple, index, record_key, args: dict, ctx) -> dict:
+    """One page of records from the index matching the query's filters (a partner's group always added)."""
+    filters = {name: str(args[name]) for name in names if args.get(name) is not None}
+    if ctx.role == "partner":
+        filters["group_id"] = ctx.group_id
+    ids, next_cursor = lex_page(redis, index(filters), args["cursor"], args["limit"])
+    raws = redis.mget([record_key(i) for i in ids]) if ids else []
+    return {"items": [json.loads(raw) for raw in raws if raw], "next_cursor": next_cursor}
+
+
 def save_enrollment(pipe, outbox, before: dict | None, after: dict, correlation_id: str, *events) -> None:
     """Queue (pipe in MULTI) the enrollment, its indexes, open sets and `events` [(type, extra data)]."""
     pipe.set(keys.enrollment(after["id"]), json.dumps(after))
@@ -87,12 +97,7 @@ class EnrollmentStore:
         return {**enrollment, "attendance": sorted(marks, key=lambda m: (m["starts_at"], m["session_id"]))}
 
     def page(self, args: dict, ctx) -> dict:
-        filters = {name: str(args[name]) for name in keys.ENROLLMENT_FILTERS if args.get(name) is not None}
-        if ctx.role == "partner":
-            filters["group_id"] = ctx.group_id
-        ids, next_cursor = lex_page(self.redis, keys.enrollment_index(filters), args["cursor"], args["limit"])
-        raws = self.redis.mget([keys.enrollment(i) for i in ids]) if ids else []
-        return {"items": [json.loads(raw) for raw in raws if raw], "next_cursor": next_cursor}
+        return page_of(self.redis, keys.ENROLLMENT_FILTERS, keys.enrollment_index, keys.enrollment, args, ctx)
 
     def complete(self, enrollment_id: str, body: dict, expected: int | None, ctx) -> dict:
         return self._change(enrollment_id, expected, ctx, "bimbingan.enrollment.completed",

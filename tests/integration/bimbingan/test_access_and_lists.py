@@ -1,0 +1,78 @@
+"""Lists and their filters, and a partner confined to its own group."""
+import pytest
+
+from tests.support.bimbingan_world import new_id
+
+
+@pytest.fixture
+def two_groups(world, officer):
+    groups = []
+    for _ in range(2):
+        agreement = world.agreement(capacity=10)
+        enrollments = [officer.post("/enrollments", json={"client_id": world.client(),
+                                                          "program_id": agreement["program_id"]}).json
+                       for _ in range(3)]
+        session = officer.post("/sessions", json={"program_id": agreement["program_id"],
+                                                  "starts_at": "2026-12-01T02:00:00Z", "topic": "t",
+                                                  "facilitator": "f", "delivery": "online"}).json
+        groups.append({**agreement, "enrollments": enrollments, "session": session})
+    return groups
+
+
+def test_enrollments_filter_by_client_program_and_status_across_pages(world, officer, two_groups):
+    mine = two_groups[0]
+    officer.post(f"/enrollments/{mine['enrollments'][0]['id']}/withdraw", json={"reason_code": "other"})
+    listed = officer.get(f"/enrollments?program_id={mine['program_id']}&status=enrolled&limit=1").json
+    ids = [listed["items"][0]["id"]]
+    listed = officer.get(f"/enrollments?program_id={mine['program_id']}&status=enrolled&limit=1"
+                         f"&cursor={listed['next_cursor']}").json
+    ids.append(listed["items"][0]["id"])
+    assert listed["next_cursor"] is None
+    assert sorted(ids) == sorted(e["id"] for e in mine["enrollments"][1:])
+    by_client = officer.get(f"/enrollments?client_id={mine['enrollments'][0]['client_id']}").json["items"]
+    assert [(e["id"], e["status"]) for e in by_client] == [(mine["enrollments"][0]["id"], "withdrawn")]
+    assert len(officer.get("/enrollments?status=enrolled").json["items"]) == 5
+    assert officer.get("/enrollments?status=lost").status_code == 422
+    assert officer.get("/enrollments?cursor=bogus").status_code == 422
+
+
+def test_a_partner_sees_and_marks_only_its_own_groups_records(world, two_groups):
+    mine, theirs = two_groups
+    partner = world.http("partner", group_id=mine["group_id"], sub="partner-1")
+    listed = partner.get("/enrollments").json["items"]
+    assert sorted(e["id"] for e in listed) == sorted(e["id"] for e in mine["enrollments"])
+    assert partner.get(f"/enrollments?program_id={theirs['program_id']}").json["items"] == []
+    assert [s["id"] for s in partner.get("/sessions").json["items"]] == [mine["session"]["id"]]
+    assert partner.get(f"/enrollments/{mine['enrollments'][0]['id']}").status_code == 200
+    assert partner.get(f"/enrollments/{theirs['enrollments'][0]['id']}").status_code == 403
+    assert partner.get(f"/sessions/{theirs['session']['id']}").status_code == 403
+    own = partner.post(f"/sessions/{mine['session']['id']}/attendance",
+                       json={"records": [{"enrollment_id": mine["enrollments"][0]["id"], "attendance": "present"}]})
+    assert own.status_code == 200 and own.json["enrollments"][0]["sessions_attended"] == 1
+    other = partner.post(f"/sessions/{theirs['session']['id']}/attendance",
+                         json={"records": [{"enrollment_id": theirs["enrollments"][0]["id"],
+                                            "attendance": "present"}]})
+    assert other.status_code == 403
+    assert world.http("admin").get(f"/enrollments/{theirs['enrollments'][0]['id']}").json["sessions_attended"] == 0
+
+
+def test_a_partner_and_an_auditor_change_nothing_else(world, two_groups):
+    mine = two_groups[0]
+    enrollment = mine["enrollments"][0]
+    for http in (world.http("partner", group_id=mine["group_id"]), world.http("auditor")):
+        assert http.post("/enrollments", json={"client_id": world.client(),
+                                               "program_id": mine["program_id"]}).status_code == 403
+        assert http.post(f"/enrollments/{enrollment['id']}/withdraw",
+                         json={"reason_code": "other"}).status_code == 403
+        assert http.post("/sessions", json={"program_id": mine["program_id"], "starts_at": "2026-12-01T02:00:00Z",
+                                            "topic": "t", "facilitator": "f", "delivery": "online"}).status_code == 403
+    assert world.http("auditor").get(f"/enrollments/{enrollment['id']}").status_code == 200
+    assert world.http("auditor").post(f"/sessions/{mine['session']['id']}/attendance", json={"records": [
+        {"enrollment_id": enrollment["id"], "attendance": "absent"}]}).status_code == 403
+
+
+def test_unknown_ids_are_404(world, officer):
+    assert officer.get(f"/enrollments/{new_id()}").status_code == 404
+    assert officer.get(f"/sessions/{new_id()}").status_code == 404
+    assert officer.post(f"/enrollments/{new_id()}/complete",
+                        json={"outcome": "achieved", "summary": "x"}).status_code == 404
