@@ -1,6 +1,7 @@
 """klien wiring: the API's blueprints, the worker's handlers."""
 from services.klien import api, handlers
 from services.klien.events import CATALOG
+from services.klien.export import Gatherer
 from services.klien.store import ClientStore
 from shared import service
 
@@ -9,7 +10,7 @@ SERVICE = service.ServiceDefinition(
     title="BAPAS klien",
     description="Client records (klien) and each client's guidance view.",
     catalog=CATALOG,
-    blueprints=lambda runtime: [api.blueprint(ClientStore(runtime))],
+    blueprints=lambda runtime: [api.blueprint(ClientStore(runtime), Gatherer(runtime.settings))],
     handlers=lambda runtime: handlers.HANDLERS,
     sources=("bimbingan",),
 )

@@ -1,25 +1,80 @@
-"""klien: request, response and event-data schemas (walking skeleton; issue 3 completes it)."""
+"""klien: request, response and event-data schemas."""
 from marshmallow import Schema, fields, validate
 
-from shared.fields import IsoDate
+from services.klien import domain
+from shared.fields import IsoDate, IsoDateTime
+from shared.pagination import PageArgs
 
-SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
+
+def _text(max_length: int) -> list:
+    return [validate.Length(min=1, max=max_length), validate.Regexp(r"^(?!\s*\Z)", error="must not be blank")]
 
 
-class ClientCreate(Schema):
-    register_number = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    supervision_type = fields.String(required=True, validate=validate.OneOf(SUPERVISION_TYPES))
-    officer_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    nik = fields.String(required=True, validate=validate.Regexp(r"^\d{16}$"))
-    birth_date = IsoDate(required=True)
-    sex = fields.String(required=True, validate=validate.OneOf(("L", "P")))
-    address = fields.String(required=True)
-    offence_category = fields.String(required=True)
-    decree = fields.Dict()
-    supervision_start = IsoDate(required=True)
-    supervision_end = IsoDate(required=True)
-    bapas_office = fields.String(required=True)
+NIK = validate.Regexp(r"^[0-9]{16}\Z", error="NIK must be exactly 16 digits (0-9), as on the KTP")
+REGISTER_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,63}\Z",
+                                  error="use 1 to 64 letters, digits, spaces and . / _ -, starting with a letter "
+                                        "or digit")
+OFFICER_ID = validate.Regexp(r"^[\w.@:-]{1,64}\Z", error="use 1 to 64 letters, digits and . @ : _ -")
+SUPERVISION_TYPE = validate.OneOf(domain.SUPERVISION_TYPES,
+                                  error="must be one of " + ", ".join(domain.SUPERVISION_TYPES))
+SEX = validate.OneOf(("L", "P"), error="must be L (laki-laki) or P (perempuan)")
+
+
+class Decree(Schema):
+    number = fields.String(required=True, validate=_text(64), metadata={"description": "SK number"})
+    date = IsoDate(required=True)
+
+
+def _client_fields(required: bool) -> dict:
+    return {
+        "register_number": fields.String(required=required, validate=REGISTER_NUMBER,
+                                         metadata={"description": "Unique within the region (any case)"}),
+        "name": fields.String(required=required, validate=_text(200)),
+        "nik": fields.String(required=required, validate=NIK),
+        "birth_date": IsoDate(required=required),
+        "sex": fields.String(required=required, validate=SEX),
+        "address": fields.String(required=required, validate=_text(500)),
+        "supervision_type": fields.String(required=required, validate=SUPERVISION_TYPE),
+        "offence_category": fields.String(required=required, validate=_text(100)),
+        "decree": fields.Nested(Decree, allow_none=True,
+                                metadata={"description": "Required for PB, CB, CMB and ASIMILASI"}),
+        "supervision_start": IsoDate(required=required),
+        "supervision_end": IsoDate(required=required, metadata={"description": "After supervision_start"}),
+        "officer_id": fields.String(required=required, validate=OFFICER_ID,
+                                    metadata={"description": "The supervising PK"}),
+        "bapas_office": fields.String(required=required, validate=_text(100)),
+    }
+
+
+ClientCreate = Schema.from_dict(_client_fields(True), name="ClientCreate")
+ClientPatch = Schema.from_dict(_client_fields(False), name="ClientPatch")
+
+
+class StatusChange(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(domain.ENDED_STATUSES,
+                                                                  error="must be completed, revoked or transferred"))
+    reason = fields.String(required=True, validate=_text(1000))
+    effective_date = IsoDate(required=True)
+
+
+class ClientFilter(PageArgs):
+    status = fields.String(validate=validate.OneOf(domain.STATUSES))
+    officer_id = fields.String(validate=OFFICER_ID)
+    supervision_type = fields.String(validate=SUPERVISION_TYPE)
+    q = fields.String(validate=validate.Length(min=1, max=100),
+                      metadata={"description": "Words that start the name's words or the register number"})
+
+
+class GuidanceEnrollment(Schema):
+    enrollment_id = fields.UUID()
+    program_id = fields.UUID()
+    group_id = fields.UUID()
+    status = fields.String()
+    start_date = IsoDate()
+    ended_on = IsoDate(allow_none=True)
+    sessions_attended = fields.Integer()
+    sessions_missed = fields.Integer()
+    attention_required = fields.Boolean(metadata={"description": "Three unexcused absences in a row, still open"})
 
 
 class Guidance(Schema):
@@ -27,19 +82,72 @@ class Guidance(Schema):
     completed_programs = fields.Integer()
     sessions_attended = fields.Integer()
     sessions_missed = fields.Integer()
-    enrollments = fields.List(fields.Dict())
+    attention_required = fields.Integer(metadata={"description": "Open enrollments needing the PK's attention"})
+    enrollments = fields.List(fields.Nested(GuidanceEnrollment))
 
 
-class Client(ClientCreate):
+class Client(Schema):
     id = fields.UUID()
     status = fields.String()
     version = fields.Integer()
-    guidance = fields.Nested(Guidance)
+    register_number, name, nik, sex = fields.String(), fields.String(), fields.String(), fields.String()
+    address, supervision_type, offence_category = fields.String(), fields.String(), fields.String()
+    officer_id, bapas_office = fields.String(), fields.String()
+    birth_date, supervision_start, supervision_end = IsoDate(), IsoDate(), IsoDate()
+    decree = fields.Nested(Decree, allow_none=True)
+    status_reason = fields.String(allow_none=True)
+    status_effective_date = IsoDate(allow_none=True)
+    created_at, updated_at, status_changed_at = IsoDateTime(), IsoDateTime(), IsoDateTime(allow_none=True)
+    created_by, updated_by, status_changed_by = fields.String(), fields.String(), fields.String(allow_none=True)
+    guidance = fields.Nested(Guidance, metadata={"description": "Only on GET /clients/{id}"})
+
+
+class HistoryEntry(Schema):
+    version = fields.Integer()
+    action = fields.String(metadata={"description": "registered, updated or status_changed"})
+    at = IsoDateTime()
+    by = fields.String()
+    fields_ = fields.List(fields.String(), attribute="fields", data_key="fields",
+                          metadata={"description": "Names of the fields changed (never their values)"})
+    status = fields.String()
+    previous_status = fields.String()
+    effective_date = IsoDate()
+
+
+class ClientExport(Schema):
+    exported_at = IsoDateTime()
+    exported_by = fields.String()
+    klien = fields.Dict(metadata={"description": "The client record, its guidance view and its history"})
+    bimbingan = fields.Dict(metadata={"description": "The client's enrollments with their attendance"})
+    pokmas = fields.Dict(metadata={"description": "The groups and agreements of those enrollments"})
 
 
 class ClientEventData(Schema):
     id = fields.UUID(required=True)
     register_number = fields.String(required=True)
-    status = fields.String(required=True)
-    supervision_type = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(domain.STATUSES))
+    supervision_type = fields.String(required=True, validate=validate.OneOf(domain.SUPERVISION_TYPES))
+    offence_category = fields.String(required=True)
     officer_id = fields.String(required=True)
+    bapas_office = fields.String(required=True)
+    supervision_start = IsoDate(required=True)
+    supervision_end = IsoDate(required=True)
+    decree_number = fields.String(required=True, allow_none=True)
+    status_effective_date = IsoDate(required=True, allow_none=True)
+
+
+class EnrollmentState(Schema):
+    """The part of bimbingan's enrollment event data the guidance view keeps (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    program_id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("enrolled", "completed", "withdrawn")))
+    start_date = IsoDate(required=True)
+    ended_on = IsoDate(required=True, allow_none=True)
+    sessions_attended = fields.Integer(required=True, validate=validate.Range(min=0))
+    sessions_missed = fields.Integer(required=True, validate=validate.Range(min=0))
+    consecutive_absences = fields.Integer(required=True, validate=validate.Range(min=0))
+
+    class Meta:
+        unknown = "exclude"

@@ -1,10 +1,35 @@
-"""klien's Redis: client records and their guidance view (walking skeleton)."""
+"""klien's Redis: client records with their uniqueness maps, list and search indexes, history
+and guidance view. A change, its indexes, its history entry and its event are one MULTI/EXEC."""
 import json
 
-from services.klien.schemas import ClientCreate as ClientCreateDump
-from shared.errors import Conflict, NotFound
+from services.klien import domain
+from services.klien.schemas import ClientCreate, StatusChange
+from shared.errors import Conflict, Invalid, NotFound
+from shared.http.versioning import check_version
 from shared.ids import new_id
+from shared.pagination import decode_cursor, encode_cursor, member_id
 from shared.redis_tx import transact
+
+REGISTER_NUMBERS = "klien:unique:register_number"   # casefolded register number -> client id
+ACTIVE_NIKS = "klien:unique:active_nik"             # NIK of an active client -> client id
+SCAN_BUDGET = 1000                                  # index entries one list page may examine
+FILTERS = ("status", "officer_id", "supervision_type")
+
+
+def record_key(client_id: str) -> str:
+    return f"klien:client:{client_id}"
+
+
+def history_key(client_id: str) -> str:
+    return f"klien:history:{client_id}"
+
+
+def guidance_key(client_id: str) -> str:
+    return f"klien:guidance:{client_id}"
+
+
+def index_key(name: str) -> str:
+    return f"klien:idx:{name}"
 
 
 class ClientStore:
@@ -13,41 +38,164 @@ class ClientStore:
         self.outbox = runtime.outbox
 
     def register(self, fields: dict, ctx) -> dict:
-        client = {**ClientCreateDump().dump(fields), "id": new_id(), "status": "active", "version": 1,
-                  "created_at": ctx.at, "created_by": ctx.actor}
-        index = "klien:idx:register_number"
+        client = domain.new_client(ClientCreate().dump(fields), new_id(), ctx)
+        entry = domain.history_entry("registered", client, ctx, sorted(fields))
 
         def work(pipe):
-            if pipe.hexists(index, client["register_number"]):
-                raise Conflict(f"register number {client['register_number']} is already registered")
+            _claim(pipe, None, client)
             pipe.multi()
-            pipe.set(f"klien:client:{client['id']}", json.dumps(client))
-            pipe.hset(index, client["register_number"], client["id"])
-            self.outbox.stage(pipe, type="klien.client.registered", subject=client["id"], sequence=1,
-                              data=_event_data(client), correlation_id=ctx.correlation_id)
+            self._write(pipe, None, client, "klien.client.registered", entry, ctx)
             return client
 
-        return transact(self.redis, work, index)
+        return transact(self.redis, work, REGISTER_NUMBERS, ACTIVE_NIKS)
+
+    def correct(self, client_id: str, changes: dict, expected: int | None, ctx) -> dict:
+        changes = ClientCreate(partial=True).dump(changes)
+
+        def work(pipe):
+            client = _read(pipe, client_id)
+            check_version(client["version"], expected)
+            updated, changed = domain.correct(client, changes, ctx)
+            if not changed:
+                return client
+            _claim(pipe, client, updated)
+            pipe.multi()
+            entry = domain.history_entry("updated", updated, ctx, changed)
+            self._write(pipe, client, updated, "klien.client.updated", entry, ctx)
+            return updated
+
+        return transact(self.redis, work, record_key(client_id), REGISTER_NUMBERS, ACTIVE_NIKS)
+
+    def change_status(self, client_id: str, body: dict, expected: int | None, ctx) -> dict:
+        body = StatusChange().dump(body)
+
+        def work(pipe):
+            client = _read(pipe, client_id)
+            check_version(client["version"], expected)
+            updated = domain.change_status(client, body["status"], body["reason"], body["effective_date"], ctx)
+            pipe.multi()
+            entry = domain.history_entry("status_changed", updated, ctx, ["status"], previous_status=client["status"])
+            self._write(pipe, client, updated, "klien.client.status_changed", entry, ctx)
+            return updated
+
+        return transact(self.redis, work, record_key(client_id), ACTIVE_NIKS)
+
+    def _write(self, pipe, before: dict | None, after: dict, event_type: str, entry: dict, ctx) -> None:
+        client_id = after["id"]
+        pipe.set(record_key(client_id), json.dumps(after))
+        _keep_unique(pipe, before, after)
+        old, new = (domain.index_members(before) if before else set()), domain.index_members(after)
+        for name, member in old - new:
+            pipe.zrem(index_key(name), member)
+        for name, member in new - old:
+            pipe.zadd(index_key(name), {member: 0})
+        pipe.rpush(history_key(client_id), json.dumps(entry))
+        self.outbox.stage(pipe, type=event_type, subject=client_id, sequence=after["version"],
+                          data=domain.event_data(after), correlation_id=ctx.correlation_id)
 
     def get(self, client_id: str) -> dict:
-        raw = self.redis.get(f"klien:client:{client_id}")
-        if raw is None:
-            raise NotFound(f"no client with id {client_id}")
-        client = json.loads(raw)
-        client["guidance"] = self.guidance(client_id)
-        return client
+        return {**_read(self.redis, client_id), "guidance": self.guidance(client_id)}
 
     def guidance(self, client_id: str) -> dict:
-        entries = [json.loads(v) for v in self.redis.hgetall(f"klien:guidance:{client_id}").values()]
-        return {
-            "active_enrollments": sum(e["status"] == "enrolled" for e in entries),
-            "completed_programs": sum(e["status"] == "completed" for e in entries),
-            "sessions_attended": sum(e.get("sessions_attended", 0) for e in entries),
-            "sessions_missed": sum(e.get("sessions_missed", 0) for e in entries),
-            "enrollments": [{k: e[k] for k in ("enrollment_id", "program_id", "group_id", "status")}
-                            for e in entries],
-        }
+        return domain.guidance([json.loads(v) for v in self.redis.hvals(guidance_key(client_id))])
+
+    def history(self, client_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+        _read(self.redis, client_id)
+        start = _position(cursor) if cursor else 0
+        entries = self.redis.lrange(history_key(client_id), start, start + limit)
+        more = len(entries) > limit
+        return [json.loads(e) for e in entries[:limit]], (encode_cursor(f"{start + limit}|h") if more else None)
+
+    def whole_history(self, client_id: str) -> list[dict]:
+        return [json.loads(e) for e in self.redis.lrange(history_key(client_id), 0, -1)]
+
+    def search(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+        """One page of clients matching every filter, in register number order (or search-term order for q).
+
+        The page walks one index (the search terms, or the smallest filter index) and checks the
+        other filters on the records, examining at most SCAN_BUDGET entries: a page may hold fewer
+        than `limit` items and still have a next_cursor."""
+        key, low, high, accept = self._plan(filters)
+        start = "(" + decode_cursor(cursor) if cursor else low
+        items, last, budget = [], None, SCAN_BUDGET
+        while budget > 0 and len(items) < limit:
+            batch = self.redis.zrangebylex(key, start, high, start=0, num=min(budget, max(limit, 50)))
+            if not batch:
+                break
+            budget -= len(batch)
+            raws = self.redis.mget([record_key(member_id(m)) for m in batch])
+            for member, raw in zip(batch, raws):
+                last = member
+                if raw is not None and accept(json.loads(raw), member):
+                    items.append(json.loads(raw))
+                    if len(items) == limit:
+                        break
+            start = "(" + last
+        more = last is not None and self.redis.zrangebylex(key, "(" + last, high, start=0, num=1)
+        return items, (encode_cursor(last) if more else None)
+
+    def _plan(self, filters: dict):
+        wanted = {name: filters[name] for name in FILTERS if filters.get(name) is not None}
+
+        def fits(client: dict) -> bool:
+            return all(client[name] == value for name, value in wanted.items())
+
+        if filters.get("q") is not None:
+            words = domain.words(filters["q"])
+            if not words:
+                raise Invalid({"q": ["search with at least one letter or digit"]})
+            prefix = max(words, key=len)
+
+            def accept(client, member):
+                term = member.rsplit("|", 1)[0]
+                return fits(client) and domain.matches(client, words) and domain.canonical_term(client, prefix) == term
+
+            return index_key("q"), "[" + prefix, "(" + prefix + "\U0010ffff", accept
+        candidates = [index_key(_filter_index(name, value)) for name, value in wanted.items()] or [index_key("all")]
+        key = min(candidates, key=self.redis.zcard)
+        return key, "-", "+", lambda client, _member: fits(client)
 
 
-def _event_data(client: dict) -> dict:
-    return {k: client[k] for k in ("id", "register_number", "status", "supervision_type", "officer_id")}
+def _filter_index(name: str, value: str) -> str:
+    if name == "officer_id":
+        return f"officer:{domain.officer_key(value)}"
+    return f"{'type' if name == 'supervision_type' else name}:{value}"
+
+
+def _position(cursor: str) -> int:
+    position = decode_cursor(cursor).split("|")[0]
+    if not position.isdigit():
+        raise Invalid({"cursor": ["not a cursor of this history; use next_cursor from the previous page"]})
+    return int(position)
+
+
+def _read(reader, client_id: str) -> dict:
+    raw = reader.get(record_key(client_id))
+    if raw is None:
+        raise NotFound(f"no client with id {client_id}")
+    return json.loads(raw)
+
+
+def _claim(pipe, before: dict | None, after: dict) -> None:
+    """Refuse a register number another client has, or the NIK of another active client."""
+    register = domain.register_key(after["register_number"])
+    if before is None or register != domain.register_key(before["register_number"]):
+        owner = pipe.hget(REGISTER_NUMBERS, register)
+        if owner and owner != after["id"]:
+            raise Conflict(f"register number {after['register_number']} is already registered (client {owner})")
+    if after["status"] == domain.ACTIVE and (before is None or before["nik"] != after["nik"]):
+        owner = pipe.hget(ACTIVE_NIKS, after["nik"])
+        if owner and owner != after["id"]:
+            raise Conflict(f"an active client (client {owner}) already has this NIK; "
+                           "end that supervision or correct the NIK")
+
+
+def _keep_unique(pipe, before: dict | None, after: dict) -> None:
+    register = domain.register_key(after["register_number"])
+    if before and domain.register_key(before["register_number"]) != register:
+        pipe.hdel(REGISTER_NUMBERS, domain.register_key(before["register_number"]))
+    pipe.hset(REGISTER_NUMBERS, register, after["id"])
+    if before and before["status"] == domain.ACTIVE:
+        pipe.hdel(ACTIVE_NIKS, before["nik"])
+    if after["status"] == domain.ACTIVE:
+        pipe.hset(ACTIVE_NIKS, after["nik"], after["id"])

@@ -1,0 +1,154 @@
+"""klien's rules: registering, correcting and ending a client; search terms; the guidance view.
+
+Pure: records are dicts with ISO date strings (as stored); nothing here does I/O.
+"""
+import hashlib
+import re
+
+from shared.errors import Conflict, Invalid
+
+SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
+DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
+ACTIVE = "active"
+ENDED_STATUSES = ("completed", "revoked", "transferred")
+STATUSES = (ACTIVE, *ENDED_STATUSES)
+CORRECTABLE = ("register_number", "name", "nik", "birth_date", "sex", "address", "supervision_type",
+               "offence_category", "decree", "supervision_start", "supervision_end", "officer_id", "bapas_office")
+# History names these fields when they change, never their values (UU 27/2022).
+PERSONAL_FIELDS = frozenset({"name", "nik", "birth_date", "sex", "address"})
+FULL_NIK_ROLES = frozenset({"admin", "officer"})
+_WORD = re.compile(r"\w+")
+
+
+def check_client(client: dict) -> None:
+    """Rules across fields; raise Invalid naming each field at fault."""
+    errors: dict[str, list[str]] = {}
+    start, end = client["supervision_start"], client["supervision_end"]
+    if start >= end:
+        errors["supervision_end"] = [f"must be after supervision_start ({start})"]
+    if client["birth_date"] >= start:
+        errors["birth_date"] = [f"must be before supervision_start ({start})"]
+    decree = client.get("decree")
+    if client["supervision_type"] in DECREE_REQUIRED and not decree:
+        errors["decree"] = [f"{client['supervision_type']} needs its decree (SK): {{\"number\", \"date\"}}"]
+    elif decree and decree["date"] > start:
+        errors["decree"] = [f"the decree's date must not be after supervision_start ({start})"]
+    if errors:
+        raise Invalid(errors)
+
+
+def new_client(fields: dict, client_id: str, ctx) -> dict:
+    client = {**fields, "decree": fields.get("decree"), "id": client_id, "status": ACTIVE, "version": 1,
+              "created_at": ctx.at, "created_by": ctx.actor, "updated_at": ctx.at, "updated_by": ctx.actor,
+              "status_reason": None, "status_effective_date": None, "status_changed_at": None,
+              "status_changed_by": None}
+    check_client(client)
+    return client
+
+
+def correct(client: dict, changes: dict, ctx) -> tuple[dict, list[str]]:
+    """The client with `changes` applied and the names of the fields that really changed."""
+    if not changes:
+        raise Invalid({"_body": ["send at least one field to correct"]})
+    changed = sorted(name for name, value in changes.items() if client.get(name) != value)
+    if not changed:
+        return client, []
+    updated = {**client, **changes, "version": client["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
+    check_client(updated)
+    return updated, changed
+
+
+def change_status(client: dict, status: str, reason: str, effective_date: str, ctx) -> dict:
+    if client["status"] != ACTIVE:
+        raise Conflict(f"only an active client can be ended; current status is {client['status']}")
+    if effective_date < client["supervision_start"]:
+        raise Invalid({"effective_date": [f"must not be before supervision_start ({client['supervision_start']})"]})
+    return {**client, "status": status, "status_reason": reason, "status_effective_date": effective_date,
+            "status_changed_at": ctx.at, "status_changed_by": ctx.actor, "version": client["version"] + 1,
+            "updated_at": ctx.at, "updated_by": ctx.actor}
+
+
+def history_entry(action: str, client: dict, ctx, fields: list[str], previous_status: str | None = None) -> dict:
+    """Who, when, what: field names only, and the status move (codes and dates are not personal)."""
+    entry = {"version": client["version"], "action": action, "at": ctx.at, "by": ctx.actor, "fields": fields,
+             "status": client["status"]}
+    if previous_status:
+        entry.update(previous_status=previous_status, effective_date=client["status_effective_date"])
+    return entry
+
+
+def event_data(client: dict) -> dict:
+    """Ids, codes, dates and statuses only (docs/event-contracts.md)."""
+    keys = ("id", "register_number", "status", "supervision_type", "offence_category", "officer_id",
+            "bapas_office", "supervision_start", "supervision_end", "status_effective_date")
+    return {**{k: client[k] for k in keys}, "decree_number": (client.get("decree") or {}).get("number")}
+
+
+def shown_to(client: dict, role: str) -> dict:
+    """NIK masked to its last four digits for anyone but admin and officer."""
+    if role in FULL_NIK_ROLES:
+        return client
+    return {**client, "nik": "*" * 12 + client["nik"][-4:]}
+
+
+# Search and list indexes: sorted sets of "<sort key>|<id>", kept with the record.
+
+def register_key(register_number: str) -> str:
+    """Register numbers are unique and sorted regardless of case."""
+    return register_number.casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def search_terms(client: dict) -> set[str]:
+    """Words of the name and of the register number, and the register number without punctuation."""
+    register = words(client["register_number"])
+    return {*words(client["name"]), *register, "".join(register)}
+
+
+def matches(client: dict, query_words: list[str]) -> bool:
+    terms = search_terms(client)
+    return all(any(term.startswith(word) for term in terms) for word in query_words)
+
+
+def canonical_term(client: dict, prefix: str) -> str | None:
+    """The first of the client's terms starting with `prefix`: the one index entry a search returns it by."""
+    return min((t for t in search_terms(client) if t.startswith(prefix)), default=None)
+
+
+def officer_key(officer_id: str) -> str:
+    """Officer ids are free text; their index key uses a digest so no value can shape a key."""
+    return hashlib.sha1(officer_id.encode()).hexdigest()
+
+
+def index_members(client: dict) -> set[tuple[str, str]]:
+    """(index name, member) pairs that list and search this client."""
+    member = f"{register_key(client['register_number'])}|{client['id']}"
+    return {("all", member), (f"status:{client['status']}", member),
+            (f"type:{client['supervision_type']}", member), (f"officer:{officer_key(client['officer_id'])}", member),
+            *(("q", f"{term}|{client['id']}") for term in search_terms(client))}
+
+
+# The guidance view: one entry per enrollment, overwritten with the newest state bimbingan published.
+
+ATTENTION_ABSENCES = 3
+
+
+def guidance_entry(data: dict) -> dict:
+    return {"enrollment_id": data["id"], "program_id": data["program_id"], "group_id": data["group_id"],
+            "status": data["status"], "start_date": data["start_date"], "ended_on": data["ended_on"],
+            "sessions_attended": data["sessions_attended"], "sessions_missed": data["sessions_missed"],
+            "attention_required": data["status"] == "enrolled"
+            and data["consecutive_absences"] >= ATTENTION_ABSENCES}
+
+
+def guidance(entries: list[dict]) -> dict:
+    entries = sorted(entries, key=lambda e: (e["start_date"], e["enrollment_id"]))
+    return {"active_enrollments": sum(e["status"] == "enrolled" for e in entries),
+            "completed_programs": sum(e["status"] == "completed" for e in entries),
+            "sessions_attended": sum(e["sessions_attended"] for e in entries),
+            "sessions_missed": sum(e["sessions_missed"] for e in entries),
+            "attention_required": sum(e["attention_required"] for e in entries),
+            "enrollments": entries}
