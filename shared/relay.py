@@ -4,6 +4,11 @@ One relay per service is active at a time (a Redis lease), so several worker
 replicas never publish out of order. The position of the last event the broker
 confirmed is stored after each batch: a restart re-publishes at most one batch
 (consumers deduplicate) and never skips one.
+
+On RabbitMQ the whole batch is published before waiting for the broker's confirms
+(instead of one round trip per message), and the position moves only once every
+message of the batch is confirmed; a nack or a timeout fails the batch, which is
+published again.
 """
 import logging
 import secrets
@@ -19,6 +24,7 @@ from shared.stats import Stats
 log = logging.getLogger(__name__)
 
 LEASE_MS = 15_000
+CONFIRM_TIMEOUT_SECONDS = 30
 # Renew the lease and move the position only while we still hold the lease.
 _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 _ADVANCE = ("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2]) return 1 end "
@@ -41,6 +47,7 @@ class Relay:
         self._advance = client.register_script(_ADVANCE)
         self._connection = None
         self._producer = None
+        self._confirms = None
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.2
@@ -82,13 +89,18 @@ class Relay:
             event_id = fields["id"]
             producer.publish(fields["event"], exchange=broker.events_exchange, routing_key=fields["type"],
                              retry=False, **broker.publish_options(event_id, fields.get("correlationid", "")))
+        if self._confirms is not None:
+            self._confirms.wait_all(self._connection, CONFIRM_TIMEOUT_SECONDS)
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
             self._connection = broker.connect(self.broker_url)
             self._connection.ensure_connection(max_retries=1)
             broker.declare(self._connection, *self.queues)
-            self._producer = Producer(self._connection.channel())
+            channel = self._connection.channel()
+            if self._connection.transport.driver_type == "amqp":
+                self._confirms = BatchConfirms(channel)
+            self._producer = Producer(channel)
         return self._producer
 
     def _drop_connection(self) -> None:
@@ -97,5 +109,49 @@ class Relay:
                 self._connection.release()
             except Exception:  # a broken connection may fail to close; it is discarded either way
                 pass
-        self._connection = self._producer = None
+        self._connection = self._producer = self._confirms = None
+
+
+class BatchConfirms:
+    """Publisher confirms for a batch on an AMQP channel: publish without waiting, then wait once."""
+
+    def __init__(self, channel):
+        self.unconfirmed: set[int] = set()
+        self.last_tag = 0
+        self.nacked = False
+        # The connection's confirm_publish makes every publish wait for its own confirm; this channel waits per batch.
+        channel.basic_publish = self._published(channel._basic_publish)
+        channel.confirm_select()
+        channel._confirm_selected = True
+        channel.events["basic_ack"].add(self._ack)
+        channel.events["basic_nack"].add(self._nack)
+
+    def _published(self, publish):
+        def basic_publish(*args, **kwargs):
+            result = publish(*args, **kwargs)
+            self.last_tag += 1
+            self.unconfirmed.add(self.last_tag)
+            return result
+        return basic_publish
+
+    def _ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self.unconfirmed = {tag for tag in self.unconfirmed if tag > delivery_tag}
+        else:
+            self.unconfirmed.discard(delivery_tag)
+
+    def _nack(self, delivery_tag: int, multiple: bool) -> None:
+        self.nacked = True
+        self._ack(delivery_tag, multiple)
+
+    def wait_all(self, connection, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.unconfirmed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"the broker did not confirm {len(self.unconfirmed)} messages in {timeout}s")
+            connection.drain_events(timeout=remaining)
+        if self.nacked:
+            self.nacked = False
+            raise RuntimeError("the broker refused (nacked) a message of the batch")
 
