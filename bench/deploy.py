@@ -1,0 +1,75 @@
+"""The stack as deployed (gunicorn APIs and workers, RabbitMQ broker) and the floor beside it."""
+import contextlib
+import os
+import subprocess
+import sys
+import time
+
+import requests
+
+from shared.config import load_settings
+from tests.support import rabbitmq
+from tests.support.api import ServiceClient, token
+from tests.support.local_stack import ROOT, LocalStack
+from tests.support.ports import free_port
+
+
+@contextlib.contextmanager
+def deployed():
+    """Yield (stack, floor_url, broker) with the stack on RabbitMQ when it is there, else Redis transport."""
+    with contextlib.ExitStack() as cleanup:
+        broker = "RabbitMQ"
+        if rabbitmq.available() is None:
+            vhost = rabbitmq.Vhost().create()
+            cleanup.callback(vhost.delete)
+            stack = LocalStack(broker_url=vhost.url)
+        else:
+            broker = "Redis transport (RabbitMQ unavailable: " + rabbitmq.available() + ")"
+            stack = LocalStack()
+        cleanup.callback(stack.cleanup)
+        stack.start()
+        floor_url = cleanup.enter_context(floor(stack.redis_url.rsplit("/", 1)[0] + "/2", stack.data_dir))
+        yield stack, floor_url, broker
+
+
+@contextlib.contextmanager
+def floor(redis_url: str, data_dir):
+    """The floor app under gunicorn with the services' worker class, workers and threads."""
+    settings = load_settings()
+    port = free_port()
+    argv = [sys.executable, "-m", "gunicorn", "--worker-class", "shared.gunicorn_worker.ProblemThreadWorker",
+            "--workers", str(settings.http_workers), "--threads", str(settings.http_threads),
+            "--bind", f"127.0.0.1:{port}", "--keep-alive", "5", "--access-logfile", "/dev/null",
+            "bench.floor_app:create_app()"]
+    log = open(data_dir / "floor.log", "ab")
+    process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "REDIS_URL": redis_url}, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_listening(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _wait_listening(url: str, process, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            requests.get(url + "/", timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError("the floor app did not start")
+
+
+def admin_token(stack) -> str:
+    return token(stack.jwt_secret, stack.region, role="admin", sub="bench")
+
+
+def clients(stack):
+    """Admin ServiceClients for klien, pokmas, bimbingan."""
+    secret = admin_token(stack)
+    return (ServiceClient(stack.klien_url, secret), ServiceClient(stack.pokmas_url, secret),
+            ServiceClient(stack.bimbingan_url, secret))

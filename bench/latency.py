@@ -1,0 +1,54 @@
+"""Event latency: from POST /enrollments answering 201 to klien's GET /clients/{id} showing the
+enrollment in its guidance view (bimbingan outbox -> relay -> broker -> klien consumer -> view)."""
+import statistics
+import threading
+import time
+
+from bench import load, payloads
+from bench.deploy import admin_token
+from tests.support.faults_backbone import wait_settled
+
+
+def measure(stack, klien, bimbingan, programs, *, samples: int, background_rate: float, processes: int):
+    clients = [klien.created("/clients", payloads.client())["id"] for _ in range(2 * samples)]
+    wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+    bodies = iter(programs.bodies(clients))
+    rows = [_row("idle", _samples(klien, bimbingan, bodies, samples), None)]
+    background = {}
+    seconds = samples * 0.06 + 5
+
+    def run_background():
+        background["result"] = load.run(stack.klien_url, "/clients", admin_token(stack), "client", seconds=seconds,
+                                        processes=processes, threads=8, rate=background_rate)
+
+    thread = threading.Thread(target=run_background)
+    thread.start()
+    time.sleep(2)  # the senders' processes start and reach their pace
+    loaded = _samples(klien, bimbingan, bodies, samples)
+    thread.join()
+    rows.append(_row(f"{background_rate:.0f} writes/s target", loaded, background["result"]))
+    return rows
+
+
+def _samples(klien, bimbingan, bodies, count: int) -> list[float]:
+    found = []
+    for _ in range(count):
+        enrollment = bimbingan.created("/enrollments", next(bodies))
+        written = time.perf_counter()
+        client_path = f"/clients/{enrollment['client_id']}"
+        while True:
+            guidance = klien.get(client_path).json().get("guidance") or {}
+            if any(e.get("enrollment_id") == enrollment["id"] for e in guidance.get("enrollments", [])):
+                break
+            if time.perf_counter() - written > 30:
+                raise TimeoutError(f"enrollment {enrollment['id']} never reached klien's guidance view")
+        found.append((time.perf_counter() - written) * 1000)
+        time.sleep(0.02)
+    return found
+
+
+def _row(load_name: str, millis: list[float], background) -> dict:
+    cuts = statistics.quantiles(millis, n=100, method="inclusive")
+    achieved = f"{background.rate:.0f} writes/s achieved" if background else "no other writes"
+    return {"load": load_name, "samples": len(millis), "p50 ms": f"{cuts[49]:.1f}", "p95 ms": f"{cuts[94]:.1f}",
+            "p99 ms": f"{cuts[98]:.1f}", "background": achieved}

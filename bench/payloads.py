@@ -1,0 +1,38 @@
+"""Request bodies: the contract's full bodies, unique where the contract wants uniqueness."""
+import random
+import uuid
+
+SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
+OFFICERS = [f"pk-{n:04d}" for n in range(40)]
+
+
+def client(n: int | None = None) -> dict:
+    suffix = uuid.uuid4().hex[:12] if n is None else f"{n:09d}"
+    return {"register_number": f"BENCH-{suffix}", "name": f"Klien Bench {suffix}",
+            "nik": f"{random.randrange(10**15, 10**16)}", "birth_date": "1990-05-17", "sex": random.choice("LP"),
+            "address": "Jl. Contoh No. 1, Palembang", "supervision_type": random.choice(SUPERVISION_TYPES),
+            "offence_category": "pencurian", "decree": {"number": f"SK-{suffix}", "date": "2026-01-10"},
+            "supervision_start": "2026-01-15", "supervision_end": "2027-01-15",
+            "officer_id": random.choice(OFFICERS), "bapas_office": "BAPAS Palembang"}
+
+
+def floor() -> dict:
+    suffix = uuid.uuid4().hex[:12]
+    return {"register_number": f"FLOOR-{suffix}", "name": f"Floor {suffix}", "nik": "1671011705900001",
+            "birth_date": "1990-05-17", "sex": "L"}
+
+
+def group() -> dict:
+    return {"name": f"Pokmas Bench {uuid.uuid4().hex[:8]}", "legal_form": "yayasan",
+            "address": "Jl. Contoh No. 2, Palembang", "contact": "0711-000000", "bapas_office": "BAPAS Palembang"}
+
+
+def agreement(group_id: str, programs: int, capacity: int) -> dict:
+    return {"group_id": group_id, "number": f"PKS-BENCH-{uuid.uuid4().hex[:10]}", "signed_on": "2026-01-05",
+            "valid_from": "2026-01-05", "valid_until": "2027-12-31",
+            "programs": [{"name": f"Pelatihan {n}", "guidance_type": ("kemandirian", "kepribadian")[n % 2],
+                          "capacity": capacity} for n in range(programs)]}
+
+
+def make(kind: str) -> dict:
+    return {"client": client, "floor": floor}[kind]()

@@ -1,0 +1,46 @@
+"""Write throughput of POST /clients and POST /enrollments against the floor, in alternating rounds."""
+import statistics
+
+from bench import load
+from bench.deploy import admin_token
+from bench.fixtures import Programs
+from tests.support.faults_backbone import wait_settled
+
+
+def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, processes: int, threads: int):
+    """Returns (rows, notes, programs): req/s per target (median of rounds) and the ratio to the floor."""
+    token = admin_token(stack)
+    programs = Programs(pokmas)
+    notes = [programs.note] if programs.note else []
+    rates = {"floor": [], "clients": [], "enrollments": []}
+    statuses = {name: {} for name in rates}
+
+    def record(name, result):
+        rates[name].append(result.rate)
+        for status, count in result.statuses.items():
+            statuses[name][status] = statuses[name].get(status, 0) + count
+        return result
+
+    load.run(floor_url, "/things", token, "floor", seconds=1, processes=processes, threads=threads)  # warm-up
+    for _ in range(rounds):
+        record("floor", load.run(floor_url, "/things", token, "floor", seconds=seconds, processes=processes,
+                                 threads=threads))
+        made = record("clients", load.run(stack.klien_url, "/clients", token, "client", seconds=seconds,
+                                          processes=processes, threads=threads))
+        wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+        record("enrollments", load.run(stack.bimbingan_url, "/enrollments", token, "enrollment",
+                                                  seconds=seconds, processes=processes, threads=threads,
+                                                  bodies=programs.bodies(made.created)))
+        wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+    floor = statistics.median(rates["floor"])
+    rows = []
+    for name, path in (("floor", "POST /things (floor)"), ("clients", "POST /clients"),
+                       ("enrollments", "POST /enrollments")):
+        rate = statistics.median(rates[name])
+        rows.append({"what": path, "req/s": f"{rate:.0f}", "ratio to floor": f"{rate / floor:.2f}",
+                     "answers": _statuses(statuses[name])})
+    return rows, notes, programs
+
+
+def _statuses(counts: dict) -> str:
+    return " ".join(f"{status}x{count}" for status, count in sorted(counts.items()))
