@@ -35,9 +35,12 @@ def build(runtime) -> dict:
         if data["status"] in domain.ENDED_AGREEMENT:
             ids = [i for key in open_keys for i in pipe.hvals(key)]
             ending = _open_enrollments(pipe, ids)
+        dropped = set((load(pipe, keys.agreement(data["id"])) or {}).get("program_ids", ())) - set(program_ids)
         pipe.multi()
         pipe.set(keys.agreement(data["id"]), json.dumps({"id": data["id"], "group_id": data["group_id"],
                                                          "status": data["status"], "program_ids": program_ids}))
+        for program_id in dropped:  # only a draft loses programs, so no enrollment refers to them
+            pipe.delete(keys.program(program_id))
         for program in data["programs"]:
             pipe.set(keys.program(program["id"]), json.dumps(_program_replica(data, program)))
         _withdraw(pipe, runtime.outbox, ending, "agreement_ended", event)

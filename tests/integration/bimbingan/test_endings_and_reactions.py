@@ -87,3 +87,16 @@ def test_an_older_agreement_event_arriving_late_changes_nothing(world, officer):
     assert officer.get(f"/enrollments/{enrollment['id']}").json["status"] == "withdrawn"
     response = officer.post("/enrollments", json={"client_id": world.client(), "program_id": agreement["program_id"]})
     assert response.status_code == 409 and "terminated" in response.json["detail"]
+
+
+def test_a_program_dropped_from_a_draft_becomes_unknown(world, officer):
+    agreement = world.agreement(status="draft", programs=2)
+    kept = agreement["programs"][:1]
+    world.deliver("pokmas.agreement.programs_changed", {**{k: agreement[k] for k in agreement if k != "program_id"},
+                                                         "programs": kept})
+    world.set_agreement_status({**agreement, "programs": kept}, "active", "pokmas.agreement.activated")
+    dropped = officer.post("/sessions", json={"program_id": agreement["programs"][1]["id"],
+                                              "starts_at": "2026-12-01T02:00:00Z", "topic": "t", "facilitator": "f",
+                                              "delivery": "online"})
+    assert dropped.status_code == 422 and set(dropped.json["errors"]) == {"program_id"}
+    assert enroll(world, officer, {"program_id": kept[0]["id"]})["status"] == "enrolled"

@@ -1,0 +1,45 @@
+"""The whole guidance story across the three running services: a group signs and activates an
+agreement, clients register and enroll at once, attend, miss, complete, one is revoked, the
+agreement is suspended; klien's guidance view and pokmas's utilization view end exactly right,
+also with bimbingan's worker killed mid-way and with every event delivered twice."""
+import pytest
+
+from tests.support.bimbingan_story import Story, processed, redeliver_everything
+from tests.support.poll import eventually
+
+
+def test_the_guidance_story_ends_with_exact_views(admin, tokens):
+    story = Story.begin(admin, tokens)
+    story.play()
+    story.check_bimbingan()
+    story.wait_for_exact_views()
+    story.suspend()
+    story.wait_for_exact_views()
+    ani = admin.bimbingan.get(f"/enrollments/{story.enrollments['ani', 0]}").json()
+    assert (ani["status"], ani["reason_code"]) == ("withdrawn", "agreement_ended")
+
+
+def test_the_story_survives_a_killed_bimbingan_worker(stack, admin, tokens):
+    if not hasattr(stack, "kill_worker"):
+        pytest.skip("this stack cannot kill a single worker")
+    story = Story.begin(admin, tokens)
+    story.play(midway=lambda _: stack.kill_worker("bimbingan"),
+               after_revocation=lambda _: stack.kill_worker("bimbingan"))
+    story.check_bimbingan()
+    story.wait_for_exact_views(timeout=60)
+
+
+def test_the_views_stay_exact_when_every_event_is_delivered_twice(stack, admin, tokens):
+    story = Story.begin(admin, tokens)
+    story.play()
+    story.wait_for_exact_views()
+    events_before = len(story.bimbingan_events())
+    services = {"klien": admin.klien, "pokmas": admin.pokmas, "bimbingan": admin.bimbingan}
+    before = {name: processed(client, name) for name, client in services.items()}
+    sent = redeliver_everything(stack)
+    assert sent["bimbingan"] and sent["klien"] and sent["pokmas"]
+    for name, client in services.items():
+        eventually(lambda: processed(client, name) >= before[name] + sent[name], timeout=60, interval=0.2)
+    assert story.views_are_exact()
+    story.check_bimbingan()
+    assert len(story.bimbingan_events()) == events_before
