@@ -125,10 +125,19 @@ def officer_key(officer_id: str) -> str:
 
 def index_members(client: dict) -> set[tuple[str, str]]:
     """(index name, member) pairs that list and search this client."""
-    member = f"{register_key(client['register_number'])}|{client['id']}"
+    member = _member(register_key(client["register_number"]), client["id"])
     return {("all", member), (f"status:{client['status']}", member),
             (f"type:{client['supervision_type']}", member), (f"officer:{officer_key(client['officer_id'])}", member),
-            *(("q", f"{term}|{client['id']}") for term in search_terms(client))}
+            *(("q", _member(term, client["id"])) for term in search_terms(client))}
+
+
+def _member(sort_key: str, client_id: str) -> str:
+    # NUL ends the sort key so "pas-1" sorts before "pas-1a" ("|" would sort after every letter).
+    return f"{sort_key}\0|{client_id}"
+
+
+def member_term(member: str) -> str:
+    return member.rsplit("|", 1)[0].rstrip("\0")
 
 
 # The guidance view: one entry per enrollment, overwritten with the newest state bimbingan published.

@@ -147,7 +147,7 @@ class ClientStore:
             prefix = max(words, key=len)
 
             def accept(client, member):
-                term = member.rsplit("|", 1)[0]
+                term = domain.member_term(member)
                 return fits(client) and domain.matches(client, words) and domain.canonical_term(client, prefix) == term
 
             return index_key("q"), "[" + prefix, "(" + prefix + "\U0010ffff", accept
