@@ -1,0 +1,169 @@
+"""pokmas's rules: groups, agreements (PKS) and their life cycle, programs, utilization. Pure: no I/O.
+
+Dates are ISO strings in records; `today` is passed in, so every rule about time is testable."""
+from datetime import date
+
+from shared.errors import Conflict, Invalid
+
+LEGAL_FORMS = ("yayasan", "pesantren", "company", "training_centre", "religious_org", "individual", "other")
+GUIDANCE_TYPES = ("kepribadian", "kemandirian")
+GROUP_ACTIVE = "active"
+DRAFT, ACTIVE, SUSPENDED, TERMINATED, EXPIRED = "draft", "active", "suspended", "terminated", "expired"
+AGREEMENT_STATUSES = (DRAFT, ACTIVE, SUSPENDED, TERMINATED, EXPIRED)
+IN_FORCE = (ACTIVE, SUSPENDED)
+EXPIRING_WITHIN_DAYS = 60
+ENROLLED, COMPLETED, WITHDRAWN = "enrolled", "completed", "withdrawn"
+GROUP_FIELDS = ("name", "legal_form", "address", "contact", "bapas_office")
+
+
+def name_key(name: str) -> str:
+    """Group names and PKS numbers are unique case-insensitively and regardless of surrounding spaces."""
+    return " ".join(name.split()).casefold()
+
+
+def new_group(group_id: str, body: dict, ctx) -> dict:
+    return {**{f: body[f] for f in GROUP_FIELDS}, "id": group_id, "status": GROUP_ACTIVE, "version": 1,
+            "created_at": ctx.at, "created_by": ctx.actor}
+
+
+def update_group(group: dict, changes: dict, ctx) -> dict:
+    return {**group, **{f: changes[f] for f in GROUP_FIELDS if f in changes}, "version": group["version"] + 1,
+            "updated_at": ctx.at, "updated_by": ctx.actor}
+
+
+def group_event_data(group: dict) -> dict:
+    return {key: group[key] for key in ("id", "legal_form", "bapas_office", "status")}
+
+
+def check_period(valid_from: str, valid_until: str) -> None:
+    if valid_from >= valid_until:
+        raise Invalid({"valid_until": ["must be after valid_from"]})
+
+
+def new_program(program_id: str, body: dict, ctx) -> dict:
+    return {"id": program_id, "name": body["name"], "guidance_type": body["guidance_type"],
+            "capacity": body["capacity"], "created_at": ctx.at}
+
+
+def new_agreement(agreement_id: str, body: dict, programs: list[dict], ctx) -> dict:
+    check_period(body["valid_from"], body["valid_until"])
+    return {"id": agreement_id, "group_id": body["group_id"], "number": body["number"],
+            "signed_on": body["signed_on"], "valid_from": body["valid_from"], "valid_until": body["valid_until"],
+            "status": DRAFT, "programs": programs, "version": 1, "created_at": ctx.at, "created_by": ctx.actor}
+
+
+def _changed(agreement: dict, ctx, **fields) -> dict:
+    return {**agreement, **fields, "version": agreement["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
+
+
+def _require(agreement: dict, allowed: tuple, action: str) -> None:
+    if agreement["status"] not in allowed:
+        raise Conflict(f"the agreement cannot be {action} from its current status; "
+                       f"current status is {agreement['status']}")
+
+
+def activate(agreement: dict, today: date, ctx) -> dict:
+    """Draft to active, or suspended back to active: only within the validity period."""
+    _require(agreement, (DRAFT, SUSPENDED), "activated")
+    day = today.isoformat()
+    if not agreement["valid_from"] <= day <= agreement["valid_until"]:
+        raise Conflict(f"the agreement can only be activated within its validity period "
+                       f"{agreement['valid_from']} to {agreement['valid_until']}; today is {day}")
+    return _changed(agreement, ctx, status=ACTIVE, activated_at=ctx.at, activated_by=ctx.actor)
+
+
+def resume(agreement: dict, today: date, ctx) -> dict:
+    _require(agreement, (SUSPENDED,), "resumed")
+    return activate(agreement, today, ctx)
+
+
+def suspend(agreement: dict, reason: str | None, ctx) -> dict:
+    _require(agreement, (ACTIVE,), "suspended")
+    return _changed(agreement, ctx, status=SUSPENDED, suspension_reason=reason, suspended_at=ctx.at,
+                    suspended_by=ctx.actor)
+
+
+def terminate(agreement: dict, reason: str, ctx) -> dict:
+    _require(agreement, IN_FORCE, "terminated")
+    return _changed(agreement, ctx, status=TERMINATED, termination_reason=reason, terminated_at=ctx.at,
+                    terminated_by=ctx.actor)
+
+
+def is_due(agreement: dict, today: date) -> bool:
+    """An active agreement is due to expire once its last valid day has passed."""
+    return agreement["status"] == ACTIVE and agreement["valid_until"] < today.isoformat()
+
+
+def expire(agreement: dict, today: date, ctx) -> dict:
+    _require(agreement, (ACTIVE,), "expired")
+    if not is_due(agreement, today):
+        raise Conflict(f"the agreement is valid until {agreement['valid_until']}; today is {today.isoformat()}")
+    return _changed(agreement, ctx, status=EXPIRED, expired_at=ctx.at, expired_by=ctx.actor)
+
+
+def add_program(agreement: dict, program: dict, ctx) -> dict:
+    _require(agreement, (DRAFT,), "given new programs")
+    return _changed(agreement, ctx, programs=[*agreement["programs"], program])
+
+
+def find_program(agreement: dict, program_id: str) -> dict | None:
+    return next((p for p in agreement["programs"] if p["id"] == program_id), None)
+
+
+def change_program(agreement: dict, program_id: str, changes: dict, ctx) -> dict:
+    """A draft's programs change freely; an active agreement's programs may only grow in capacity."""
+    program = find_program(agreement, program_id)
+    if agreement["status"] == ACTIVE:
+        _check_growth_only(program, changes)
+    else:
+        _require(agreement, (DRAFT, ACTIVE), "given changed programs")
+    changed = {**program, **{k: changes[k] for k in ("name", "guidance_type", "capacity") if k in changes}}
+    programs = [changed if p["id"] == program_id else p for p in agreement["programs"]]
+    return _changed(agreement, ctx, programs=programs)
+
+
+def _check_growth_only(program: dict, changes: dict) -> None:
+    fixed = [k for k in ("name", "guidance_type") if k in changes and changes[k] != program[k]]
+    if fixed:
+        raise Conflict(f"only capacity may change while the agreement is active (asked to change "
+                       f"{', '.join(fixed)}); current status is active")
+    if changes.get("capacity", program["capacity"]) < program["capacity"]:
+        raise Conflict(f"capacity may only grow while the agreement is active; it is {program['capacity']}; "
+                       f"current status is active")
+
+
+def agreement_event_data(agreement: dict) -> dict:
+    """The agreement's state for bimbingan's program replica: ids, codes, dates, capacities; no reasons."""
+    keys = ("id", "group_id", "number", "status", "valid_from", "valid_until")
+    return {**{k: agreement[k] for k in keys},
+            "programs": [{k: p[k] for k in ("id", "guidance_type", "capacity")} for p in agreement["programs"]]}
+
+
+def utilization(entries: list[dict]) -> dict:
+    """Counts derived from one entry per enrollment (its newest state)."""
+    statuses = [entry["status"] for entry in entries]
+    return {"enrolled": len(statuses), "active": statuses.count(ENROLLED),
+            "completed": statuses.count(COMPLETED), "withdrawn": statuses.count(WITHDRAWN)}
+
+
+def is_open(agreement_status: str, capacity: int, active: int) -> bool:
+    """A program takes clients when its agreement is active and it is not full."""
+    return agreement_status == ACTIVE and active < capacity
+
+
+def expiring(agreements: list[dict], today: date) -> list[dict]:
+    """Agreements in force whose last valid day falls within the next 60 days, soonest first."""
+    start = today.isoformat()
+    end = date.fromordinal(today.toordinal() + EXPIRING_WITHIN_DAYS).isoformat()
+    due = [a for a in agreements if a["status"] in IN_FORCE and start <= a["valid_until"] <= end]
+    return [{k: a[k] for k in ("id", "number", "group_id", "status", "valid_until")}
+            for a in sorted(due, key=lambda a: (a["valid_until"], a["number"]))]
+
+
+def compliance(office: str, groups: list[dict], agreements: list[dict], served: dict, today: date) -> dict:
+    """A BAPAS office's summary: its groups, their agreements by status, what expires soon, clients served."""
+    by_status = {status: sum(a["status"] == status for a in agreements) for status in AGREEMENT_STATUSES}
+    return {"bapas_office": office, "as_of": today.isoformat(), "groups": len(groups),
+            "agreements_by_status": by_status, "expiring_within_60_days": expiring(agreements, today),
+            "clients_served": [{"group_id": g["id"], "name": g["name"], "clients": served.get(g["id"], 0)}
+                               for g in sorted(groups, key=lambda g: (name_key(g["name"]), g["id"]))]}
