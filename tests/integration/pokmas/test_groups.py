@@ -1,20 +1,14 @@
 """Groups over HTTP: register, read, list, correct; unique names; partner scoping; the events."""
-import json
 import uuid
 
 import pytest
 
 from tests.support.pokmas_api import group_body, headers
-
-
-def events(redis, type_: str) -> list[dict]:
-    return [json.loads(f["event"]) for _, f in redis.xrange("pokmas:outbox") if f["type"] == type_]
+from tests.support.pokmas_flow import new_group, published as events
 
 
 def register(http, **overrides) -> dict:
-    response = http.post("/groups", json=group_body(**overrides), headers=headers())
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    return new_group(http, **overrides)
 
 
 def test_a_registered_group_is_readable_with_its_version_and_publishes_its_event(http, redis):

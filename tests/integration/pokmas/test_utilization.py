@@ -1,0 +1,97 @@
+"""The utilization view from bimbingan's enrollment events: exact under redelivery and out-of-order
+arrival; the catalogue's open list follows it; distinct clients are counted per group."""
+import uuid
+
+import pytest
+from marshmallow import ValidationError
+
+from tests.support.pokmas_api import applier, enrollment_event, headers, program_body
+from tests.support.pokmas_flow import active_agreement, ok
+
+TYPES = {"completed": "bimbingan.enrollment.completed", "withdrawn": "bimbingan.enrollment.withdrawn"}
+
+
+@pytest.fixture
+def program(http):
+    agreement = active_agreement(http, programs=[program_body(capacity=2)])
+    return {**agreement["programs"][0], "agreement_id": agreement["id"], "group_id": agreement["group_id"]}
+
+
+def utilization(http, program) -> dict:
+    return ok(http.get(f"/agreements/{program['agreement_id']}", headers=headers()))["programs"][0]["utilization"]
+
+
+def enroll(program, **kwargs) -> dict:
+    return enrollment_event(program["id"], program["group_id"], **kwargs)
+
+
+def test_counts_follow_each_enrollments_newest_state(http, redis, program):
+    apply = applier(redis).apply
+    first, second, third = (enroll(program) for _ in range(3))
+    for event in (first, second, third):
+        apply(event)
+    apply(enroll(program, enrollment_id=first["subject"], client_id=first["data"]["client_id"], sequence=2,
+                 status="completed", type=TYPES["completed"]))
+    apply(enroll(program, enrollment_id=second["subject"], client_id=second["data"]["client_id"], sequence=3,
+                 status="withdrawn", type=TYPES["withdrawn"]))
+    assert utilization(http, program) == {"enrolled": 3, "active": 1, "completed": 1, "withdrawn": 1}
+
+
+def test_a_redelivered_event_changes_nothing(http, redis, program):
+    apply = applier(redis).apply
+    event = enroll(program)
+    assert apply(event) == "applied"
+    assert apply(event) == "duplicate"
+    assert utilization(http, program) == {"enrolled": 1, "active": 1, "completed": 0, "withdrawn": 0}
+
+
+def test_an_older_state_arriving_after_a_newer_one_is_ignored(http, redis, program):
+    apply = applier(redis).apply
+    created = enroll(program)
+    withdrawn = enroll(program, enrollment_id=created["subject"], client_id=created["data"]["client_id"],
+                       sequence=4, status="withdrawn", type=TYPES["withdrawn"])
+    attended = enroll(program, enrollment_id=created["subject"], client_id=created["data"]["client_id"],
+                      sequence=2, type="bimbingan.attendance.recorded")
+    attended["data"].update(session_id=str(uuid.uuid4()), attendance="present")
+    for event in (withdrawn, created, attended):
+        apply(event)
+    assert utilization(http, program) == {"enrolled": 1, "active": 0, "completed": 0, "withdrawn": 1}
+
+
+def test_a_full_program_leaves_the_open_catalogue_and_returns_when_a_place_frees(http, redis, program):
+    apply = applier(redis).apply
+
+    def open_ids():
+        return [p["id"] for p in ok(http.get("/programs?open=true", headers=headers()))["items"]]
+
+    assert open_ids() == [program["id"]]
+    first = enroll(program)
+    apply(first)
+    apply(enroll(program))
+    assert open_ids() == []
+    closed = ok(http.get("/programs?open=false", headers=headers()))["items"]
+    assert [(p["id"], p["open"], p["utilization"]["active"]) for p in closed] == [(program["id"], False, 2)]
+    apply(enroll(program, enrollment_id=first["subject"], client_id=first["data"]["client_id"], sequence=2,
+                 status="completed", type=TYPES["completed"]))
+    assert open_ids() == [program["id"]]
+
+
+def test_growing_capacity_reopens_a_full_program(http, redis, program):
+    apply = applier(redis).apply
+    apply(enroll(program))
+    apply(enroll(program))
+    path = f"/agreements/{program['agreement_id']}/programs/{program['id']}"
+    ok(http.patch(path, json={"capacity": 3}, headers=headers()))
+    assert [p["id"] for p in ok(http.get("/programs?open=true", headers=headers()))["items"]] == [program["id"]]
+
+
+def test_enrollments_for_a_program_pokmas_does_not_know_are_kept_without_harm(http, redis):
+    assert applier(redis).apply(enrollment_event(str(uuid.uuid4()), str(uuid.uuid4()))) == "applied"
+
+
+def test_malformed_enrollment_data_is_refused_so_it_goes_to_the_dead_letters(redis, program):
+    event = enroll(program)
+    event["data"]["program_id"] = "pokmas:agreement:x"
+    with pytest.raises(ValidationError):
+        applier(redis).apply(event)
+    assert redis.keys("pokmas:utilization:*") == []
