@@ -1,20 +1,25 @@
 """klien: request, response and event-data schemas."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.klien import domain
 from shared.fields import IsoDate, IsoDateTime
 from shared.pagination import PageArgs
 
 
+# Patterns both Python and ECMA (OpenAPI) read alike; "(?![\s\S])" is the end of the text, where "$" would
+# also match before a trailing newline.
+END = r"(?![\s\S])"
+
+
 def _text(max_length: int) -> list:
-    return [validate.Length(min=1, max=max_length), validate.Regexp(r"^(?!\s*\Z)", error="must not be blank")]
+    return [validate.Length(min=1, max=max_length), validate.Regexp(r"^(?!\s*$)", error="must not be blank")]
 
 
-NIK = validate.Regexp(r"^[0-9]{16}\Z", error="NIK must be exactly 16 digits (0-9), as on the KTP")
-REGISTER_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,63}\Z",
+NIK = validate.Regexp(r"^[0-9]{16}" + END, error="NIK must be exactly 16 digits (0-9), as on the KTP")
+REGISTER_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,63}" + END,
                                   error="use 1 to 64 letters, digits, spaces and . / _ -, starting with a letter "
                                         "or digit")
-OFFICER_ID = validate.Regexp(r"^[\w.@:-]{1,64}\Z", error="use 1 to 64 letters, digits and . @ : _ -")
+OFFICER_ID = validate.Regexp(r"^[\w.@:-]{1,64}" + END, error="use 1 to 64 letters, digits and . @ : _ -")
 SUPERVISION_TYPE = validate.OneOf(domain.SUPERVISION_TYPES,
                                   error="must be one of " + ", ".join(domain.SUPERVISION_TYPES))
 SEX = validate.OneOf(("L", "P"), error="must be L (laki-laki) or P (perempuan)")
@@ -23,6 +28,25 @@ SEX = validate.OneOf(("L", "P"), error="must be L (laki-laki) or P (perempuan)")
 class Decree(Schema):
     number = fields.String(required=True, validate=_text(64), metadata={"description": "SK number"})
     date = IsoDate(required=True)
+
+
+class DecreeField(fields.Nested):
+    """The decree, whose errors come back as one list of messages: problem+json's `errors` maps a field to a list."""
+
+    def _deserialize(self, *args, **kwargs):
+        try:
+            return super()._deserialize(*args, **kwargs)
+        except ValidationError as exc:
+            raise ValidationError(_flat(exc.messages)) from None
+
+
+def _flat(messages, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        return [m for key, value in messages.items()
+                for m in _flat(value, prefix if key == "_schema" else f"{prefix}{key}: ")]
+    if isinstance(messages, list):
+        return [m for message in messages for m in _flat(message, prefix)]
+    return [f"{prefix}{messages}"]
 
 
 def _client_fields(required: bool) -> dict:
@@ -36,7 +60,7 @@ def _client_fields(required: bool) -> dict:
         "address": fields.String(required=required, validate=_text(500)),
         "supervision_type": fields.String(required=required, validate=SUPERVISION_TYPE),
         "offence_category": fields.String(required=required, validate=_text(100)),
-        "decree": fields.Nested(Decree, allow_none=True,
+        "decree": DecreeField(Decree, allow_none=True,
                                 metadata={"description": "Required for PB, CB, CMB and ASIMILASI"}),
         "supervision_start": IsoDate(required=required),
         "supervision_end": IsoDate(required=required, metadata={"description": "After supervision_start"}),

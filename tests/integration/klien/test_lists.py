@@ -92,8 +92,9 @@ def test_a_cursor_not_issued_by_the_service_and_bad_filters_are_422(officer):
 def test_a_page_examines_a_bounded_number_of_index_entries(officer, klien, monkeypatch):
     from services.klien import store
     monkeypatch.setattr(store, "SCAN_BUDGET", 3)
-    for i in range(5):
-        officer.created(client_body(register_number=f"SB-{i}", officer_id="pk-few" if i == 4 else "pk-many"))
+    for i in range(5):   # the one sought sorts last among the names matching "sb"
+        officer.created(client_body(register_number=f"T-{i}", name="Sbzz" if i == 4 else "Sbaa",
+                                    officer_id="pk-few" if i == 4 else "pk-many"))
     page = officer.get("/clients", query_string={"q": "sb", "officer_id": "pk-few"}).get_json()
     assert page["items"] == [] and page["next_cursor"]
-    assert numbers(listed(officer, q="sb", officer_id="pk-few")) == ["SB-4"]
+    assert numbers(listed(officer, q="sb", officer_id="pk-few")) == ["T-4"]

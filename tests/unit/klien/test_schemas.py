@@ -55,3 +55,11 @@ def test_a_status_change_goes_only_to_an_ended_status_with_reason_and_date():
 def test_list_filters_are_checked():
     assert set(errors(ClientFilter, {"status": "x", "supervision_type": "y", "limit": "501", "q": ""})) == {
         "status", "supervision_type", "limit", "q"}
+
+
+@pytest.mark.parametrize("decree,message", [([None, None], "Invalid input type."),
+                                            ({"number": "SK-1"}, "date: Missing data for required field."),
+                                            ({"number": "", "date": "x"}, "date: Not a valid date.")])
+def test_decree_errors_are_a_flat_list_of_messages(decree, message):
+    messages = errors(ClientCreate, client_body(decree=decree))["decree"]
+    assert isinstance(messages, list) and message in messages
