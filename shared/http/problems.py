@@ -57,12 +57,24 @@ def _validation_problem(messages: dict, headers: dict) -> Response:
     errors: dict = {}
     for location_errors in messages.values():
         if isinstance(location_errors, dict):
-            errors.update(location_errors)
+            errors.update(_flatten(location_errors))
     if list(errors) == ["_schema"]:
         return problem(400, "malformed-body", "Malformed request", "; ".join(map(str, errors["_schema"])),
                        None, headers)
     fields = ", ".join(sorted(errors))
     return problem(422, "validation-error", "Invalid fields", f"Invalid value for: {fields}", errors, headers)
+
+
+def _flatten(errors: dict, prefix: str = "") -> dict:
+    """Nested schemas' messages as dotted paths ("records.0.attendance"), so `errors` stays field -> [message]."""
+    flat: dict = {}
+    for key, value in errors.items():
+        path = prefix.rstrip(".") if key == "_schema" and prefix else f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}."))
+        else:
+            flat.setdefault(path, []).extend(value if isinstance(value, list) else [value])
+    return flat
 
 
 def from_unexpected(error: Exception) -> Response:

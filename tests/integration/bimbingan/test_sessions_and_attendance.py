@@ -118,3 +118,12 @@ def test_records_that_cannot_be_marked_are_422_naming_their_index(world, officer
     assert set(response.json["errors"]) == {"records.1.enrollment_id", "records.2.enrollment_id",
                                             "records.3.enrollment_id"}
     assert officer.get(f"/enrollments/{program['enrollments'][0]['id']}").json["sessions_attended"] == 0
+
+
+def test_a_malformed_record_is_422_naming_its_index_and_field(officer, program):
+    response = officer.post(f"/sessions/{program['sessions'][0]['id']}/attendance", json={"records": [
+        {"enrollment_id": program["enrollments"][0]["id"], "attendance": "present"},
+        {"enrollment_id": program["enrollments"][1]["id"], "attendance": "asleep"}]})
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["records.1.attendance"]
+    assert all(isinstance(messages, list) for messages in response.json["errors"].values())
