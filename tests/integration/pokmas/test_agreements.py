@@ -36,8 +36,8 @@ def test_a_pks_number_is_unique(http):
     ({"group_id": str(uuid.uuid4())}, "group_id"),
     ({"group_id": "not-a-uuid"}, "group_id"),
     ({"programs": []}, "programs"),
-    ({"programs": [program_body(capacity=0)]}, "programs"),
-    ({"programs": [program_body(guidance_type="spiritual")]}, "programs"),
+    ({"programs": [program_body(capacity=0)]}, "programs.0.capacity"),
+    ({"programs": [program_body(), program_body(guidance_type="spiritual")]}, "programs.1.guidance_type"),
     ({"signed_on": "28-11-2026"}, "signed_on"),
     ({"number": ""}, "number"),
 ])

@@ -95,3 +95,20 @@ def test_malformed_enrollment_data_is_refused_so_it_goes_to_the_dead_letters(red
     with pytest.raises(ValidationError):
         applier(redis).apply(event)
     assert redis.keys("pokmas:utilization:*") == []
+
+
+def test_the_view_is_rebuilt_exactly_by_replaying_bimbingans_feed(http, redis, program):
+    apply = applier(redis).apply
+    first = enroll(program)
+    feed = [first, enroll(program), enroll(program, enrollment_id=first["subject"], sequence=2,
+                                             client_id=first["data"]["client_id"], status="completed",
+                                             type=TYPES["completed"])]
+    for event in feed:
+        apply(event)
+    expected = utilization(http, program)
+    redis.delete(f"pokmas:utilization:{program['id']}")
+    for event in feed + feed:
+        apply(event, replay=True)
+    assert utilization(http, program) == expected == {"enrolled": 2, "active": 1, "completed": 1, "withdrawn": 0}
+    open_now = [p["id"] for p in ok(http.get("/programs?open=true", headers=headers()))["items"]]
+    assert open_now == [program["id"]]
