@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kombu import Producer
 
 from shared import broker
+from shared.commands import broker_connection
 from shared.config import SERVICES, load_settings
 
 LIMIT = 1000
@@ -55,8 +56,7 @@ class DeadLetter:
 @contextmanager
 def taken(broker_url: str, service: str, limit: int = LIMIT):
     """The first `limit` dead letters, held unacknowledged; those not acked are put back at the end."""
-    with broker.connect(broker_url) as connection:
-        connection.ensure_connection(max_retries=1)
+    with broker_connection(broker_url) as connection:
         broker.declare(connection, broker.dead_queue(service))
         queue = broker.dead_queue(service)(connection.channel())
         letters: list[DeadLetter] = []

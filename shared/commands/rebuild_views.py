@@ -6,6 +6,7 @@ one transaction with its order mark, and an event older than what is applied for
 changes nothing. Running it twice changes nothing more (events carry state, not deltas).
 """
 from shared import service
+from shared.commands import feeds_reachable
 from shared.config import SERVICES, load_settings
 from shared.feed import FeedReader, catch_up, service_token
 from shared.inbox import Applier
@@ -27,7 +28,8 @@ def cmd_rebuild_views(args) -> int:
     if not definition.sources:
         print(f"{args.service} keeps no views of other services' events: nothing to rebuild")
         return 0
-    counts = rebuild(build_runtime(definition.name, definition.catalog, load_settings()), definition)
+    with feeds_reachable():
+        counts = rebuild(build_runtime(definition.name, definition.catalog, load_settings()), definition)
     for source, count in counts.items():
         print(f"{args.service}: re-applied {count} event(s) from {source}")
     return 0

@@ -8,6 +8,7 @@ same properties the relay gives a live event (message_id = event id, for dedupli
 from kombu import Exchange, Producer
 
 from shared import broker, envelope
+from shared.commands import broker_connection, feeds_reachable
 from shared.config import SERVICES, load_settings
 from shared.feed import FeedReader, service_token
 
@@ -46,8 +47,7 @@ def cmd_replay(args) -> int:
     settings = load_settings()
     reader = FeedReader(settings.urls[args.source], service_token(settings, "replay"), timeout=10)
     types = {t for value in args.type for t in value.split(",") if t} or None
-    with broker.connect(settings.effective_broker_url) as connection:
-        connection.ensure_connection(max_retries=1)
+    with broker_connection(settings.effective_broker_url) as connection, feeds_reachable():
         check_queue(connection, args.to_queue)
         count = replay(reader, connection, queue=args.to_queue, after=args.after, types=types)
     print(f"replayed {count} event(s) of {args.source} to queue {args.to_queue}")

@@ -64,3 +64,10 @@ def test_drop_removes_only_the_chosen_dead_letter(bus, capsys):
     assert code == 0 and "dropped 1" in out
     assert "0 dead letter(s)" in dead(capsys, "list", "bimbingan")[1]
     assert bus.poisoned not in bus.things()
+
+
+def test_an_unreachable_broker_is_one_line_for_the_operator_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.setenv("BROKER_URL", "amqp://guest:guest@127.0.0.1:1//")
+    assert main(["dead", "list", "bimbingan"]) == 2
+    assert capsys.readouterr().err.strip() == ("bapas: cannot reach the broker (BROKER_URL): "
+                                               "OperationalError: [Errno 111] Connection refused")
