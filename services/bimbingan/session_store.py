@@ -34,7 +34,7 @@ class SessionStore:
             self._save(pipe, None, session, "bimbingan.session.scheduled", ctx)
             return session
 
-        return transact(self.redis, work, keys.program(program_id))
+        return self.enrollments.decide_fresh(lambda: transact(self.redis, work, keys.program(program_id)), "pokmas")
 
     def get(self, session_id: str, ctx) -> dict:
         session = self._get(self.redis, session_id, ctx)

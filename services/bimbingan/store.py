@@ -3,7 +3,7 @@ import json
 
 from services.bimbingan import domain, keys
 from shared import clock
-from shared.errors import Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from shared.http.versioning import check_version
 from shared.ids import new_id
 from shared.pagination import index_member, lex_page
@@ -21,6 +21,16 @@ def check_group(record: dict, ctx) -> None:
         raise Forbidden("this record belongs to another group")
 
 
+PARTNER_HIDDEN = ("note", "withdrawal_note")
+
+
+def visible(record: dict, ctx) -> dict:
+    """A partner group does not see the PK's own notes on an enrollment."""
+    if ctx.role != "partner":
+        return record
+    return {key: value for key, value in record.items() if key not in PARTNER_HIDDEN}
+
+
 def page_of(redis, names: tuple, index, record_key, args: dict, ctx) -> dict:
     """One page of records from the index matching the query's filters (a partner's group always added)."""
     filters = {name: str(args[name]) for name in names if args.get(name) is not None}
@@ -28,7 +38,7 @@ def page_of(redis, names: tuple, index, record_key, args: dict, ctx) -> dict:
         filters["group_id"] = ctx.group_id
     ids, next_cursor = lex_page(redis, index(filters), args["cursor"], args["limit"])
     raws = redis.mget([record_key(i) for i in ids]) if ids else []
-    return {"items": [json.loads(raw) for raw in raws if raw], "next_cursor": next_cursor}
+    return {"items": [visible(json.loads(raw), ctx) for raw in raws if raw], "next_cursor": next_cursor}
 
 
 def save_enrollment(pipe, outbox, before: dict | None, after: dict, correlation_id: str, *events) -> None:
@@ -70,6 +80,20 @@ class EnrollmentStore:
         if errors:
             raise Invalid(errors)
 
+    def decide_fresh(self, decide, *sources: str):
+        """Run `decide`; if it refuses (409), the replicas may lag the owners (an agreement activated or a
+        capacity grown a moment ago): catch up with their feeds and decide once more. An owner out of
+        reach leaves the refusal as the replicas know it."""
+        try:
+            return decide()
+        except Conflict as refusal:
+            try:
+                for source in sources:
+                    self.freshness.catch_up(source)
+            except Unavailable:
+                raise refusal from None
+            return decide()
+
     def enroll(self, body: dict, ctx) -> dict:
         client_id, program_id = str(body["client_id"]), str(body["program_id"])
         self.require_known(client_id=client_id, program_id=program_id)
@@ -86,7 +110,8 @@ class EnrollmentStore:
                             ("bimbingan.enrollment.created", {}))
             return enrollment
 
-        return transact(self.redis, work, keys.client(client_id), keys.program(program_id), open_key)
+        watched = (keys.client(client_id), keys.program(program_id), open_key)
+        return self.decide_fresh(lambda: transact(self.redis, work, *watched), "klien", "pokmas")
 
     def get(self, enrollment_id: str, ctx) -> dict:
         enrollment = load(self.redis, keys.enrollment(enrollment_id))
@@ -94,7 +119,7 @@ class EnrollmentStore:
             raise NotFound(f"no enrollment with id {enrollment_id}")
         check_group(enrollment, ctx)
         marks = [json.loads(v) for v in self.redis.hgetall(keys.enrollment_marks(enrollment_id)).values()]
-        return {**enrollment, "attendance": sorted(marks, key=lambda m: (m["starts_at"], m["session_id"]))}
+        return {**visible(enrollment, ctx), "attendance": sorted(marks, key=lambda m: (m["starts_at"], m["session_id"]))}
 
     def page(self, args: dict, ctx) -> dict:
         return page_of(self.redis, keys.ENROLLMENT_FILTERS, keys.enrollment_index, keys.enrollment, args, ctx)

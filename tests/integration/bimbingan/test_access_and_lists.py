@@ -9,7 +9,7 @@ def two_groups(world, officer):
     groups = []
     for _ in range(2):
         agreement = world.agreement(capacity=10)
-        enrollments = [officer.post("/enrollments", json={"client_id": world.client(),
+        enrollments = [officer.post("/enrollments", json={"client_id": world.client(), "note": "PK's own note",
                                                           "program_id": agreement["program_id"]}).json
                        for _ in range(3)]
         session = officer.post("/sessions", json={"program_id": agreement["program_id"],
@@ -43,7 +43,10 @@ def test_a_partner_sees_and_marks_only_its_own_groups_records(world, two_groups)
     assert sorted(e["id"] for e in listed) == sorted(e["id"] for e in mine["enrollments"])
     assert partner.get(f"/enrollments?program_id={theirs['program_id']}").json["items"] == []
     assert [s["id"] for s in partner.get("/sessions").json["items"]] == [mine["session"]["id"]]
-    assert partner.get(f"/enrollments/{mine['enrollments'][0]['id']}").status_code == 200
+    own_enrollment = partner.get(f"/enrollments/{mine['enrollments'][0]['id']}")
+    assert own_enrollment.status_code == 200 and "note" not in own_enrollment.json
+    assert all("note" not in e for e in listed)
+    assert world.http("officer").get(f"/enrollments/{mine['enrollments'][0]['id']}").json["note"] == "PK's own note"
     assert partner.get(f"/enrollments/{theirs['enrollments'][0]['id']}").status_code == 403
     assert partner.get(f"/sessions/{theirs['session']['id']}").status_code == 403
     own = partner.post(f"/sessions/{mine['session']['id']}/attendance",

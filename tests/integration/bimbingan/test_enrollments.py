@@ -104,3 +104,21 @@ def test_an_event_seen_by_catch_up_and_again_from_the_broker_is_applied_once(wor
     agreement = world.agreement()
     assert enroll(officer, client_id, agreement["program_id"]).status_code == 201
     assert world.applier.apply(event) == "duplicate"
+
+
+def test_an_agreement_activated_a_moment_ago_is_accepted_though_the_replica_still_says_draft(world, officer):
+    agreement, client_id = world.agreement(status="draft"), world.client()
+    data = {k: agreement[k] for k in agreement if k != "program_id"}
+    world.pokmas.publish("pokmas.agreement.activated", agreement["id"], 2, {**data, "status": "active"})
+    response = enroll(officer, client_id, agreement["program_id"])
+    assert response.status_code == 201, response.json
+    session = officer.post("/sessions", json={"program_id": agreement["program_id"], "starts_at": "2026-12-01T02:00:00Z",
+                                              "topic": "t", "facilitator": "f", "delivery": "online"})
+    assert session.status_code == 201
+
+
+def test_a_refusal_stands_when_the_owner_cannot_be_reached_to_confirm_it(world, officer):
+    agreement, client_id = world.agreement(status="draft"), world.client()
+    world.pokmas.stop()
+    response = enroll(officer, client_id, agreement["program_id"])
+    assert response.status_code == 409 and "draft" in response.json["detail"]
