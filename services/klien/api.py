@@ -21,7 +21,7 @@ def _shown(client: dict) -> dict:
     return domain.shown_to(client, g.principal.role)
 
 
-def blueprint(store, gatherer) -> Blueprint:
+def blueprint(store, search, gatherer) -> Blueprint:
     blp = Blueprint("clients", __name__, description="Clients (klien) under supervision")
 
     @blp.route("/clients")
@@ -37,7 +37,7 @@ def blueprint(store, gatherer) -> Blueprint:
         @blp.response(200, ClientPage)
         def get(self, args):
             mark_read("list_clients")
-            items, next_cursor = store.search(args, args.get("cursor"), args["limit"])
+            items, next_cursor = search.page(args, args.get("cursor"), args["limit"])
             return {"items": [_shown(c) for c in items], "next_cursor": next_cursor}
 
     @blp.route("/clients/<uuid:client_id>")

@@ -2,6 +2,7 @@
 from services.klien import api, handlers
 from services.klien.events import CATALOG
 from services.klien.export import Gatherer
+from services.klien.search import ClientSearch
 from services.klien.store import ClientStore
 from shared import service
 
@@ -10,7 +11,8 @@ SERVICE = service.ServiceDefinition(
     title="BAPAS klien",
     description="Client records (klien) and each client's guidance view.",
     catalog=CATALOG,
-    blueprints=lambda runtime: [api.blueprint(ClientStore(runtime), Gatherer(runtime.settings))],
+    blueprints=lambda runtime: [api.blueprint(ClientStore(runtime), ClientSearch(runtime),
+                                                 Gatherer(runtime.settings))],
     handlers=lambda runtime: handlers.HANDLERS,
     sources=("bimbingan",),
 )

@@ -126,9 +126,18 @@ def officer_key(officer_id: str) -> str:
 def index_members(client: dict) -> set[tuple[str, str]]:
     """(index name, member) pairs that list and search this client."""
     member = _member(register_key(client["register_number"]), client["id"])
-    return {("all", member), (f"status:{client['status']}", member),
-            (f"type:{client['supervision_type']}", member), (f"officer:{officer_key(client['officer_id'])}", member),
+    return {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
             *(("q", _member(term, client["id"])) for term in search_terms(client))}
+
+
+LIST_FILTERS = ("status", "officer_id", "supervision_type")
+
+
+def filter_index(name: str, value: str) -> str:
+    """The index listing the clients whose `name` field equals `value`."""
+    if name == "officer_id":
+        return f"officer:{officer_key(value)}"
+    return f"{name}:{value}"
 
 
 def _member(sort_key: str, client_id: str) -> str:

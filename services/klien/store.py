@@ -7,13 +7,11 @@ from services.klien.schemas import ClientCreate, StatusChange
 from shared.errors import Conflict, Invalid, NotFound
 from shared.http.versioning import check_version
 from shared.ids import new_id
-from shared.pagination import decode_cursor, encode_cursor, member_id
+from shared.pagination import decode_cursor, encode_cursor
 from shared.redis_tx import transact
 
 REGISTER_NUMBERS = "klien:unique:register_number"   # casefolded register number -> client id
 ACTIVE_NIKS = "klien:unique:active_nik"             # NIK of an active client -> client id
-SCAN_BUDGET = 1000                                  # index entries one list page may examine
-FILTERS = ("status", "officer_id", "supervision_type")
 
 
 def record_key(client_id: str) -> str:
@@ -108,58 +106,6 @@ class ClientStore:
 
     def whole_history(self, client_id: str) -> list[dict]:
         return [json.loads(e) for e in self.redis.lrange(history_key(client_id), 0, -1)]
-
-    def search(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
-        """One page of clients matching every filter, in register number order (or search-term order for q).
-
-        The page walks one index (the search terms, or the smallest filter index) and checks the
-        other filters on the records, examining at most SCAN_BUDGET entries: a page may hold fewer
-        than `limit` items and still have a next_cursor."""
-        key, low, high, accept = self._plan(filters)
-        start = "(" + decode_cursor(cursor) if cursor else low
-        items, last, budget = [], None, SCAN_BUDGET
-        while budget > 0 and len(items) < limit:
-            batch = self.redis.zrangebylex(key, start, high, start=0, num=min(budget, max(limit, 50)))
-            if not batch:
-                break
-            budget -= len(batch)
-            raws = self.redis.mget([record_key(member_id(m)) for m in batch])
-            for member, raw in zip(batch, raws):
-                last = member
-                if raw is not None and accept(json.loads(raw), member):
-                    items.append(json.loads(raw))
-                    if len(items) == limit:
-                        break
-            start = "(" + last
-        more = last is not None and self.redis.zrangebylex(key, "(" + last, high, start=0, num=1)
-        return items, (encode_cursor(last) if more else None)
-
-    def _plan(self, filters: dict):
-        wanted = {name: filters[name] for name in FILTERS if filters.get(name) is not None}
-
-        def fits(client: dict) -> bool:
-            return all(client[name] == value for name, value in wanted.items())
-
-        if filters.get("q") is not None:
-            words = domain.words(filters["q"])
-            if not words:
-                raise Invalid({"q": ["search with at least one letter or digit"]})
-            prefix = max(words, key=len)
-
-            def accept(client, member):
-                term = domain.member_term(member)
-                return fits(client) and domain.matches(client, words) and domain.canonical_term(client, prefix) == term
-
-            return index_key("q"), "[" + prefix, "(" + prefix + "\U0010ffff", accept
-        candidates = [index_key(_filter_index(name, value)) for name, value in wanted.items()] or [index_key("all")]
-        key = min(candidates, key=self.redis.zcard)
-        return key, "-", "+", lambda client, _member: fits(client)
-
-
-def _filter_index(name: str, value: str) -> str:
-    if name == "officer_id":
-        return f"officer:{domain.officer_key(value)}"
-    return f"{'type' if name == 'supervision_type' else name}:{value}"
 
 
 def _position(cursor: str) -> int:

@@ -53,7 +53,7 @@ def test_duplicates_are_409_and_roles_see_what_they_may(stack, tokens, admin):
     assert partner.get("/clients").status_code == 403
 
 
-def test_the_guidance_view_and_the_export_show_an_enrollment(admin):
+def test_the_guidance_view_and_the_export_show_an_enrollment_until_the_client_ends(admin):
     client = admin.klien.created("/clients", client_body(supervision_start="2026-01-15"))
     group = admin.pokmas.created("/groups", {"name": f"Yayasan Klien {uuid.uuid4().hex[:6]}", "legal_form": "yayasan",
                                              "address": "Jl. Kol. Atmo 5", "contact": "0711-000000",
@@ -78,3 +78,12 @@ def test_the_guidance_view_and_the_export_show_an_enrollment(admin):
     assert [e["id"] for e in export["bimbingan"]["enrollments"]] == [enrollment["id"]]
     assert [g["id"] for g in export["pokmas"]["groups"]] == [group["id"]]
     assert [a["id"] for a in export["pokmas"]["agreements"]] == [agreement["id"]]
+
+    ok(admin.klien.post(f"/clients/{client['id']}/status", json={"status": "transferred", "reason": "moved",
+                                                                 "effective_date": "2026-11-28"}))
+
+    def withdrawn_by_bimbingan():
+        guidance = ok(admin.klien.get(f"/clients/{client['id']}"))["guidance"]
+        assert guidance["active_enrollments"] == 0 and guidance["enrollments"][0]["status"] == "withdrawn"
+        return guidance
+    eventually(withdrawn_by_bimbingan, timeout=15)

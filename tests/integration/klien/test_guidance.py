@@ -3,10 +3,12 @@ out-of-order arrival, and rebuildable from bimbingan's /events feed."""
 import uuid
 
 import pytest
+from flask import current_app
 
-from services.klien.handlers import rebuild_guidance
 from shared.inbox import APPLIED, DUPLICATE, STALE
+from tests.support.klien_app import Klien
 from tests.support.klien_data import client_body, enrollment_data
+from tests.support.klien_fakes import FakeService
 
 CREATED, ATTENDED = "bimbingan.enrollment.created", "bimbingan.attendance.recorded"
 COMPLETED, WITHDRAWN = "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn"
@@ -99,26 +101,16 @@ def test_malformed_enrollment_data_is_refused_and_writes_nothing(klien, client):
     assert klien.redis.keys("klien:guidance:*") == []
 
 
-class FakeFeed:
-    """bimbingan's /events as FeedReader pages it."""
-
-    def __init__(self, events):
-        self.events = events
-
-    def page(self, after, types=None, limit=500):
-        start = next((i + 1 for i, e in enumerate(self.events) if e["id"] == after), 0)
-        items = self.events[start:start + 2]
-        return items, (items[-1]["id"] if start + 2 < len(self.events) else None)
-
-
-def test_the_view_can_be_rebuilt_from_bimbingans_feed(officer, klien, client):
-    from flask import current_app
+def test_a_lost_view_is_rebuilt_from_bimbingans_feed(redis_url, officer, klien, client):
+    from services.klien.app import SERVICE
+    from shared.commands.rebuild_views import rebuild
     events = [klien.event(*step) for step in lifecycle(client["id"])]
     for event in events:
         klien.applier.apply(event)
     before = guidance(officer, client)
-    klien.redis.hset(f"klien:guidance:{client['id']}", "corrupted", "{}")
-    with klien.app.app_context():
-        runtime = current_app.extensions["bapas"]
-    assert rebuild_guidance(runtime, FakeFeed(events)) == 4
+    klien.redis.delete(f"klien:guidance:{client['id']}")
+    with FakeService({"/events": {"items": events, "next_after": None}}) as bimbingan:
+        rebuilt = Klien(redis_url, urls={"bimbingan": bimbingan.url})
+        with rebuilt.app.app_context():
+            assert rebuild(current_app.extensions["bapas"], SERVICE) == {"bimbingan": 4}
     assert guidance(officer, client) == before

@@ -43,7 +43,8 @@ def test_no_hostile_body_gets_a_server_error(officer, target):
     assert all(status < 500 for status in answers.values()), answers
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=-1", "limit=abc", "limit=99999999999999999999", "cursor=" + "A" * 600,
+@pytest.mark.parametrize("query", ["limit=0", "limit=-1", "limit=abc", "limit=99999999999999999999",
+                                   "cursor=" + "A" * 600,
                                    "cursor=%00", "q=" + "a" * 101, "q=%F0%9F%98%80", "officer_id=%2A",
                                    "status=active&status=revoked", "supervision_type=pb"])
 def test_no_hostile_query_gets_a_server_error(officer, query):
