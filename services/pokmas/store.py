@@ -66,6 +66,8 @@ class GroupStore:
             before = self._get(pipe, group_id)
             check_version(before["version"], expected)
             after = domain.update_group(before, changes, ctx)
+            if all(after[f] == before[f] for f in domain.GROUP_FIELDS):
+                return before  # nothing changed: no new version, no event
             self._check_name_free(pipe, after)
             pipe.multi()
             self._save(pipe, before, after, "pokmas.group.updated", ctx)

@@ -97,3 +97,10 @@ def test_only_an_admin_registers_or_changes_groups(http, role):
     who = headers(role, group_id=group["id"] if role == "partner" else None)
     assert http.post("/groups", json=group_body(), headers=who).status_code == 403
     assert http.patch(f"/groups/{group['id']}", json={"contact": "x"}, headers=who).status_code == 403
+
+
+def test_a_correction_that_changes_nothing_keeps_the_version_and_publishes_nothing(http, redis):
+    group = register(http)
+    same = http.patch(f"/groups/{group['id']}", json={"contact": group["contact"]}, headers=headers())
+    assert same.status_code == 200 and same.get_json()["version"] == 1
+    assert events(redis, "pokmas.group.updated") == []
