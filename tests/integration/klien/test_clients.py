@@ -134,3 +134,14 @@ def test_events_carry_ids_codes_dates_and_statuses_only(officer, klien):
     officer.patch(f"/clients/{client['id']}", {"name": "Nama Lain Rahasia"})
     published = str(outbox_events(klien))
     assert not [v for v in ("Rahasia", "9876543210987654", "1980-01-01") if v in published]
+
+
+def test_concurrent_registrations_of_one_register_number_or_nik_let_exactly_one_through(klien):
+    from concurrent.futures import ThreadPoolExecutor
+    shared_nik = "1671010101800777"
+    bodies = [client_body(register_number="RACE-1") for _ in range(6)] + [client_body(nik=shared_nik)
+                                                                          for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda body: klien.as_("officer").post("/clients", body).status_code, bodies))
+    assert sorted(statuses[:6]) == [201] + [409] * 5
+    assert sorted(statuses[6:]) == [201] + [409] * 5
