@@ -51,3 +51,8 @@ def test_the_workers_scheduled_task_runs_the_expiry_at_most_once_per_period(http
     run_due(redis, "pokmas", [task])
     assert redis.ttl("pokmas:schedule:expire_agreements") > 0
     assert published(redis, "pokmas.agreement.expired") == []
+
+
+def test_the_expiry_interval_is_configurable(runtime, monkeypatch):
+    monkeypatch.setenv("POKMAS_EXPIRY_INTERVAL_SECONDS", "5")
+    assert [task.every_seconds for task in SERVICE.tasks(runtime)] == [5]
