@@ -110,7 +110,7 @@ class ClientStore:
 
 def _position(cursor: str) -> int:
     position = decode_cursor(cursor).split("|")[0]
-    if not position.isdigit():
+    if not (position.isascii() and position.isdigit() and len(position) <= 9):
         raise Invalid({"cursor": ["not a cursor of this history; use next_cursor from the previous page"]})
     return int(position)
 

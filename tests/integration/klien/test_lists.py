@@ -81,7 +81,8 @@ def test_a_correction_moves_the_client_in_every_index(officer):
 def test_a_cursor_not_issued_by_the_service_and_bad_filters_are_422(officer):
     assert "cursor" in assert_problem(officer.get("/clients?cursor=bm9wZQ"), 422)["errors"]
     client = officer.created(client_body())
-    for cursor in ("bm9wZQ", "eHxo"):   # "nope", and "x|h" (shaped like a history cursor)
+    # "nope", "x|h" (shaped like a history cursor), "²|h" (a digit to str.isdigit) and a number past Redis's range
+    for cursor in ("bm9wZQ", "eHxo", "wrJ8aA", "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OXxo"):
         history = officer.get(f"/clients/{client['id']}/history?cursor={cursor}")
         assert "cursor" in assert_problem(history, 422)["errors"]
     assert "status" in assert_problem(officer.get("/clients?status=gone"), 422)["errors"]
