@@ -6,6 +6,8 @@ Cursors are opaque to clients (urlsafe base64 of the last member returned).
 """
 import base64
 import binascii
+from itertools import combinations
+from urllib.parse import quote
 
 from marshmallow import Schema, fields, validate
 
@@ -57,3 +59,18 @@ def lex_page(client, key: str, cursor: str | None, limit: int) -> tuple[list[str
     members = members[:limit]
     next_cursor = encode_cursor(members[-1]) if more and members else None
     return [member_id(m) for m in members], next_cursor
+
+
+def filter_index(prefix: str, kind: str, names: tuple, filters: dict) -> str:
+    """Key of the index holding the records that match `filters` on the filter `names`.
+
+    Values are percent-encoded, so a free-text value can never reach into another key."""
+    parts = [f"{name}={quote(str(filters[name]), safe='')}" for name in names if filters.get(name) is not None]
+    return ":".join([f"{prefix}:idx:{kind}", *parts])
+
+
+def filter_indexes(prefix: str, kind: str, names: tuple, record: dict) -> list[str]:
+    """Every index a record belongs to: one per combination of filters, so any filtered list
+    is a single sorted-set page (worth it for the two to four filters a list has)."""
+    return [filter_index(prefix, kind, subset, record)
+            for size in range(len(names) + 1) for subset in combinations(names, size)]

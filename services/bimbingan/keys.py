@@ -1,6 +1,6 @@
 """bimbingan's Redis keys, all under `bimbingan:`. Ids in keys are validated UUIDs; filter values are
 UUIDs or statuses from a fixed list, so no key can be injected."""
-from itertools import combinations
+from shared.pagination import filter_index, filter_indexes
 
 PREFIX = "bimbingan"
 ENROLLMENT_FILTERS = ("client_id", "program_id", "status", "group_id")
@@ -49,27 +49,17 @@ def session_marks(session_id: str) -> str:
     return f"{PREFIX}:session:{session_id}:attendance"
 
 
-def _index(kind: str, names: tuple, filters: dict) -> str:
-    parts = [f"{name}={filters[name]}" for name in names if filters.get(name) is not None]
-    return ":".join([f"{PREFIX}:idx:{kind}", *parts])
-
-
-def _indexes(kind: str, names: tuple, record: dict) -> list[str]:
-    """One index per combination of filters, so every filtered list is a single sorted-set page."""
-    return [_index(kind, subset, record) for size in range(len(names) + 1) for subset in combinations(names, size)]
-
-
 def enrollment_index(filters: dict) -> str:
-    return _index("enrollments", ENROLLMENT_FILTERS, filters)
+    return filter_index(PREFIX, "enrollments", ENROLLMENT_FILTERS, filters)
 
 
 def enrollment_indexes(record: dict) -> list[str]:
-    return _indexes("enrollments", ENROLLMENT_FILTERS, record)
+    return filter_indexes(PREFIX, "enrollments", ENROLLMENT_FILTERS, record)
 
 
 def session_index(filters: dict) -> str:
-    return _index("sessions", SESSION_FILTERS, filters)
+    return filter_index(PREFIX, "sessions", SESSION_FILTERS, filters)
 
 
 def session_indexes(record: dict) -> list[str]:
-    return _indexes("sessions", SESSION_FILTERS, record)
+    return filter_indexes(PREFIX, "sessions", SESSION_FILTERS, record)

@@ -1,7 +1,6 @@
 """pokmas's Redis keys, all under `pokmas:`. Ids in keys are validated UUIDs; free-text filter values
 are percent-encoded, so no value can reach into another key."""
-from itertools import combinations
-from urllib.parse import quote
+from shared.pagination import filter_index, filter_indexes
 
 PREFIX = "pokmas"
 GROUP_NAMES = f"{PREFIX}:unique:group_name"            # name_key(name) -> group id
@@ -36,22 +35,12 @@ def served(group_id: str) -> str:
     return f"{PREFIX}:served:{group_id}"
 
 
-def _index(kind: str, names: tuple, filters: dict) -> str:
-    parts = [f"{name}={quote(str(filters[name]), safe='')}" for name in names if filters.get(name) is not None]
-    return ":".join([f"{PREFIX}:idx:{kind}", *parts])
-
-
-def _indexes(kind: str, names: tuple, record: dict) -> list[str]:
-    """One index per combination of filters, so every filtered list is a single sorted-set page."""
-    return [_index(kind, subset, record) for size in range(len(names) + 1) for subset in combinations(names, size)]
-
-
 def group_index(filters: dict) -> str:
-    return _index("groups", GROUP_FILTERS, filters)
+    return filter_index(PREFIX, "groups", GROUP_FILTERS, filters)
 
 
 def group_indexes(record: dict) -> list[str]:
-    return _indexes("groups", GROUP_FILTERS, record)
+    return filter_indexes(PREFIX, "groups", GROUP_FILTERS, record)
 
 
 def office_groups(office: str) -> str:
@@ -59,17 +48,17 @@ def office_groups(office: str) -> str:
 
 
 def agreement_index(filters: dict) -> str:
-    return _index("agreements", AGREEMENT_FILTERS, filters)
+    return filter_index(PREFIX, "agreements", AGREEMENT_FILTERS, filters)
 
 
 def agreement_indexes(record: dict) -> list[str]:
-    return _indexes("agreements", AGREEMENT_FILTERS, record)
+    return filter_indexes(PREFIX, "agreements", AGREEMENT_FILTERS, record)
 
 
 def program_index(filters: dict) -> str:
-    return _index("programs", PROGRAM_FILTERS, filters)
+    return filter_index(PREFIX, "programs", PROGRAM_FILTERS, filters)
 
 
 def program_indexes(record: dict) -> list[str]:
     """`record` has group_id, guidance_type and open ("true" | "false")."""
-    return _indexes("programs", PROGRAM_FILTERS, record)
+    return filter_indexes(PREFIX, "programs", PROGRAM_FILTERS, record)
