@@ -12,6 +12,8 @@ import threading
 import time
 
 from shared.consumer import EventConsumer
+from shared.errors import Unavailable
+from shared.feed import FeedReader, catch_up, service_token
 from shared.inbox import Applier
 from shared.keys import BackboneKeys
 from shared.relay import Relay
@@ -21,6 +23,7 @@ from shared.topology import consumer_queues
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5
+FEED_CATCH_UP_SECONDS = 30
 
 
 def worker_name() -> str:
@@ -42,6 +45,7 @@ def run_worker(runtime, definition) -> None:
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
     handlers = definition.handlers(runtime)
+    tasks += _feed_catch_up_tasks(runtime, definition, handlers)
     if handlers:
         consumer = EventConsumer(runtime.redis, service=service, region=settings.region,
                                  broker_url=settings.effective_broker_url,
@@ -58,6 +62,26 @@ def run_worker(runtime, definition) -> None:
     for thread in threads:
         thread.join(timeout=10)
     log.info("worker %s stopped", service)
+
+
+def _feed_catch_up_tasks(runtime, definition, handlers) -> list[ScheduledTask]:
+    """Every period, apply what the sources' /events feeds hold after the last position read. The broker
+    path can lose a message: kombu's Redis transport pops it (BRPOP) before recording it as unacked, so a
+    Redis crash in between drops it. The feed is the record, so the views still converge."""
+    settings = runtime.settings
+    applier = Applier(runtime.redis, service=runtime.service, handlers=handlers)
+
+    def task(source: str) -> ScheduledTask:
+        def run():
+            reader = FeedReader(settings.urls[source], service_token(settings, runtime.service))
+            try:
+                return catch_up(runtime.redis, service=runtime.service, source=source, reader=reader,
+                                applier=applier, region=settings.region)
+            except Unavailable as exc:  # the source is down: its events still come by the broker; try next period
+                return f"skipped: {exc}"
+        return ScheduledTask(f"feed-catch-up-{source}", FEED_CATCH_UP_SECONDS, run)
+
+    return [task(source) for source in definition.sources]
 
 
 def _heartbeat(client, service: str, stop: threading.Event) -> None:
