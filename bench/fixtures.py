@@ -1,7 +1,7 @@
 """Data the write benchmarks need: active programs to enroll into, and clients known to bimbingan."""
 import uuid
 
-from bench import payloads
+from tests.support import faults_payloads as payloads
 
 
 class Programs:

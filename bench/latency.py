@@ -4,7 +4,8 @@ import statistics
 import threading
 import time
 
-from bench import load, payloads
+from bench import load
+from tests.support import faults_payloads as payloads
 from bench.deploy import admin_token
 from tests.support.faults_backbone import wait_settled
 

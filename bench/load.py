@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bench import payloads
+from tests.support import faults_payloads as payloads
 
 
 @dataclass

@@ -1,14 +1,17 @@
-"""Request bodies: the contract's full bodies, unique where the contract wants uniqueness."""
+"""Request bodies as the contract writes them (full bodies), unique where the contract wants uniqueness;
+used by the fault drills and the benchmarks."""
 import random
 import uuid
 
 SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
 OFFICERS = [f"pk-{n:04d}" for n in range(40)]
+GIVEN = ("Siti", "Budi", "Agus", "Dewi", "Rina", "Andi", "Yusuf", "Putri", "Hendra", "Wati", "Joko", "Fitri")
+FAMILY = ("Saputra", "Lestari", "Hidayat", "Wijaya", "Pratama", "Susanti", "Nugroho", "Rahmawati", "Siregar")
 
 
 def client(n: int | None = None) -> dict:
     suffix = uuid.uuid4().hex[:12] if n is None else f"{n:09d}"
-    return {"register_number": f"BENCH-{suffix}", "name": f"Klien Bench {suffix}",
+    return {"register_number": f"BENCH-{suffix}", "name": f"{random.choice(GIVEN)} {random.choice(FAMILY)}",
             "nik": f"{random.randrange(10**15, 10**16)}", "birth_date": "1990-05-17", "sex": random.choice("LP"),
             "address": "Jl. Contoh No. 1, Palembang", "supervision_type": random.choice(SUPERVISION_TYPES),
             "offence_category": "pencurian", "decree": {"number": f"SK-{suffix}", "date": "2026-01-10"},

@@ -1,0 +1,90 @@
+"""`make bench`: write throughput against the floor, event latency, relay and consumer against raw
+kombu, and scale; prints the tables and writes bench/results.md. BENCH_QUICK=1 for a short run."""
+import os
+import time
+from datetime import datetime, timezone
+
+from bench import attendance, backbone, latency, scale, writes
+from bench.deploy import clients, deployed
+from bench.report import Report, machine
+from tests.support import rabbitmq
+from tests.support.redis_server import RedisServer
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+PLAN = {
+    "rounds": 1 if QUICK else 3, "seconds": 3 if QUICK else 10, "samples": 30 if QUICK else 200,
+    "messages": 1000 if QUICK else 10_000, "clients": (1000, 10_000) if QUICK else (1000, 100_000),
+    "marks": (10_000, 100_000) if QUICK else (10_000, 1_000_000), "processes": 2, "threads": 8,
+}
+
+
+def main() -> None:
+    started = time.monotonic()
+    report = Report("Benchmark results")
+    report.text(f"Taken {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; "
+                f"{'BENCH_QUICK=1 (short run)' if QUICK else 'full run'}; reproduce with `make bench`.\n"
+                f"HTTP: gunicorn gthread, {os.environ.get('BAPAS_HTTP_WORKERS', '1')} worker(s) x "
+                f"{os.environ.get('BAPAS_HTTP_THREADS', '8')} threads per service; load from "
+                f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine.")
+    stack_sections(report)
+    backbone_section(report)
+    scale_sections(report)
+    report.text(f"\nThe whole run took {time.monotonic() - started:.0f} s.")
+    report.write()
+
+
+def stack_sections(report: Report) -> None:
+    with deployed() as (stack, floor_url, broker):
+        klien, pokmas, bimbingan = clients(stack)
+        rows, notes, programs = writes.measure(stack, floor_url, pokmas, rounds=PLAN["rounds"],
+                                               seconds=PLAN["seconds"], processes=PLAN["processes"],
+                                               threads=PLAN["threads"])
+        report.section(f"Write throughput (stack on {broker}; median of {PLAN['rounds']} rounds of "
+                       f"{PLAN['seconds']} s; target: at least 0.8 of the floor)", rows, notes)
+        rows = latency.measure(stack, klien, bimbingan, programs, samples=PLAN["samples"], background_rate=300,
+                               processes=PLAN["processes"])
+        report.section("Event latency: POST /enrollments 201 -> klien GET /clients/{id} shows it in guidance "
+                       "(target p99 < 100 ms at idle)", rows,
+                       ["background writes are POST /clients at the paced rate, during the samples"])
+
+
+def backbone_section(report: Report) -> None:
+    server = RedisServer().start()
+    rows, notes = [], []
+    try:
+        rows += backbone.measure(server.url, server.db_url(1), "Redis transport", PLAN["messages"])
+        reason = rabbitmq.available()
+        if reason:
+            notes.append(f"RabbitMQ not measured: {reason}")
+        else:
+            vhost = rabbitmq.Vhost().create()
+            try:
+                rows += backbone.measure(server.url, vhost.url, "RabbitMQ", PLAN["messages"])
+            finally:
+                vhost.delete()
+    finally:
+        server.cleanup()
+    notes.append("ratio = ours / raw kombu; both publish persistent messages (RabbitMQ: with publisher confirms); "
+                 "the consumer also commits each event's effect, inbox mark and sequence in one MULTI/EXEC "
+                 "(Redis AOF, fsync always) before it acks, which raw kombu does not do")
+    report.section(f"Relay and consumer vs raw kombu ({PLAN['messages']:,} messages each)", rows, notes)
+
+
+def scale_sections(report: Report) -> None:
+    server = RedisServer().start()
+    try:
+        small, large = PLAN["clients"]
+        rows, memory = scale.measure(server.url, small, large, repeats=20)
+        report.section(f"Scale: klien list, filter and search answer times (in-process, median of 20) at "
+                       f"{small:,} vs {large:,} clients", rows)
+        report.section("Memory", memory)
+        small, large = PLAN["marks"]
+        rows, memory = attendance.measure(server.db_url(3), small, large, repeats=50)
+        report.section(f"Scale: attendance reads at {small:,} vs {large:,} marks (Redis round trip, median of 50)",
+                       rows + memory)
+    finally:
+        server.cleanup()
+
+
+if __name__ == "__main__":
+    main()
