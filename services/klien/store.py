@@ -1,6 +1,7 @@
 """klien's Redis: client records with their uniqueness maps, list and search indexes, history
 and guidance view. A change, its indexes, its history entry and its event are one MULTI/EXEC."""
 import json
+from urllib.parse import quote
 
 from services.klien import domain
 from services.klien.schemas import ClientCreate, StatusChange
@@ -10,8 +11,18 @@ from shared.ids import new_id
 from shared.pagination import decode_cursor, encode_cursor
 from shared.redis_tx import transact
 
-REGISTER_NUMBERS = "klien:unique:register_number"   # casefolded register number -> client id
-ACTIVE_NIKS = "klien:unique:active_nik"             # NIK of an active client -> client id
+# One key per claimed value (not one hash for all), so a registration WATCHes only the values it
+# claims and concurrent registrations of different clients never restart each other.
+
+
+def register_slot(register_number: str) -> str:
+    """casefolded register number -> client id"""
+    return f"klien:unique:register_number:{quote(domain.register_key(register_number), safe='')}"
+
+
+def nik_slot(nik: str) -> str:
+    """NIK of an active client -> client id"""
+    return f"klien:unique:active_nik:{nik}"
 
 
 def record_key(client_id: str) -> str:
@@ -45,7 +56,7 @@ class ClientStore:
             self._write(pipe, None, client, "klien.client.registered", entry, ctx)
             return client
 
-        return transact(self.redis, work, REGISTER_NUMBERS, ACTIVE_NIKS)
+        return transact(self.redis, work)
 
     def correct(self, client_id: str, changes: dict, expected: int | None, ctx) -> dict:
         changes = ClientCreate(partial=True).dump(changes)
@@ -62,7 +73,7 @@ class ClientStore:
             self._write(pipe, client, updated, "klien.client.updated", entry, ctx)
             return updated
 
-        return transact(self.redis, work, record_key(client_id), REGISTER_NUMBERS, ACTIVE_NIKS)
+        return transact(self.redis, work, record_key(client_id))
 
     def change_status(self, client_id: str, body: dict, expected: int | None, ctx) -> dict:
         body = StatusChange().dump(body)
@@ -76,7 +87,7 @@ class ClientStore:
             self._write(pipe, client, updated, "klien.client.status_changed", entry, ctx)
             return updated
 
-        return transact(self.redis, work, record_key(client_id), ACTIVE_NIKS)
+        return transact(self.redis, work, record_key(client_id))
 
     def _write(self, pipe, before: dict | None, after: dict, event_type: str, entry: dict, ctx) -> None:
         client_id = after["id"]
@@ -123,25 +134,28 @@ def _read(reader, client_id: str) -> dict:
 
 
 def _claim(pipe, before: dict | None, after: dict) -> None:
-    """Refuse a register number another client has, or the NIK of another active client."""
-    register = domain.register_key(after["register_number"])
-    if before is None or register != domain.register_key(before["register_number"]):
-        owner = pipe.hget(REGISTER_NUMBERS, register)
+    """Refuse a register number another client has, or the NIK of another active client.
+    The slots read are WATCHed, so two requests claiming the same value cannot both win."""
+    register = register_slot(after["register_number"])
+    if before is None or register != register_slot(before["register_number"]):
+        pipe.watch(register)
+        owner = pipe.get(register)
         if owner and owner != after["id"]:
             raise Conflict(f"register number {after['register_number']} is already registered (client {owner})")
     if after["status"] == domain.ACTIVE and (before is None or before["nik"] != after["nik"]):
-        owner = pipe.hget(ACTIVE_NIKS, after["nik"])
+        pipe.watch(nik_slot(after["nik"]))
+        owner = pipe.get(nik_slot(after["nik"]))
         if owner and owner != after["id"]:
             raise Conflict(f"an active client (client {owner}) already has this NIK; "
                            "end that supervision or correct the NIK")
 
 
 def _keep_unique(pipe, before: dict | None, after: dict) -> None:
-    register = domain.register_key(after["register_number"])
-    if before and domain.register_key(before["register_number"]) != register:
-        pipe.hdel(REGISTER_NUMBERS, domain.register_key(before["register_number"]))
-    pipe.hset(REGISTER_NUMBERS, register, after["id"])
+    register = register_slot(after["register_number"])
+    if before and register_slot(before["register_number"]) != register:
+        pipe.delete(register_slot(before["register_number"]))
+    pipe.set(register, after["id"])
     if before and before["status"] == domain.ACTIVE:
-        pipe.hdel(ACTIVE_NIKS, before["nik"])
+        pipe.delete(nik_slot(before["nik"]))
     if after["status"] == domain.ACTIVE:
-        pipe.hset(ACTIVE_NIKS, after["nik"], after["id"])
+        pipe.set(nik_slot(after["nik"]), after["id"])
