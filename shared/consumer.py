@@ -15,7 +15,7 @@ import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
-from shared.inbox import APPLIED, DUPLICATE, STALE, Applier
+from shared.inbox import DUPLICATE, Applier
 from shared.keys import BackboneKeys
 from shared.stats import Stats
 
@@ -88,7 +88,8 @@ class EventConsumer:
             self._failed(message, event, exc)
             return
         message.ack()
-        self.stats.incr({APPLIED: "consumed", DUPLICATE: "duplicates", STALE: "stale"}[outcome])
+        if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
+            self.stats.incr("duplicates")
         log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
                  event["sequence"])
 
