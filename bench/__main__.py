@@ -4,7 +4,7 @@ import os
 import time
 from datetime import datetime, timezone
 
-from bench import attendance, backbone, latency, scale, writes
+from bench import attendance, backbone, contention, latency, scale, writes
 from bench.deploy import clients, deployed
 from bench.report import Report, machine
 from tests.support import rabbitmq
@@ -45,7 +45,8 @@ def stack_sections(report: Report) -> None:
                                processes=PLAN["processes"])
         report.section("Event latency: POST /enrollments 201 -> klien GET /clients/{id} shows it in guidance "
                        "(target p99 < 100 ms at idle)", rows,
-                       ["background writes are POST /clients at the paced rate, during the samples"])
+                       ["background writes: POST /clients and POST /groups, half the rate each, paced, while the "
+                        "samples are taken one after another; the sample's own writes come on top"])
 
 
 def backbone_section(report: Report) -> None:
@@ -73,6 +74,10 @@ def backbone_section(report: Report) -> None:
 def scale_sections(report: Report) -> None:
     server = RedisServer().start()
     try:
+        report.section("Profile of POST /clients: klien's store from 1 and from 8 threads (as one gunicorn worker's "
+                       "8 threads do)", contention.measure(server.db_url(4), 100 if QUICK else 300),
+                       ["every registration WATCHes klien's two uniqueness hashes (register numbers, active NIKs), "
+                        "so concurrent registrations invalidate each other and start again; see docs/performance.md"])
         small, large = PLAN["clients"]
         rows, memory = scale.measure(server.url, small, large, repeats=20)
         report.section(f"Scale: klien list, filter and search answer times (in-process, median of 20) at "
@@ -81,7 +86,8 @@ def scale_sections(report: Report) -> None:
         small, large = PLAN["marks"]
         rows, memory = attendance.measure(server.db_url(3), small, large, repeats=50)
         report.section(f"Scale: attendance reads at {small:,} vs {large:,} marks (Redis round trip, median of 50)",
-                       rows + memory)
+                       rows)
+        report.section("Attendance memory", memory)
     finally:
         server.cleanup()
 

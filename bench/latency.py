@@ -5,8 +5,8 @@ import threading
 import time
 
 from bench import load
-from tests.support import faults_payloads as payloads
 from bench.deploy import admin_token
+from tests.support import faults_payloads as payloads
 from tests.support.faults_backbone import wait_settled
 
 
@@ -18,16 +18,19 @@ def measure(stack, klien, bimbingan, programs, *, samples: int, background_rate:
     background = {}
     seconds = samples * 0.06 + 5
 
-    def run_background():
-        background["result"] = load.run(stack.klien_url, "/clients", admin_token(stack), "client", seconds=seconds,
-                                        processes=processes, threads=8, rate=background_rate)
+    def run_background(url, path, kind):
+        background[kind] = load.run(url, path, admin_token(stack), kind, seconds=seconds, processes=processes,
+                                    threads=4, rate=background_rate / 2)
 
-    thread = threading.Thread(target=run_background)
-    thread.start()
+    threads = [threading.Thread(target=run_background, args=args)
+               for args in ((stack.klien_url, "/clients", "client"), (stack.pokmas_url, "/groups", "group"))]
+    for thread in threads:
+        thread.start()
     time.sleep(2)  # the senders' processes start and reach their pace
     loaded = _samples(klien, bimbingan, bodies, samples)
-    thread.join()
-    rows.append(_row(f"{background_rate:.0f} writes/s target", loaded, background["result"]))
+    for thread in threads:
+        thread.join()
+    rows.append(_row(f"{background_rate:.0f} writes/s target", loaded, background))
     return rows
 
 
@@ -50,6 +53,7 @@ def _samples(klien, bimbingan, bodies, count: int) -> list[float]:
 
 def _row(load_name: str, millis: list[float], background) -> dict:
     cuts = statistics.quantiles(millis, n=100, method="inclusive")
-    achieved = f"{background.rate:.0f} writes/s achieved" if background else "no other writes"
+    achieved = (" + ".join(f"{result.rate:.0f}/s {kind}" for kind, result in background.items()) + " achieved"
+                if background else "no other writes")
     return {"load": load_name, "samples": len(millis), "p50 ms": f"{cuts[49]:.1f}", "p95 ms": f"{cuts[94]:.1f}",
             "p99 ms": f"{cuts[98]:.1f}", "background": achieved}

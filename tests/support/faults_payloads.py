@@ -38,4 +38,4 @@ def agreement(group_id: str, programs: int, capacity: int) -> dict:
 
 
 def make(kind: str) -> dict:
-    return {"client": client, "floor": floor}[kind]()
+    return {"client": client, "floor": floor, "group": group}[kind]()
