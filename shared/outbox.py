@@ -27,7 +27,6 @@ class Outbox:
         self.region = region
         self.catalog = catalog
         self.keys = BackboneKeys(service)
-        self._append = client.register_script(_APPEND)
 
     def stage(self, pipe, *, type: str, subject: str, sequence: int, data: dict,
               correlation_id: str) -> dict:
@@ -36,8 +35,11 @@ class Outbox:
             region=self.region, service=self.service, type=type, subject=subject, sequence=sequence,
             data=self.catalog.validated(type, data), correlation_id=correlation_id,
             dataversion=self.catalog.get(type).dataversion)
-        self._append(keys=[self.keys.outbox, self.keys.outbox_index],
-                     args=[event["id"], type, envelope.encode(event), correlation_id], client=pipe)
+        # EVAL with the script's text, not EVALSHA: inside MULTI a NOSCRIPT error (Redis restarted) would
+        # fail only this command and let the record commit without its event; redis-py's Script would
+        # instead ask SCRIPT EXISTS before every transaction, one round trip more per write.
+        pipe.eval(_APPEND, 2, self.keys.outbox, self.keys.outbox_index,
+                  event["id"], type, envelope.encode(event), correlation_id)
         return event
 
     def page(self, after: str | None, limit: int, types: set[str] | None = None):

@@ -11,6 +11,9 @@ from shared.ids import new_id
 from shared.pagination import decode_cursor, encode_cursor
 from shared.redis_tx import transact
 
+# Dumping turns loaded dates back into the ISO strings records keep; instances are reused (stateless).
+_CLIENT, _CORRECTION, _STATUS = ClientCreate(), ClientCreate(partial=True), StatusChange()
+
 # One key per claimed value (not one hash for all), so a registration WATCHes only the values it
 # claims and concurrent registrations of different clients never restart each other.
 
@@ -47,7 +50,7 @@ class ClientStore:
         self.outbox = runtime.outbox
 
     def register(self, fields: dict, ctx) -> dict:
-        client = domain.new_client(ClientCreate().dump(fields), new_id(), ctx)
+        client = domain.new_client(_CLIENT.dump(fields), new_id(), ctx)
         entry = domain.history_entry("registered", client, ctx, sorted(fields))
 
         def work(pipe):
@@ -59,7 +62,7 @@ class ClientStore:
         return transact(self.redis, work)
 
     def correct(self, client_id: str, changes: dict, expected: int | None, ctx) -> dict:
-        changes = ClientCreate(partial=True).dump(changes)
+        changes = _CORRECTION.dump(changes)
 
         def work(pipe):
             client = _read(pipe, client_id)
@@ -76,7 +79,7 @@ class ClientStore:
         return transact(self.redis, work, record_key(client_id))
 
     def change_status(self, client_id: str, body: dict, expected: int | None, ctx) -> dict:
-        body = StatusChange().dump(body)
+        body = _STATUS.dump(body)
 
         def work(pipe):
             client = _read(pipe, client_id)
@@ -136,18 +139,21 @@ def _read(reader, client_id: str) -> dict:
 def _claim(pipe, before: dict | None, after: dict) -> None:
     """Refuse a register number another client has, or the NIK of another active client.
     The slots read are WATCHed, so two requests claiming the same value cannot both win."""
-    register = register_slot(after["register_number"])
-    if before is None or register != register_slot(before["register_number"]):
-        pipe.watch(register)
-        owner = pipe.get(register)
-        if owner and owner != after["id"]:
-            raise Conflict(f"register number {after['register_number']} is already registered (client {owner})")
+    slots = {}
+    if before is None or register_slot(after["register_number"]) != register_slot(before["register_number"]):
+        slots["register"] = register_slot(after["register_number"])
     if after["status"] == domain.ACTIVE and (before is None or before["nik"] != after["nik"]):
-        pipe.watch(nik_slot(after["nik"]))
-        owner = pipe.get(nik_slot(after["nik"]))
-        if owner and owner != after["id"]:
-            raise Conflict(f"an active client (client {owner}) already has this NIK; "
-                           "end that supervision or correct the NIK")
+        slots["nik"] = nik_slot(after["nik"])
+    if not slots:
+        return
+    pipe.watch(*slots.values())
+    owners = dict(zip(slots, pipe.mget(*slots.values())))
+    if owners.get("register") not in (None, after["id"]):
+        raise Conflict(f"register number {after['register_number']} is already registered "
+                       f"(client {owners['register']})")
+    if owners.get("nik") not in (None, after["id"]):
+        raise Conflict(f"an active client (client {owners['nik']}) already has this NIK; "
+                       "end that supervision or correct the NIK")
 
 
 def _keep_unique(pipe, before: dict | None, after: dict) -> None:
