@@ -76,8 +76,8 @@ def scale_sections(report: Report) -> None:
     try:
         report.section("Profile of POST /clients: klien's store from 1 and from 8 threads (as one gunicorn worker's "
                        "8 threads do)", contention.measure(server.db_url(4), 100 if QUICK else 300),
-                       ["every registration WATCHes klien's two uniqueness hashes (register numbers, active NIKs), "
-                        "so concurrent registrations invalidate each other and start again; see docs/performance.md"])
+                       ["a restart is an optimistic transaction begun again because a key it WATCHed changed "
+                        "under it (another registration's commit); see docs/performance.md"])
         small, large = PLAN["clients"]
         rows, memory = scale.measure(server.url, small, large, repeats=20)
         report.section(f"Scale: klien list, filter and search answer times (in-process, median of 20) at "

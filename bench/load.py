@@ -34,7 +34,11 @@ def run(url: str, path: str, token: str, kind: str, *, seconds: float, processes
     jobs = [(url, path, token, kind, seconds, shares[p * threads:(p + 1) * threads], per_sender_rate)
             for p in range(processes)]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        parts = pool.map(_process, jobs)
+        return _merged(pool.map(_process, jobs))
+
+
+def _merged(parts: list[LoadResult]) -> LoadResult:
+    """Senders ran side by side: counts add up, the time is the longest sender's."""
     total = LoadResult()
     for part in parts:
         total.ok += part.ok
@@ -56,14 +60,7 @@ def _process(job) -> LoadResult:
         worker.start()
     for worker in workers:
         worker.join()
-    merged = LoadResult(seconds=max(r.seconds for r in results))
-    for result in results:
-        merged.ok += result.ok
-        merged.failed += result.failed
-        merged.created.extend(result.created)
-        for status, count in result.statuses.items():
-            merged.statuses[status] = merged.statuses.get(status, 0) + count
-    return merged
+    return _merged(results)
 
 
 def _sender(url, path, token, kind, deadline, share, rate, result: LoadResult) -> None:
