@@ -56,9 +56,15 @@ def authenticate(header: str | None, *, secret: str, public_key: str = "", regio
 
 
 def _decode(token: str, *, secret: str, public_key: str, leeway: int) -> dict:
-    key, algorithms = (public_key, ["RS256"]) if public_key else (secret, ["HS256"])
+    """RS256 tokens (from an identity provider) are checked with the public key when one is
+    configured; HS256 tokens (bapas token, and the services' own tokens to each other) with the
+    secret when one is configured. Any other algorithm, or one without its key, is refused."""
+    keys = {"RS256": public_key, "HS256": secret}
     try:
-        return jwt.decode(token, key, algorithms=algorithms, leeway=leeway,
+        algorithm = jwt.get_unverified_header(token).get("alg")
+        if not keys.get(algorithm):
+            raise jwt.InvalidAlgorithmError(f"{algorithm!r} tokens are not accepted here")
+        return jwt.decode(token, keys[algorithm], algorithms=[algorithm], leeway=leeway,
                           options={"require": ["exp", "sub", "role", "region"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired") from None

@@ -70,3 +70,21 @@ def test_an_unknown_role_or_a_partner_without_group_is_401():
 def test_a_token_of_another_region_is_403():
     with pytest.raises(Forbidden, match="region"):
         login(auth.issue_token(SECRET, role="admin", sub="a", region="jabar"))
+
+
+def test_rs256_tokens_are_checked_with_the_public_key_when_one_is_configured():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    claims = {"sub": "pk-1", "role": "officer", "region": "sumsel", "exp": int(time.time()) + 60}
+    token = jwt.encode(claims, private, algorithm="RS256")
+    principal = auth.authenticate(header(token), secret="", public_key=public_pem, region="sumsel")
+    assert principal.role == "officer"
+    hs256 = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel")
+    assert auth.authenticate(header(hs256), secret=SECRET, public_key=public_pem, region="sumsel").role == "admin"
+    with pytest.raises(Unauthorized):   # no secret configured: only the identity provider's RS256 tokens
+        auth.authenticate(header(hs256), secret="", public_key=public_pem, region="sumsel")
+    with pytest.raises(Unauthorized):   # an RS256 token without a configured public key
+        auth.authenticate(header(token), secret=SECRET, region="sumsel")
