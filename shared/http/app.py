@@ -4,6 +4,7 @@ import http
 import logging
 import time
 
+import redis
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -99,6 +100,8 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         return response
 
     app.register_error_handler(BapasError, problems.from_bapas_error)
+    for unavailable in (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+        app.register_error_handler(unavailable, problems.from_store_unavailable)
     app.register_error_handler(HTTPException, problems.from_http_exception)
     app.register_error_handler(Exception, problems.from_unexpected)
 

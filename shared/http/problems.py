@@ -77,6 +77,14 @@ def _flatten(errors: dict, prefix: str = "") -> dict:
     return flat
 
 
+def from_store_unavailable(error: Exception) -> Response:
+    """Redis unreachable or still loading its AOF: nothing was written; the client may retry."""
+    log.warning("Redis unavailable: %s", type(error).__name__)
+    return problem(503, "unavailable", "Dependency unavailable",
+                   "the service's data store is unavailable; nothing was changed, try again shortly",
+                   headers={"Retry-After": "2"})
+
+
 def from_unexpected(error: Exception) -> Response:
     log.exception("unhandled error: %s", type(error).__name__)
     return problem(500, "internal-error", "Internal error", "an unexpected error occurred; it has been logged")

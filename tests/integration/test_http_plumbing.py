@@ -123,3 +123,17 @@ def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_u
     second = client.xrange("klien:audit")[1][0]
     client.xdel("klien:audit", second)
     assert audit.verify(client, "klien")[1] is not None
+
+
+def test_a_write_while_redis_is_down_is_503_with_retry_after_and_not_a_500():
+    from tests.support.redis_server import RedisServer
+    server = RedisServer().start()
+    try:
+        http = make_app(server.url).test_client()
+        assert http.post("/things", json={"name": "a", "count": 1}, headers=bearer()).status_code == 201
+        server.stop(kill=True)
+        response = http.post("/things", json={"name": "a", "count": 2}, headers=bearer())
+        assert_problem(response, 503)
+        assert response.headers["Retry-After"] == "2"
+    finally:
+        server.cleanup()
