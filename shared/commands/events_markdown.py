@@ -7,7 +7,7 @@ HEADER = """# BAPAS events
 
 Every service publishes its events to one durable topic exchange, `{exchange}`, with
 routing key = the event `type`. The same documents are served as AsyncAPI 3.0 by each
-service at `GET /asyncapi.json` (token with role admin, officer or auditor), and printed by
+service at `GET /asyncapi.json` (no token needed), and printed by
 `bapas asyncapi <service>`. Examples use the region `{region}`.
 
 ## Subscribing

@@ -22,6 +22,9 @@ from shared.metrics import BackboneCollector, HttpMetrics
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
+# The API's own description holds no data: readable without a token, so /docs works in a browser
+# (paste a token with its Authorize button) and integrators can fetch the event catalogue.
+DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
 
 
 class ProblemApi(Api):
@@ -79,7 +82,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
-        if request.path in PUBLIC_PATHS:
+        if request.path in PUBLIC_PATHS | DOCUMENTATION_PATHS:
             return None
         g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
                                         public_key=settings.jwt_public_key, region=settings.region,
