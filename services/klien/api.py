@@ -8,7 +8,7 @@ from services.klien.schemas import (Client, ClientCreate, ClientExport, ClientFi
                                     StatusChange)
 from shared import clock
 from shared.audit import mark_read
-from shared.authz import EXPORT_CLIENT, READ_CLIENTS, WRITE_CLIENTS, requires
+from shared.authz import EXPORT_CLIENT, READ, READ_CLIENTS, WRITE_CLIENTS, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
 from shared.pagination import PageArgs, page_schema
@@ -42,11 +42,16 @@ def blueprint(store, search, gatherer) -> Blueprint:
 
     @blp.route("/clients/<uuid:client_id>")
     class ClientById(MethodView):
-        @requires(READ_CLIENTS)
+        @requires(READ)
         @blp.response(200, Client)
         def get(self, client_id):
+            """The client with its guidance; a partner gets id and name only, of its own participants."""
+            client = store.get(str(client_id))
+            if g.principal.is_partner:
+                mark_read("read_client_name")
+                return with_etag(domain.partner_view(client, g.principal.group_id))
             mark_read("read_client")
-            return with_etag(_shown(store.get(str(client_id))))
+            return with_etag(_shown(client))
 
         @requires(WRITE_CLIENTS)
         @blp.arguments(ClientPatch)

@@ -5,7 +5,7 @@ Pure: records are dicts with ISO date strings (as stored); nothing here does I/O
 import hashlib
 import re
 
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Forbidden, Invalid
 
 SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
 DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
@@ -89,6 +89,14 @@ def shown_to(client: dict, role: str) -> dict:
     if role in FULL_NIK_ROLES:
         return client
     return {**client, "nik": "*" * 12 + client["nik"][-4:]}
+
+
+def partner_view(client: dict, group_id: str) -> dict:
+    """A partner group sees a client by id and name only, and only a client with an enrollment in
+    one of its programs (the guidance view knows each enrollment's group)."""
+    if not any(entry["group_id"] == group_id for entry in client["guidance"]["enrollments"]):
+        raise Forbidden("a partner may only see clients enrolled in its own group's programs")
+    return {"id": client["id"], "name": client["name"], "version": client["version"]}
 
 
 # Search and list indexes: sorted sets of "<sort key>|<id>", kept with the record.

@@ -104,3 +104,16 @@ def test_the_export_is_503_with_retry_after_when_a_service_cannot_be_reached(red
 
 def test_the_export_of_an_unknown_client_is_404(klien):
     assert_problem(klien.as_("admin").get(f"/clients/{uuid.uuid4()}/export"), 404)
+
+
+def test_a_partner_sees_its_own_participants_by_id_and_name_only(klien, officer):
+    from tests.support.klien_data import enrollment_data
+    client = officer.created(client_body())
+    own_group, other_group = str(uuid.uuid4()), str(uuid.uuid4())
+    klien.deliver("bimbingan.enrollment.created", enrollment_data(client["id"], group_id=own_group), 1)
+
+    seen = klien.as_("partner", group_id=own_group).get(f"/clients/{client['id']}")
+    assert seen.status_code == 200
+    assert seen.get_json() == {"id": client["id"], "name": client["name"], "version": client["version"]}
+    assert_problem(klien.as_("partner", group_id=other_group).get(f"/clients/{client['id']}"), 403)
+    assert_problem(klien.as_("partner", group_id=own_group).get("/clients"), 403)
