@@ -5,10 +5,11 @@ import logging
 import time
 
 import redis
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_LATEST
+from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
 from shared import auth, ids, logs
@@ -25,6 +26,7 @@ PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 # The API's own description holds no data: readable without a token, so /docs works in a browser
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
+DOCUMENTATION_ASSETS = "/docs/assets/"
 
 
 class ProblemApi(Api):
@@ -52,7 +54,9 @@ def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
     app.config.update(
         API_TITLE=title, API_VERSION="1.0.0", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI's assets are served by the service itself (swagger-ui-bundle), so /docs works
+        # in an office without internet access.
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
         API_SPEC_OPTIONS={
             "info": {"description": description},
@@ -82,7 +86,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
-        if request.path in PUBLIC_PATHS | DOCUMENTATION_PATHS:
+        if request.path in PUBLIC_PATHS | DOCUMENTATION_PATHS or request.path.startswith(DOCUMENTATION_ASSETS):
             return None
         g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
                                         public_key=settings.jwt_public_key, region=settings.region,
@@ -117,6 +121,10 @@ def _header_id(name: str) -> str:
 def _install_operational_routes(app: Flask, runtime) -> None:
     registry = app.extensions["bapas_registry"]
     registry.register(BackboneCollector(runtime.redis, runtime.service, runtime.settings.effective_broker_url))
+
+    @app.get(DOCUMENTATION_ASSETS + "<path:filename>")
+    def docs_assets(filename):
+        return send_from_directory(swagger_ui_path, filename, max_age=86400)
 
     @app.get("/healthz")
     def healthz():

@@ -9,7 +9,7 @@ from shared import auth, authz, service
 from shared.config import SERVICES, Settings
 
 SECRET, REGION = "matrix-secret", "testreg"
-UNLISTED = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "events.AsyncApi", "static", "healthz", "readyz",
+UNLISTED = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "events.AsyncApi", "docs_assets", "static", "healthz", "readyz",
             "metrics_endpoint"}
 
 

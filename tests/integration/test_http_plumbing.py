@@ -79,7 +79,10 @@ def test_health_readiness_metrics_and_docs_answer(http):
     spec = http.get("/openapi.json").get_json()     # the API's description needs no token
     assert http.get("/asyncapi.json").get_json()["asyncapi"] == "3.0.0"
     assert "/things" in spec["paths"] and "/events" in spec["paths"]
-    assert http.get("/docs", headers=bearer("auditor")).status_code == 200
+    docs = http.get("/docs")
+    assert docs.status_code == 200 and b"/docs/assets/swagger-ui-bundle.js" in docs.data
+    assert http.get("/docs/assets/swagger-ui-bundle.js").status_code == 200   # no CDN needed
+    assert_problem(http.get("/docs/assets/../../../etc/passwd"), 404)
 
 
 def test_readiness_names_the_dependency_that_is_down(redis_url):

@@ -6,7 +6,7 @@ from shared import authz, service
 from shared.config import SERVICES, Settings
 
 # Authenticated, but readable by every role: the API's own description.
-DOCUMENTATION_ENDPOINTS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "events.AsyncApi", "static"}
+DOCUMENTATION_ENDPOINTS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "events.AsyncApi", "docs_assets", "static"}
 PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics_endpoint"}
 
 
