@@ -5,7 +5,13 @@ Entries are hash-chained (each carries the SHA-1 of the previous entry's hash an
 content, computed inside Redis so concurrent requests cannot interleave), so an entry
 altered or removed by anyone with Redis access breaks the chain that `verify` checks.
 No endpoint changes or deletes entries; admin and auditor may read them.
+
+A write request's entry is committed in the same MULTI/EXEC as the change it made (the outbox
+stages it with the change's first event): a change is never kept without its audit entry, and
+it costs no second write. Requests that changed nothing (refused, invalid, a no-op) get their
+entry, with the answer's status, after the response.
 """
+import contextvars
 import hashlib
 import json
 
@@ -22,6 +28,25 @@ redis.call('XADD', KEYS[1], '*', 'entry', ARGV[1], 'prev', previous, 'hash', dig
 redis.call('SET', KEYS[2], digest)
 return digest
 """
+
+
+# This request's write entry: {"entry": {...}, "staged": bool}; None outside write requests.
+_pending = contextvars.ContextVar("audit_pending", default=None)
+
+
+def begin_write(entry: dict | None) -> None:
+    _pending.set({"entry": entry, "staged": False} if entry else None)
+
+
+def stage_with_change(pipe, service: str) -> None:
+    """Queue the current request's entry on `pipe` (in MULTI) once per transaction attempt."""
+    pending = _pending.get()
+    if pending is None or getattr(pipe, "bapas_audited", False):
+        return
+    entry = {**pending["entry"], "status": None, "outcome": "committed"}
+    pipe.eval(_APPEND, 2, stream_key(service), head_key(service), json.dumps(entry, sort_keys=True))
+    pipe.bapas_audited = True
+    pending["staged"] = True
 
 
 def stream_key(service: str) -> str:
@@ -43,15 +68,28 @@ class AuditTrail:
         self.service = service
         self._append = client.register_script(_APPEND)
 
-    def record(self, response) -> None:
+    @staticmethod
+    def request_entry(action: str) -> dict | None:
         principal = g.get("principal")
+        if principal is None:
+            return None
+        return {"at": clock.instant(), "sub": principal.sub, "role": principal.role, "action": action,
+                "method": request.method, "path": request.path, "request_id": g.get("request_id"),
+                "remote_addr": request.headers.get("X-Forwarded-For", request.remote_addr)}
+
+    def record(self, response) -> None:
+        """After the response: audited reads, and writes whose entry did not commit with a change."""
+        pending = _pending.get()
+        _pending.set(None)
         is_write = request.method not in ("GET", "HEAD", "OPTIONS")
-        if principal is None or not (is_write or g.get("audit_read")):
+        if is_write and pending and pending["staged"] and response.status_code < 300:
             return
-        entry = {"at": clock.instant(), "sub": principal.sub, "role": principal.role,
-                 "action": g.get("audit_read") or "write", "method": request.method, "path": request.path,
-                 "status": response.status_code, "request_id": g.get("request_id"),
-                 "remote_addr": request.headers.get("X-Forwarded-For", request.remote_addr)}
+        if not (is_write or g.get("audit_read")):
+            return
+        entry = self.request_entry(g.get("audit_read") or "write")
+        if entry is None:
+            return
+        entry["status"] = response.status_code
         self._append(keys=[stream_key(self.service), head_key(self.service)],
                      args=[json.dumps(entry, sort_keys=True)])
 

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_L
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
-from shared import auth, ids, logs
+from shared import audit, auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
 from shared.http import problems
@@ -81,6 +81,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
 
     @app.before_request
     def identify():
+        audit.begin_write(None)  # threads serve many requests: nothing pending from the last one
         g.started = time.perf_counter()
         g.request_id = _header_id("X-Request-ID")
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
@@ -91,6 +92,8 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
                                         public_key=settings.jwt_public_key, region=settings.region,
                                         leeway=settings.jwt_leeway_seconds)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            audit.begin_write(trail.request_entry("write"))
         return None
 
     @app.after_request

@@ -20,7 +20,9 @@ class AuditEntry(Schema):
     action = fields.String()
     method = fields.String()
     path = fields.String()
-    status = fields.Integer()
+    status = fields.Integer(allow_none=True, metadata={"description": "the answer's status; null when the "
+                                                                       "entry was committed with the change"})
+    outcome = fields.String(metadata={"description": "committed: written in the change's own transaction"})
     request_id = fields.String(allow_none=True)
     remote_addr = fields.String(allow_none=True)
     hash = fields.String()

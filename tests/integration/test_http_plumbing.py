@@ -116,13 +116,19 @@ def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_u
         http.post("/things", json={"name": "a", "count": i}, headers=bearer("officer"))
     http.get("/things", headers=bearer())                          # a plain read is not audited
     page = http.get("/audit", headers=bearer("auditor")).get_json()
-    assert [(e["method"], e["path"], e["role"], e["status"]) for e in page["items"]] == \
-        [("POST", "/things", "officer", 201)] * 3
+    # committed in the same transaction as the change (and its event): no status to wait for
+    assert [(e["method"], e["path"], e["role"], e["outcome"]) for e in page["items"]] == \
+        [("POST", "/things", "officer", "committed")] * 3
     assert http.post("/audit", headers=bearer()).status_code == 405
     assert_problem(http.get("/audit", headers=bearer("officer")), 403)
 
     client = redis_lib.Redis.from_url(redis_url, decode_responses=True)
     assert audit.verify(client, "klien") == (4, None)   # the refused POST /audit is a write attempt, kept too
+    refused = http.get("/audit", headers=bearer("auditor")).get_json()["items"][-1]
+    assert (refused["method"], refused["path"], refused["status"]) == ("POST", "/audit", 405)
+    http.post("/things", json={"name": "x" * 51, "count": 1}, headers=bearer("officer"))  # invalid: 422
+    assert http.get("/audit", headers=bearer("auditor")).get_json()["items"][-1]["status"] == 422
+    assert audit.verify(client, "klien") == (5, None)
     second = client.xrange("klien:audit")[1][0]
     client.xdel("klien:audit", second)
     assert audit.verify(client, "klien")[1] is not None
