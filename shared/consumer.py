@@ -51,10 +51,15 @@ class EventConsumer:
                 backoff = min(backoff * 2, 10)
 
     def _consume(self, stop: threading.Event) -> None:
-        with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection:
+        # Dead letters leave on a connection of their own: a publish that waits for the broker's
+        # confirm must not read frames of the connection whose drain_events is delivering to us
+        # (py-amqp would dispatch further deliveries inside that wait, re-entering on_message).
+        with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
+                broker.connect(self.broker_url) as dead_connection:
             connection.ensure_connection(max_retries=1)
+            dead_connection.ensure_connection(max_retries=1)
             broker.declare(connection, self.queue, broker.dead_queue(self.service))
-            self._dead_producer = Producer(connection.channel())
+            self._dead_producer = Producer(dead_connection.channel())
             with connection.Consumer([self.queue], on_message=self.on_message,
                                      prefetch_count=self.prefetch):
                 log.info("consumer %s: listening on %s", self.service, self.queue.name)

@@ -70,7 +70,7 @@ def test_a_duplicate_delivery_changes_nothing(bus):
     body = event_body(subject, "active", 1, event_id)
     bus.publish_raw(body, message_id=event_id)
     bus.publish_raw(body, message_id=event_id)
-    eventually(lambda: bus.redis.hget("bimbingan:stats", "duplicates") == "1", timeout=15)
+    eventually(lambda: bus.stat("duplicates") == "1", timeout=15)
     assert bus.applied_counts() == {subject: 1}
 
 
@@ -79,7 +79,7 @@ def test_an_older_sequence_arriving_late_is_ignored(bus):
     subject = sid()
     bus.publish_raw(event_body(subject, "revoked", 2))
     bus.publish_raw(event_body(subject, "active", 1))
-    eventually(lambda: bus.redis.hget("bimbingan:stats", "stale") == "1", timeout=15)
+    eventually(lambda: bus.stat("stale") == "1", timeout=15)
     assert bus.things() == {subject: "revoked@2"}
 
 
@@ -94,7 +94,7 @@ def test_malformed_messages_go_to_the_dead_letter_queue_and_do_not_block_it(bus)
     bus.publish_raw(event_body(good, "active", 1))
 
     eventually(lambda: good in bus.things(), timeout=15)
-    eventually(lambda: bus.redis.hget("bimbingan:stats", "dead_lettered") == "3", timeout=15)
+    eventually(lambda: bus.stat("dead_lettered") == "3", timeout=15)
     bus.shutdown()
     reasons = [letter["reason"] for letter in bus.dead_letters()]
     assert len(reasons) == 3
@@ -110,7 +110,7 @@ def test_a_handler_that_keeps_failing_is_dead_lettered_with_its_error_and_the_qu
         bus.publish_raw(event_body(poison, "active", 1))
         bus.publish_raw(event_body(after, "active", 1))
         eventually(lambda: after in bus.things(), timeout=20)
-        eventually(lambda: bus.redis.hget("bimbingan:stats", "dead_lettered") == "1", timeout=20)
+        eventually(lambda: bus.stat("dead_lettered") == "1", timeout=20)
         bus.shutdown()
         letters = bus.dead_letters()
         assert len(letters) == 1 and "handler failed 3 times" in letters[0]["reason"]
@@ -127,7 +127,7 @@ def test_a_handler_that_fails_transiently_is_retried_and_applied_once(redis_url,
         bus.publish_raw(event_body(subject, "active", 1))
         eventually(lambda: subject in bus.things(), timeout=20)
         assert bus.applied_counts() == {subject: 1}
-        assert bus.redis.hget("bimbingan:stats", "dead_lettered") is None
+        assert bus.stat("dead_lettered") is None
     finally:
         bus.shutdown()
 
@@ -139,12 +139,12 @@ def test_a_message_taken_but_not_acked_is_redelivered_and_applied_once(bus):
     subject = sid()
     bus.publish_raw(event_body(subject, "active", 1))
     with broker.connect(bus.broker_url, visibility_timeout=1) as connection:
-        queue = connection.SimpleQueue(broker.events_queue("bimbingan", [TYPE]))
+        queue = connection.SimpleQueue(broker.events_queue(bus.service, [TYPE]))
         message = queue.get(block=True, timeout=10)
         from shared.envelope import parse_event
         bus.applier.apply(parse_event(message.body))   # effect committed, never acked
     bus.start(relay=False)
-    eventually(lambda: bus.redis.hget("bimbingan:stats", "duplicates") == "1", timeout=30)
+    eventually(lambda: bus.stat("duplicates") == "1", timeout=30)
     assert bus.applied_counts() == {subject: 1}
 
 

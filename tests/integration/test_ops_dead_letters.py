@@ -15,7 +15,7 @@ def bus(redis_url, broker_url, monkeypatch):
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("BROKER_URL", broker_url)
     subject = str(uuid.uuid4())
-    bus = Bus(redis_url, broker_url, fail_times={subject: 3}, max_attempts=3).reset()
+    bus = Bus(redis_url, broker_url, fail_times={subject: 3}, max_attempts=3, service="bimbingan").reset()
     bus.poisoned = subject
     yield bus.start()
     bus.shutdown()

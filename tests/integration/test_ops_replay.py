@@ -19,7 +19,7 @@ from tests.support.plumbing_app import make_app
 @pytest.fixture
 def feed(redis_url, broker_url, monkeypatch):
     """klien's feed over HTTP, with three events in it; the bapas command configured to read it."""
-    bus = Bus(redis_url, broker_url)
+    bus = Bus(redis_url, broker_url, service="bimbingan")
     with served(make_app(redis_url, broker_url=broker_url)) as url:
         for key, value in {"KLIEN_URL": url, "BAPAS_JWT_SECRET": "s", "BAPAS_REGION": "testreg",
                            "REDIS_URL": redis_url, "BROKER_URL": broker_url}.items():

@@ -1,5 +1,6 @@
 """A miniature producer service and consumer service on the real backbone, for backbone tests."""
 import threading
+import uuid
 
 from kombu import Connection, Producer
 from marshmallow import Schema, fields
@@ -26,13 +27,17 @@ CATALOG = Catalog("klien", [EventType(TYPE, ThingData, "test", {"id": "x", "stat
 class Bus:
     """klien's outbox and relay; bimbingan's consumer whose handler keeps the latest status per subject."""
 
-    def __init__(self, redis_url: str, broker_url: str, *, fail_times: dict | None = None, max_attempts: int = 3):
+    def __init__(self, redis_url: str, broker_url: str, *, fail_times: dict | None = None, max_attempts: int = 3,
+                 service: str | None = None):
+        # By default a consuming service of this test's own (queue "<service>.events", keys "<service>:"),
+        # so that nothing left by another test on the same broker can take or count this test's messages.
+        self.service = service or f"bimbingan-{uuid.uuid4().hex[:8]}"
         self.redis = redis_tx.connect(redis_url)
         self.broker_url = broker_url
         self.outbox = Outbox(self.redis, service="klien", region=REGION, catalog=CATALOG)
         self.fail_times = dict(fail_times or {})
         self.calls: list[str] = []
-        self.applier = Applier(self.redis, service="bimbingan", handlers={TYPE: self._handle})
+        self.applier = Applier(self.redis, service=self.service, handlers={TYPE: self._handle})
         self.max_attempts = max_attempts
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -43,8 +48,8 @@ class Bus:
             self.fail_times[event["subject"]] -= 1
             raise RuntimeError("handler failure for the test")
         pipe.multi()
-        pipe.hset("bimbingan:things", event["subject"], f"{event['data']['status']}@{event['sequence']}")
-        pipe.hincrby("bimbingan:applied_count", event["subject"], 1)
+        pipe.hset(f"{self.service}:things", event["subject"], f"{event['data']['status']}@{event['sequence']}")
+        pipe.hincrby(f"{self.service}:applied_count", event["subject"], 1)
 
     def write(self, subject: str, status: str, sequence: int = 1) -> dict:
         def work(pipe):
@@ -55,12 +60,12 @@ class Bus:
         return redis_tx.transact(self.redis, work)
 
     def consumer(self) -> EventConsumer:
-        return EventConsumer(self.redis, service="bimbingan", region=REGION, broker_url=self.broker_url,
+        return EventConsumer(self.redis, service=self.service, region=REGION, broker_url=self.broker_url,
                              applier=self.applier, max_attempts=self.max_attempts, visibility_timeout=2)
 
     def relay(self, broker_url: str | None = None) -> Relay:
         return Relay(self.redis, service="klien", broker_url=broker_url or self.broker_url, block_ms=100,
-                     queues=[broker.events_queue("bimbingan", [TYPE]), broker.dead_queue("bimbingan")])
+                     queues=[broker.events_queue(self.service, [TYPE]), broker.dead_queue(self.service)])
 
     def start(self, relay: bool = True, consumer: bool = True) -> "Bus":
         if consumer:
@@ -77,19 +82,24 @@ class Bus:
     def shutdown(self) -> None:
         self.stop.set()
         for thread in self.threads:
-            thread.join(timeout=10)
+            thread.join(timeout=15)
+        alive = [t.name for t in self.threads if t.is_alive()]
+        assert not alive, f"backbone threads did not stop: {alive}"
+
+    def stat(self, name: str) -> str | None:
+        return self.redis.hget(f"{self.service}:stats", name)
 
     def delete_queues(self) -> "Bus":
         """As on a broker where no consumer has ever run."""
         with broker.connect(self.broker_url) as connection:
-            for queue in (broker.events_queue("bimbingan", [TYPE]), broker.dead_queue("bimbingan")):
+            for queue in (broker.events_queue(self.service, [TYPE]), broker.dead_queue(self.service)):
                 queue(connection.default_channel).delete()
         return self
 
     def reset(self) -> "Bus":
         """Declare the topology and empty the queues left by an earlier test on the same broker."""
         with broker.connect(self.broker_url) as connection:
-            queues = [broker.events_queue("bimbingan", [TYPE]), broker.dead_queue("bimbingan")]
+            queues = [broker.events_queue(self.service, [TYPE]), broker.dead_queue(self.service)]
             broker.declare(connection, *queues)
             for queue in queues:
                 queue(connection.default_channel).purge()
@@ -101,11 +111,11 @@ class Bus:
                                                    **broker.publish_options(message_id, "c-raw"))
 
     def dead_letters(self) -> list[dict]:
-        """Drain bimbingan.dead (test only)."""
+        """Drain this consumer's dead-letter queue (test only)."""
         import json
         found = []
         with Connection(self.broker_url) as connection:
-            queue = connection.SimpleQueue(broker.dead_queue("bimbingan"))
+            queue = connection.SimpleQueue(broker.dead_queue(self.service))
             while True:
                 try:
                     message = queue.get(block=True, timeout=0.5)
@@ -117,10 +127,10 @@ class Bus:
         return found
 
     def things(self) -> dict:
-        return self.redis.hgetall("bimbingan:things")
+        return self.redis.hgetall(f"{self.service}:things")
 
     def applied_counts(self) -> dict:
-        return {k: int(v) for k, v in self.redis.hgetall("bimbingan:applied_count").items()}
+        return {k: int(v) for k, v in self.redis.hgetall(f"{self.service}:applied_count").items()}
 
 
 def event_body(subject: str, status: str, sequence: int, event_id: str | None = None) -> str:
