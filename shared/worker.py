@@ -35,17 +35,16 @@ def run_worker(runtime, definition) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    handlers = definition.handlers(runtime)
     tasks = [*definition.tasks(runtime),
              ScheduledTask("outbox-retention", 3600,
-                           lambda: trim_outbox(runtime.redis, service, settings.events_retention_days))]
+                           lambda: trim_outbox(runtime.redis, service, settings.events_retention_days)),
+             *_feed_catch_up_tasks(runtime, definition, handlers)]
     relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
                   queues=consumer_queues(runtime))
-    threads = [threading.Thread(target=relay.run,
-                                args=(stop,), name="relay"),
+    threads = [threading.Thread(target=relay.run, args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
-    handlers = definition.handlers(runtime)
-    tasks += _feed_catch_up_tasks(runtime, definition, handlers)
     if handlers:
         consumer = EventConsumer(runtime.redis, service=service, region=settings.region,
                                  broker_url=settings.effective_broker_url,
