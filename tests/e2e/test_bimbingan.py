@@ -2,7 +2,7 @@
 to its own group."""
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.api import ServiceClient
+from tests.support.client import ServiceClient
 from tests.support.bimbingan_story import agreement_body, client_body, group_body, ok
 from tests.support.poll import eventually
 

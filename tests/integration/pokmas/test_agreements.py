@@ -3,7 +3,8 @@ import uuid
 
 import pytest
 
-from tests.support.pokmas_api import agreement_body, day, headers, program_body
+from tests.support.client import headers
+from tests.support.pokmas_api import agreement_body, day, program_body
 from tests.support.pokmas_flow import active_agreement, new_agreement, new_group, ok, published, transition
 
 STATE_DATA_KEYS = {"id", "group_id", "number", "status", "valid_from", "valid_until", "programs"}

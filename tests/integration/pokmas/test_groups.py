@@ -3,7 +3,8 @@ import uuid
 
 import pytest
 
-from tests.support.pokmas_api import group_body, headers
+from tests.support.client import headers
+from tests.support.pokmas_api import group_body
 from tests.support.pokmas_flow import new_group, published as events
 
 
