@@ -1,10 +1,28 @@
-"""A partner group sees and touches only its own group's records (the contract's partner row)."""
-from shared.errors import Forbidden
+"""A partner group sees and touches only its own group's records (the contract's partner row), and
+cannot probe what exists: a record of another group and a missing one are the same 403."""
+from typing import Callable
+
+from shared.errors import Forbidden, NotFound
+
+NOT_YOURS = "this record does not belong to your group"
 
 
 def check_own_group(group_id: str | None, ctx) -> None:
     if ctx.role == "partner" and group_id != ctx.group_id:
-        raise Forbidden("this record belongs to another group")
+        raise Forbidden(NOT_YOURS)
+
+
+def owned(load: Callable[[], dict], ctx, group_of: Callable[[dict], str | None] = lambda r: r["group_id"]) -> dict:
+    """The record `load()` returns (NotFound if none), if `ctx` may see it; for a partner, a missing
+    record is a 403 like another group's."""
+    try:
+        record = load()
+    except NotFound:
+        if ctx.role == "partner":
+            raise Forbidden(NOT_YOURS) from None
+        raise
+    check_own_group(group_of(record), ctx)
+    return record
 
 
 def group_filter(asked: str | None, ctx) -> str | None:

@@ -24,7 +24,7 @@ SCHEDULED, CANCELLED = "scheduled", "cancelled"
 ACTIVE = "active"
 ENDED_AGREEMENT = ("suspended", "terminated", "expired")
 ATTENTION_STREAK = 3
-PARTNER_HIDDEN = ("note", "withdrawal_note")   # the PK's own notes on an enrollment
+PARTNER_HIDDEN = ("note", "withdrawal_note", "summary")   # the PK's own notes and completion summary
 
 
 class Enrollment(TypedDict):
@@ -229,7 +229,8 @@ def cancel(session: Session, reason: str, ctx) -> tuple[Session, list[Event]]:
 
 
 def shown_to(enrollment: Enrollment, role: str) -> dict:
-    """A partner group does not see the PK's own notes on an enrollment."""
+    """The partner view of an enrollment: without the PK's own notes and completion summary. Every
+    answer that carries an enrollment to a partner goes through it."""
     if role != "partner":
         return enrollment
     return {key: value for key, value in enrollment.items() if key not in PARTNER_HIDDEN}

@@ -6,7 +6,7 @@ from shared import clock
 from shared.errors import Conflict, Invalid, Unavailable
 from shared.ids import new_id
 from shared.records import check_version
-from shared.scoping import check_own_group, group_filter
+from shared.scoping import group_filter, owned
 
 
 class FreshReplicas:
@@ -74,8 +74,7 @@ class Enrollments:
 
     def get(self, enrollment_id: str, ctx) -> dict:
         def read(tx):
-            enrollment = tx.enrollments.get(enrollment_id)
-            check_own_group(enrollment["group_id"], ctx)
+            enrollment = owned(lambda: tx.enrollments.get(enrollment_id), ctx)
             marks = sorted(tx.enrollments.marks(enrollment_id).values(),
                            key=lambda m: (m["starts_at"], m["session_id"]))
             return {**domain.shown_to(enrollment, ctx.role), "attendance": marks}
@@ -99,8 +98,7 @@ class Enrollments:
 
     def _change(self, enrollment_id: str, expected: int | None, ctx, change) -> dict:
         def work(tx):
-            before = tx.enrollments.get(enrollment_id)
-            check_own_group(before["group_id"], ctx)
+            before = owned(lambda: tx.enrollments.get(enrollment_id), ctx)
             check_version(before["version"], expected)
             after, events = change(before)
             tx.enrollments.save(before, after)
@@ -132,8 +130,7 @@ class Sessions:
 
     def get(self, session_id: str, ctx) -> dict:
         def read(tx):
-            session = tx.sessions.get(session_id)
-            check_own_group(session["group_id"], ctx)
+            session = owned(lambda: tx.sessions.get(session_id), ctx)
             marks = [{**mark, "enrollment_id": eid} for eid, mark in tx.sessions.marks(session_id).items()]
             return {**session, "attendance": sorted(marks, key=lambda m: m["enrollment_id"])}
 
@@ -157,10 +154,11 @@ class Sessions:
         enrollment_ids = [str(record["enrollment_id"]) for record in records]
 
         def work(tx):
-            session = tx.sessions.get(session_id)
-            check_own_group(session["group_id"], ctx)
+            session = owned(lambda: tx.sessions.get(session_id), ctx)
             domain.check_scheduled(session)
-            befores = tx.enrollments.find_many(enrollment_ids)
+            # a partner cannot tell another group's enrollment from a missing one
+            befores = [e if e is None or ctx.role != "partner" or e["group_id"] == ctx.group_id else None
+                       for e in tx.enrollments.find_many(enrollment_ids)]
             domain.check_attendance_targets(session, befores)
             events, afters = [], []
             for before, record in zip(befores, records):
@@ -171,14 +169,13 @@ class Sessions:
                 events += announced
                 afters.append(after)
             tx.commit(ctx, events)
-            return {"session_id": session_id, "enrollments": afters}
+            return {"session_id": session_id, "enrollments": [domain.shown_to(e, ctx.role) for e in afters]}
 
         return self.uow.run(work, keys.session(session_id))
 
     def _change(self, session_id: str, expected: int | None, ctx, change) -> dict:
         def work(tx):
-            before = tx.sessions.get(session_id)
-            check_own_group(before["group_id"], ctx)
+            before = owned(lambda: tx.sessions.get(session_id), ctx)
             check_version(before["version"], expected)
             after, events = change(before)
             tx.sessions.save(before, after)

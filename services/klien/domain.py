@@ -10,6 +10,7 @@ from typing import NamedTuple, NotRequired, TypedDict
 from shared.catalog import Event
 from shared.errors import Conflict, Forbidden, Invalid
 from shared.pagination import index_member
+from shared.scoping import NOT_YOURS
 
 REGISTERED, UPDATED, STATUS_CHANGED = "klien.client.registered", "klien.client.updated", "klien.client.status_changed"
 
@@ -160,7 +161,7 @@ def partner_view(client: dict, group_id: str) -> dict:
     """A partner group sees a client by id and name only, and only a client with an enrollment in
     one of its programs (the guidance view knows each enrollment's group)."""
     if not any(entry["group_id"] == group_id for entry in client["guidance"]["enrollments"]):
-        raise Forbidden("a partner may only see clients enrolled in its own group's programs")
+        raise Forbidden(NOT_YOURS)
     return {"id": client["id"], "name": client["name"], "version": client["version"]}
 
 

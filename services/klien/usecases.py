@@ -6,6 +6,7 @@ from shared import clock
 from shared.errors import Invalid
 from shared.ids import new_id
 from shared.records import check_version
+from shared.scoping import owned
 
 # Dumping turns loaded dates back into the ISO strings records keep; instances are reused (stateless).
 _CLIENT, _CORRECTION, _STATUS = ClientCreate(), ClientCreate(partial=True), StatusChange()
@@ -59,10 +60,12 @@ class Clients:
     def get(self, client_id: str, ctx) -> dict:
         """The client with its guidance; a partner gets id and name only, of its own participants."""
         def read(tx):
-            client = {**tx.clients.get(client_id), "guidance": domain.guidance(tx.clients.guidance(client_id))}
-            if ctx.role == "partner":
-                return domain.partner_view(client, ctx.group_id)
-            return domain.shown_to(client, ctx.role)
+            if ctx.role == "partner":   # a missing client is the same 403 as another group's participant
+                found = owned(lambda: tx.clients.get(client_id), ctx, lambda _client: ctx.group_id)
+                return domain.partner_view({**found, "guidance": domain.guidance(tx.clients.guidance(client_id))},
+                                           ctx.group_id)
+            client = tx.clients.get(client_id)
+            return domain.shown_to({**client, "guidance": domain.guidance(tx.clients.guidance(client_id))}, ctx.role)
 
         return self.uow.query(read)
 

@@ -8,7 +8,7 @@ from shared.context import system_context
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import new_id
 from shared.records import check_version
-from shared.scoping import check_own_group, group_filter
+from shared.scoping import group_filter, owned
 
 
 class Groups:
@@ -41,9 +41,7 @@ class Groups:
         return self.uow.run(work, keys.group(group_id))
 
     def get(self, group_id: str, ctx) -> dict:
-        group = self.uow.query(lambda tx: tx.groups.get(group_id))
-        check_own_group(group_id, ctx)
-        return group
+        return self.uow.query(lambda tx: owned(lambda: tx.groups.get(group_id), ctx, lambda group: group["id"]))
 
     def page(self, args: dict, ctx) -> dict:
         filters = {name: args[name] for name in keys.GROUP_FILTERS if args.get(name) is not None}
@@ -82,8 +80,7 @@ class Agreements:
 
     def get(self, agreement_id: str, ctx) -> dict:
         def read(tx):
-            agreement = tx.agreements.get(agreement_id)
-            check_own_group(agreement["group_id"], ctx)
+            agreement = owned(lambda: tx.agreements.get(agreement_id), ctx)
             return domain.agreement_view(agreement, tx.agreements.counts([p["id"] for p in agreement["programs"]]))
 
         return self.uow.query(read)
@@ -182,10 +179,7 @@ class Catalogue:
 
     def get(self, program_id: str, ctx) -> dict:
         def read(tx):
-            agreement = tx.agreements.of_program(program_id)
-            if agreement is None:
-                raise NotFound(f"no program with id {program_id}")
-            check_own_group(agreement["group_id"], ctx)
+            agreement = owned(lambda: _program_agreement(tx, program_id), ctx)
             return domain.catalogue_item(agreement, program_id, tx.agreements.counts([program_id])[program_id])
 
         return self.uow.query(read)
@@ -201,6 +195,13 @@ class Catalogue:
             return domain.compliance(office, groups, agreements, served, self.today())
 
         return self.uow.query(read)
+
+
+def _program_agreement(tx, program_id: str) -> dict:
+    agreement = tx.agreements.of_program(program_id)
+    if agreement is None:
+        raise NotFound(f"no program with id {program_id}")
+    return agreement
 
 
 class Utilization:

@@ -117,3 +117,11 @@ def test_a_partner_sees_its_own_participants_by_id_and_name_only(klien, officer)
     assert seen.get_json() == {"id": client["id"], "name": client["name"], "version": client["version"]}
     assert_problem(klien.as_("partner", group_id=other_group).get(f"/clients/{client['id']}"), 403)
     assert_problem(klien.as_("partner", group_id=own_group).get("/clients"), 403)
+
+
+def test_a_partner_gets_the_same_403_for_a_client_not_its_own_and_a_missing_one(klien, officer):
+    client = officer.created("/clients", client_body())
+    partner = klien.as_("partner")
+    answers = [assert_problem(partner.get(f"/clients/{client_id}"), 403) for client_id in (client["id"],
+                                                                                         str(uuid.uuid4()))]
+    assert answers[0]["detail"] == answers[1]["detail"]

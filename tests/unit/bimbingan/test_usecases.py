@@ -231,3 +231,30 @@ def test_every_consumed_event_with_malformed_data_is_refused_and_changes_nothing
         with pytest.raises(ValueError, match="data does not match"):
             world.apply(event)
     assert world.uow.commits == 0
+
+
+def test_a_partner_cannot_probe_what_exists(world):
+    mine, theirs = world.agreement(), world.agreement()
+    partner = ctx("partner", group_id=mine["group_id"])
+    other = world.enroll(world.client(), theirs)
+    for read in (world.enrollments.get, world.sessions.get):
+        with pytest.raises(Forbidden):
+            read(str(uuid.uuid4()), partner)
+    session = world.session(mine)
+    refusals = []
+    for enrollment_id in (other["id"], str(uuid.uuid4())):
+        with pytest.raises(Invalid) as caught:
+            world.sessions.record_attendance(session["id"], [{"enrollment_id": uuid.UUID(enrollment_id),
+                                                              "attendance": "present"}], partner)
+        refusals.append(caught.value.errors)
+    assert refusals[0] == refusals[1]
+
+
+def test_the_attendance_answer_to_a_partner_holds_no_pk_only_field(world):
+    agreement = world.agreement()
+    enrollment = world.enroll(world.client(), agreement, note="private")
+    session = world.session(agreement)
+    answer = world.sessions.record_attendance(session["id"], [{"enrollment_id": uuid.UUID(enrollment["id"]),
+                                                               "attendance": "present"}],
+                                              ctx("partner", group_id=agreement["group_id"]))
+    assert not {"note", "withdrawal_note", "summary"} & set(answer["enrollments"][0])

@@ -125,3 +125,10 @@ def test_every_consumed_event_with_malformed_data_is_refused_and_changes_nothing
         with pytest.raises(ValueError, match="data does not match"):
             handle(cases, event_type, {**enrollment_data(str(uuid.uuid4())), "client_id": "klien:client:x"})
     assert cases.uow.commits == 0
+
+
+def test_a_partner_gets_403_for_a_missing_client(cases):
+    with pytest.raises(Forbidden):
+        cases.get(str(uuid.uuid4()), ctx("partner", group_id=str(uuid.uuid4())))
+    with pytest.raises(NotFound):
+        cases.get(str(uuid.uuid4()), ctx("officer"))

@@ -162,3 +162,13 @@ def test_an_enrollment_event_with_malformed_data_is_refused(pokmas, active):
             handlers[event_type](None, {**event, "type": event_type,
                                         "data": {**event["data"], "program_id": "pokmas:agreement:x"}})
     assert uow.utilization.by_program == {}
+
+
+def test_a_partner_gets_403_for_a_missing_record_and_others_get_404(pokmas):
+    groups, agreements, catalogue, _, _ = pokmas
+    partner = ctx("partner", group_id=str(uuid.uuid4()))
+    for read in (groups.get, agreements.get, catalogue.get):
+        with pytest.raises(Forbidden):
+            read(str(uuid.uuid4()), partner)
+        with pytest.raises(NotFound):
+            read(str(uuid.uuid4()), ctx("officer"))
