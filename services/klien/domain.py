@@ -5,6 +5,7 @@ returns the client after it, its history entry and the events it causes (`Change
 """
 import hashlib
 import re
+from datetime import date
 from typing import NamedTuple, NotRequired, TypedDict
 
 from shared.catalog import Event
@@ -16,6 +17,7 @@ REGISTERED, UPDATED, STATUS_CHANGED = "klien.client.registered", "klien.client.u
 
 SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
 DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
+DIVERSION_AGES = (12, 21)   # UU 11/2012: a child at least 12 and under 21 when the diversion starts
 ACTIVE = "active"
 ENDED_STATUSES = ("completed", "revoked", "transferred")
 STATUSES = (ACTIVE, *ENDED_STATUSES)
@@ -82,6 +84,11 @@ def check_client(client: dict) -> None:
         errors["supervision_end"] = [f"must be after supervision_start ({start})"]
     if client["birth_date"] >= start:
         errors["birth_date"] = [f"must be before supervision_start ({start})"]
+    if client["supervision_type"] == "DIVERSI" and client["birth_date"] < start:
+        age, (youngest, oldest) = age_on(client["birth_date"], start), DIVERSION_AGES
+        if not youngest <= age < oldest:
+            errors["birth_date"] = [f"DIVERSI is for children at least {youngest} and under {oldest} on "
+                                    f"supervision_start ({start}); this client is {age}"]
     decree = client.get("decree")
     if client["supervision_type"] in DECREE_REQUIRED and not decree:
         errors["decree"] = [f"{client['supervision_type']} needs its decree (SK): {{\"number\", \"date\"}}"]
@@ -89,6 +96,12 @@ def check_client(client: dict) -> None:
         errors["decree"] = [f"the decree's date must not be after supervision_start ({start})"]
     if errors:
         raise Invalid(errors)
+
+
+def age_on(birth_date: str, day: str) -> int:
+    """Whole years from `birth_date` to `day` (ISO dates)."""
+    born, then = date.fromisoformat(birth_date), date.fromisoformat(day)
+    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
 
 
 def new_client(fields: dict, client_id: str, ctx) -> Client:

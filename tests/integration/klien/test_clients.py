@@ -145,3 +145,11 @@ def test_concurrent_registrations_of_one_register_number_or_nik_let_exactly_one_
         statuses = list(pool.map(lambda body: klien.as_("officer").post("/clients", body).status_code, bodies))
     assert sorted(statuses[:6]) == [201] + [409] * 5
     assert sorted(statuses[6:]) == [201] + [409] * 5
+
+
+def test_a_diversion_is_for_a_child_and_an_adult_is_refused_naming_the_birth_date(officer):
+    adult = assert_problem(officer.post("/clients", client_body(supervision_type="DIVERSI", decree=None,
+                                                                birth_date="1970-01-01")), 422)
+    assert "DIVERSI" in adult["errors"]["birth_date"][0]
+    child = officer.created("/clients", client_body(supervision_type="DIVERSI", decree=None, birth_date="2011-06-01"))
+    assert_problem(officer.patch(f"/clients/{child['id']}", {"birth_date": "1999-06-01"}), 422)

@@ -32,7 +32,7 @@ def test_pages_walk_every_client_once_in_register_number_order(officer):
 
 def test_filters_by_status_officer_and_supervision_type_combine(officer):
     a = officer.created("/clients", client_body(register_number="F-1", officer_id="pk-a", supervision_type="DIVERSI",
-                                                decree=None))
+                                                decree=None, birth_date="2010-01-01"))
     b = officer.created("/clients", client_body(register_number="F-2", officer_id="pk-a"))
     c = officer.created("/clients", client_body(register_number="F-3", officer_id="pk-b"))
     officer.post(f"/clients/{b['id']}/status", {"status": "completed", "reason": "r", "effective_date": "2026-05-01"})
@@ -71,7 +71,8 @@ def test_q_combines_with_filters(officer):
 def test_a_correction_moves_the_client_in_every_index(officer):
     client = officer.created("/clients", client_body(register_number="IX-1", name="Rudi Hartono", officer_id="pk-old"))
     officer.patch(f"/clients/{client['id']}", {"name": "Rahmat Hidayat", "officer_id": "pk-new",
-                                               "register_number": "IX-2", "supervision_type": "DIVERSI"})
+                                               "register_number": "IX-2", "supervision_type": "DIVERSI",
+                                               "birth_date": "2010-01-01"})
     assert listed(officer, q="rudi") == [] and listed(officer, officer_id="pk-old") == []
     assert listed(officer, q="ix-1") == [] and listed(officer, supervision_type="PB") == []
     assert numbers(listed(officer, q="rahmat")) == ["IX-2"]

@@ -43,7 +43,17 @@ def test_parole_leave_and_assimilation_need_their_decree(supervision_type):
 
 @pytest.mark.parametrize("supervision_type", ["PIDANA_BERSYARAT", "DIVERSI"])
 def test_conditional_sentence_and_diversion_need_no_decree(supervision_type):
-    assert new(supervision_type=supervision_type, decree=None)["decree"] is None
+    assert new(supervision_type=supervision_type, decree=None, birth_date="2010-03-01")["decree"] is None
+
+
+@pytest.mark.parametrize("birth_date, allowed", [("1970-01-01", False), ("2005-01-03", True),
+                                                  ("2005-01-02", False), ("2014-01-02", True), ("2014-01-03", False)])
+def test_diversion_is_for_children_at_least_12_and_under_21_when_it_starts(birth_date, allowed):
+    body = {"supervision_type": "DIVERSI", "decree": None, "birth_date": birth_date}   # start 2026-01-02
+    if allowed:
+        assert new(**body)["supervision_type"] == "DIVERSI"
+    else:
+        assert "birth_date" in invalid_fields(**body)
 
 
 def test_a_decree_cannot_postdate_the_start_of_supervision():
