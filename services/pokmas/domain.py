@@ -101,9 +101,15 @@ def group_event_data(group: dict) -> dict:
     return {key: group[key] for key in ("id", "legal_form", "bapas_office", "status")}
 
 
-def check_period(valid_from: str, valid_until: str) -> None:
+def check_period(signed_on: str, valid_from: str, valid_until: str) -> None:
+    """A PKS is valid for a period that starts on or after the day it was signed."""
+    errors = {}
     if valid_from >= valid_until:
-        raise Invalid({"valid_until": ["must be after valid_from"]})
+        errors["valid_until"] = ["must be after valid_from"]
+    if signed_on > valid_from:
+        errors["signed_on"] = [f"must not be after valid_from ({valid_from}): a PKS is signed before it holds"]
+    if errors:
+        raise Invalid(errors)
 
 
 def new_program(program_id: str, body: dict, ctx) -> Program:
@@ -112,7 +118,7 @@ def new_program(program_id: str, body: dict, ctx) -> Program:
 
 
 def new_agreement(agreement_id: str, body: dict, programs: list[Program], ctx) -> tuple[Agreement, list[Event]]:
-    check_period(body["valid_from"], body["valid_until"])
+    check_period(body["signed_on"], body["valid_from"], body["valid_until"])
     agreement = {"id": agreement_id, "group_id": body["group_id"], "number": body["number"],
                  "signed_on": body["signed_on"], "valid_from": body["valid_from"], "valid_until": body["valid_until"],
                  "status": DRAFT, "programs": programs, "version": 1, "created_at": ctx.at, "created_by": ctx.actor}

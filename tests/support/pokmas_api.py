@@ -25,8 +25,10 @@ def program_body(**overrides) -> dict:
 
 
 def agreement_body(group_id: str, **overrides) -> dict:
-    return {"group_id": group_id, "number": unique("PKS"), "signed_on": day(-20), "valid_from": day(-10),
-            "valid_until": day(365), "programs": [program_body()], **overrides}
+    """Signed before it becomes valid (or on that day), whatever validity the test gives it."""
+    valid_from = overrides.get("valid_from", day(-10))
+    return {"group_id": group_id, "number": unique("PKS"), "signed_on": min(day(-20), valid_from),
+            "valid_from": valid_from, "valid_until": day(365), "programs": [program_body()], **overrides}
 
 
 def enrollment_event(program_id: str, group_id: str, *, status: str = "enrolled", sequence: int = 1,

@@ -39,6 +39,15 @@ def test_valid_from_must_come_before_valid_until(valid_until):
     assert "valid_until" in error.value.errors
 
 
+def test_a_pks_cannot_be_signed_after_it_became_valid():
+    body = {"group_id": "g-1", "number": "PKS-1", "signed_on": "2026-01-02", "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31"}
+    with pytest.raises(Invalid) as error:
+        domain.new_agreement("a-1", body, [program()], CTX)
+    assert list(error.value.errors) == ["signed_on"]
+    assert domain.new_agreement("a-1", {**body, "signed_on": "2026-01-01"}, [program()], CTX)[0]["version"] == 1
+
+
 @pytest.mark.parametrize("today", [date(2026, 1, 1), TODAY, date(2026, 12, 31)])
 def test_activation_within_the_validity_period(today):
     for status in ("draft", "suspended"):
