@@ -99,10 +99,10 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     @app.after_request
     def finish(response: Response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        endpoint = request.url_rule.rule if request.url_rule else None
         metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
         if request.path not in PUBLIC_PATHS:
-            log.info("%s %s %s", request.method, endpoint, response.status_code)
+            log.info("%s %s %s", request.method, endpoint or "(no route)", response.status_code)
             try:
                 trail.record(response)
             except Exception:  # the change is already committed; an operator must see the gap
