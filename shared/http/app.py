@@ -87,7 +87,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
-        if request.path in PUBLIC_PATHS | DOCUMENTATION_PATHS or request.path.startswith(DOCUMENTATION_ASSETS):
+        if _is_open(request.path):
             return None
         g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
                                         public_key=settings.jwt_public_key, region=settings.region,
@@ -99,6 +99,10 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     @app.after_request
     def finish(response: Response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if not _is_open(request.path):
+            # Answers behind a token hold personal data (or say what exists): no cache, shared or
+            # the browser's, may keep them.
+            response.headers["Cache-Control"] = "no-store"
         endpoint = request.url_rule.rule if request.url_rule else None
         metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
         if request.path not in PUBLIC_PATHS:
@@ -114,6 +118,11 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         app.register_error_handler(unavailable, problems.from_store_unavailable)
     app.register_error_handler(HTTPException, problems.from_http_exception)
     app.register_error_handler(Exception, problems.from_unexpected)
+
+
+def _is_open(path: str) -> bool:
+    """Paths anyone may read without a token: health, metrics and the API's own description."""
+    return path in PUBLIC_PATHS | DOCUMENTATION_PATHS or path.startswith(DOCUMENTATION_ASSETS)
 
 
 def _header_id(name: str) -> str:

@@ -37,3 +37,12 @@ def test_metrics_label_only_known_methods_and_routes(http):
     assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
     assert "other" in methods
     assert endpoints == {"/things", "other"}
+
+
+def test_answers_behind_a_token_are_never_cached(http):
+    for response in (http.get("/things", headers=bearer()), http.get("/clients-nope", headers=bearer()),
+                     http.post("/things", json={"name": "a", "count": 1}, headers=bearer()),
+                     http.get("/audit", headers=bearer()), http.get("/events", headers=bearer()),
+                     http.get("/things")):
+        assert response.headers.get("Cache-Control") == "no-store", response.status_code
+    assert "no-store" not in http.get("/docs/assets/swagger-ui.css").headers.get("Cache-Control", "")
