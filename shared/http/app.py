@@ -89,9 +89,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         logs.correlation_id.set(g.correlation_id)
         if _is_open(request.path):
             return None
-        g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
-                                        public_key=settings.jwt_public_key, region=settings.region,
-                                        leeway=settings.jwt_leeway_seconds)
+        g.principal = auth.authenticate_with(settings, request.headers.get("Authorization"))
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             audit.begin_write(trail.request_entry("write"))
         return None
