@@ -18,6 +18,7 @@ from shared.errors import BapasError
 from shared.http import problems
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
+from shared.http.proxies import TrustedProxies, parse_networks
 from shared.http.readiness import readiness
 from shared.metrics import BackboneCollector, HttpMetrics
 
@@ -66,6 +67,7 @@ def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
         },
     )
     app.extensions["bapas"] = runtime
+    app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(runtime.settings.trusted_proxies))
     trail = AuditTrail(runtime.redis, runtime.service)
     api = ProblemApi(app)
     for blueprint in [*blueprints, events_blueprint(runtime), audit_blueprint(trail)]:

@@ -46,3 +46,30 @@ def test_answers_behind_a_token_are_never_cached(http):
                      http.get("/things")):
         assert response.headers.get("Cache-Control") == "no-store", response.status_code
     assert "no-store" not in http.get("/docs/assets/swagger-ui.css").headers.get("Cache-Control", "")
+
+
+def audited_addresses(http) -> list:
+    return [entry["remote_addr"] for entry in http.get("/audit", headers=bearer()).get_json()["items"]]
+
+
+def write_from(http, peer: str, forwarded: str | None = None):
+    headers = {**bearer(), **({"X-Forwarded-For": forwarded} if forwarded is not None else {})}
+    response = http.post("/things", json={"name": "a", "count": 1}, headers=headers,
+                         environ_base={"REMOTE_ADDR": peer})
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def test_the_audit_keeps_the_peer_address_when_no_proxy_is_trusted(http):
+    write_from(http, "203.0.113.9", forwarded="1.2.3.4")
+    write_from(http, "203.0.113.9", forwarded="<script>, 999.1.1.1")
+    assert audited_addresses(http) == ["203.0.113.9", "203.0.113.9"]
+
+
+def test_the_audit_takes_the_forwarded_address_only_from_a_trusted_proxy(redis_url):
+    http = make_app(redis_url, trusted_proxies="10.0.0.0/8, 192.0.2.7").test_client()
+    write_from(http, "10.1.2.3", forwarded="198.51.100.4")             # through the front
+    write_from(http, "192.0.2.7", forwarded="1.1.1.1, 198.51.100.5, 10.9.9.9")  # front behind a balancer
+    write_from(http, "203.0.113.9", forwarded="198.51.100.6")          # straight to the service: forged
+    write_from(http, "10.1.2.3", forwarded="not-an-address")            # the front passed garbage on
+    write_from(http, "10.1.2.3")                                         # no header
+    assert audited_addresses(http) == ["198.51.100.4", "198.51.100.5", "203.0.113.9", "10.1.2.3", "10.1.2.3"]
