@@ -19,6 +19,7 @@ from flask import g, request
 
 from shared import clock
 
+LAST_STREAM_ID = f"{2 ** 64 - 1}-{2 ** 64 - 1}"
 AUDIT_FIELDS = ("at", "sub", "role", "action", "method", "path", "status", "request_id", "remote_addr")
 
 _APPEND = """
@@ -94,6 +95,8 @@ class AuditTrail:
                      args=[json.dumps(entry, sort_keys=True)])
 
     def page(self, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+        if after == LAST_STREAM_ID:  # nothing can come after it, and Redis refuses it as an exclusive start
+            return [], None
         start = "(" + after if after else "-"
         entries = self.redis.xrange(stream_key(self.service), min=start, count=limit + 1)
         items = [{"id": stream_id, **json.loads(fields["entry"]), "hash": fields["hash"]}
