@@ -51,10 +51,11 @@ def test_an_if_match_that_is_no_version_is_412_or_400(admin, tag):
 
 
 @pytest.mark.parametrize("after", ["99999999999999999999-99999999999999999999", "18446744073709551615-18446744073709551615",
-                                   "18446744073709551616-0", "0-0"])
+                                   "18446744073709551616-0", "0-0", "AAA", "1-\u0661"])
 def test_an_audit_cursor_past_any_id_is_4xx_or_an_empty_page(admin, after):
     response = admin.get("/audit", query_string={"after": after})
     if response.status_code == 200:
         assert response.get_json()["next_after"] is None
     else:
         assert_refused(response, 422)
+
