@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from shared import audit, auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
-from shared.http import bodies, problems
+from shared.http import problems, request_parser
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
 from shared.http.proxies import TrustedProxies, parse_networks
@@ -23,7 +23,7 @@ from shared.http.readiness import readiness
 from shared.metrics import BackboneCollector, HttpMetrics
 
 log = logging.getLogger(__name__)
-bodies.install()
+request_parser.install()
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 # The API's own description holds no data: readable without a token, so /docs works in a browser
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.

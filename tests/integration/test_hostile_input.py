@@ -59,3 +59,28 @@ def test_an_audit_cursor_past_any_id_is_4xx_or_an_empty_page(admin, after):
     else:
         assert_refused(response, 422)
 
+
+CONTROLS = {"nul": "\x00", "esc-ansi": "\x1b[31m", "cr-lf": "a\r\nb", "tab": "a\tb", "del": "\x7f", "c1": "\x85",
+            "rtl-override": "\u202e", "rtl-isolate": "\u2067", "line-separator": "\u2028", "lone-surrogate": "\ud800"}
+
+
+def raw_json(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=True).encode()  # \\ud800 stays an escape, as a client would send it
+
+
+@pytest.mark.parametrize("text", CONTROLS.values(), ids=CONTROLS.keys())
+def test_control_characters_and_lone_surrogates_are_refused_in_every_text_field(admin, text):
+    for field, body in (("name", client_body(name=f"Budi{text}")), ("address", client_body(address=text)),
+                        ("decree.number", client_body(decree={"number": f"SK{text}1", "date": "2025-01-01"}))):
+        response = admin.post("/clients", data=raw_json(body), content_type="application/json")
+        assert_refused(response, 422)
+        assert field in response.get_json()["errors"], response.get_json()
+    if text != "\ud800":  # a URL cannot carry a lone surrogate (percent-encoded, it decodes to U+FFFD)
+        assert_refused(admin.get("/clients", query_string={"q": f"Budi{text}"}), 422)
+    assert admin.get("/clients").get_json()["items"] == []
+
+
+def test_text_outside_the_controls_is_kept_as_sent(admin):
+    name = "Siti Nurhaliza binti Abdul \u0628\u0627\u0628 \u00e9 \U0001f600 a\u200db"
+    created = admin.created(client_body(name=name))
+    assert admin.get(f"/clients/{created['id']}").get_json()["name"] == name
