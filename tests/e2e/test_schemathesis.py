@@ -8,6 +8,7 @@ import schemathesis
 from schemathesis import checks
 
 from shared.config import SERVICES
+from shared.http.request_parser import FORBIDDEN
 
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance, checks.content_type_conformance]
 SHARED_PATHS = {"/audit", "/events"}
@@ -41,16 +42,33 @@ def test_the_fuzzed_documents_cover_the_audit_and_events_feeds(stack, tokens, se
     assert SHARED_PATHS <= paths
 
 
+def without_forbidden_text(value):
+    """Text as people type it: with control characters in most generated strings, almost every write
+    would be refused and the sequences would never reach a created resource (the single-operation
+    run above and tests/integration/test_hostile_input.py send those characters)."""
+    if isinstance(value, str):
+        return FORBIDDEN.sub("x", value)
+    if isinstance(value, dict):
+        return {without_forbidden_text(k): without_forbidden_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_forbidden_text(v) for v in value]
+    return value
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_sequence_of_calls_gets_a_server_error_or_an_undocumented_answer(stack, tokens, service):
     headers = {"Authorization": "Bearer " + tokens("admin", "stateful-fuzzer")}
 
-    class Machine(load(stack, service, tokens("admin", "stateful-fuzzer")).as_state_machine()):
+    loaded = load(stack, service, tokens("admin", "stateful-fuzzer"))
+    loaded.hook("map_body")(lambda _context, body: without_forbidden_text(body))
+    loaded.hook("map_query")(lambda _context, query: without_forbidden_text(query))
+
+    class Machine(loaded.as_state_machine()):
         def get_call_kwargs(self, case):
             return {"headers": headers}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS, headers=headers)
 
-    Machine.run(settings=hypothesis.settings(max_examples=25, stateful_step_count=6, deadline=None,
+    Machine.run(settings=hypothesis.settings(max_examples=15, stateful_step_count=6, deadline=None,
                                              derandomize=True, suppress_health_check=list(hypothesis.HealthCheck)))
