@@ -45,6 +45,7 @@ class Settings:
     broker_visibility_timeout: int = 60
     http_workers: int = 1
     http_threads: int = 8
+    http_read_timeout_seconds: int = 15
     trusted_proxies: str = ""
     urls: dict = field(default_factory=dict)
 
@@ -73,6 +74,7 @@ def load_settings() -> Settings:
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
         http_threads=_int("BAPAS_HTTP_THREADS", 8),
+        http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),
         trusted_proxies=env("BAPAS_TRUSTED_PROXIES") or "",
         urls={name: service_url(name) for name in SERVICES},
     )
