@@ -2,6 +2,7 @@
 readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
 import http
 import logging
+import re
 import time
 
 import redis
@@ -27,6 +28,9 @@ PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
 DOCUMENTATION_ASSETS = "/docs/assets/"
+# Request and correlation ids taken from headers: a UUID, nginx's $request_id (32 hex digits) or
+# another tracer's token; anything longer or with other characters is replaced by a new UUID.
+TRACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 class ProblemApi(Api):
@@ -83,7 +87,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     def identify():
         audit.begin_write(None)  # threads serve many requests: nothing pending from the last one
         g.started = time.perf_counter()
-        g.request_id = _header_id("X-Request-ID")
+        g.request_id = _header_id("X-Request-ID") or ids.new_id()
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
@@ -99,6 +103,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     @app.after_request
     def finish(response: Response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
         if request.path not in PUBLIC_PATHS:
@@ -116,9 +121,10 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     app.register_error_handler(Exception, problems.from_unexpected)
 
 
-def _header_id(name: str) -> str:
+def _header_id(name: str) -> str | None:
+    """A caller's (or the front's) id when it is a plain token: it goes into log lines and events."""
     value = request.headers.get(name, "")
-    return value if ids.is_uuid(value) else ids.new_id()
+    return value if TRACE_ID.fullmatch(value) else None
 
 
 def _install_operational_routes(app: Flask, runtime) -> None:
