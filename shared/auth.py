@@ -41,35 +41,47 @@ def issue_token(secret: str, *, role: str, sub: str, region: str, group_id: str 
 
 
 def authenticate(header: str | None, *, secret: str, public_key: str = "", region: str,
-                 leeway: int = 30) -> Principal:
+                 leeway: int = 30, previous_secret: str = "") -> Principal:
     """Turn an Authorization header into a Principal, or raise 401/403."""
     if not header:
         raise Unauthorized("send Authorization: Bearer <token>")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
-    claims = _decode(token.strip(), secret=secret, public_key=public_key, leeway=leeway)
+    claims = _decode(token.strip(), secret=secret, public_key=public_key, leeway=leeway,
+                     previous_secret=previous_secret)
     principal = _principal(claims)
     if principal.region != region:
         raise Forbidden(f"this token is for region {principal.region!r}; this deployment serves {region!r}")
     return principal
 
 
-def _decode(token: str, *, secret: str, public_key: str, leeway: int) -> dict:
+def _decode(token: str, *, secret: str, public_key: str, leeway: int, previous_secret: str = "") -> dict:
     """RS256 tokens (from an identity provider) are checked with the public key when one is
     configured; HS256 tokens (bapas token, and the services' own tokens to each other) with the
-    secret when one is configured. Any other algorithm, or one without its key, is refused."""
-    keys = {"RS256": public_key, "HS256": secret}
+    secret when one is configured, and during a rotation with the previous secret too (the caller
+    passes it only until its deadline). Any other algorithm, or one without its key, is refused."""
+    keys = {"RS256": [public_key], "HS256": [secret, previous_secret]}
     try:
         algorithm = jwt.get_unverified_header(token).get("alg")
-        if not keys.get(algorithm):
+        candidates = [key for key in keys.get(algorithm, []) if key]
+        if not candidates:
             raise jwt.InvalidAlgorithmError(f"{algorithm!r} tokens are not accepted here")
-        return jwt.decode(token, keys[algorithm], algorithms=[algorithm], leeway=leeway,
-                          options={"require": ["exp", "sub", "role", "region"]})
+        for key in candidates[:-1]:
+            try:
+                return _verified(token, key, algorithm, leeway)
+            except jwt.InvalidSignatureError:
+                continue
+        return _verified(token, candidates[-1], algorithm, leeway)
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired") from None
     except jwt.InvalidTokenError as exc:
         raise Unauthorized(f"the token is not valid: {exc}") from None
+
+
+def _verified(token: str, key: str, algorithm: str, leeway: int) -> dict:
+    return jwt.decode(token, key, algorithms=[algorithm], leeway=leeway,
+                      options={"require": ["exp", "sub", "role", "region"]})
 
 
 def _principal(claims: dict) -> Principal:

@@ -95,7 +95,8 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
             return None
         g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
                                         public_key=settings.jwt_public_key, region=settings.region,
-                                        leeway=settings.jwt_leeway_seconds)
+                                        leeway=settings.jwt_leeway_seconds,
+                                        previous_secret=settings.previous_jwt_secret())
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             audit.begin_write(trail.request_entry("write"))
         return None
