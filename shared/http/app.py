@@ -118,6 +118,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     app.register_error_handler(BapasError, problems.from_bapas_error)
     for unavailable in (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
         app.register_error_handler(unavailable, problems.from_store_unavailable)
+    app.register_error_handler(redis.ResponseError, problems.from_store_error)
     app.register_error_handler(HTTPException, problems.from_http_exception)
     app.register_error_handler(Exception, problems.from_unexpected)
 
