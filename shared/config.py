@@ -74,6 +74,7 @@ class Settings:
     broker_visibility_timeout: int = 60
     http_workers: int = 1
     http_threads: int = 8
+    worker_metrics_port: int = 0
     urls: dict = field(default_factory=dict)
 
     @property
@@ -107,5 +108,6 @@ def load_settings() -> Settings:
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
         http_threads=_int("BAPAS_HTTP_THREADS", 8),
+        worker_metrics_port=_int("BAPAS_WORKER_METRICS_PORT", 0),
         urls={name: service_url(name) for name in SERVICES},
     )
