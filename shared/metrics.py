@@ -56,11 +56,22 @@ class BackboneCollector:
                                          labels=["service"])
             family.add_metric([self.service], value)
             yield family
+        yield from _redis_memory(self.redis, self.service)
         yield _gauge("bapas_workers_alive", "Workers of the service whose heartbeat is under 30 s old",
                      self.service, workers_alive(self.redis, self.keys))
         yield _gauge("bapas_outbox_backlog", "Outbox events not yet confirmed by the broker", self.service, backlog)
         yield _gauge("bapas_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event",
                      self.service, oldest_age)
+
+
+def _redis_memory(client, service: str):
+    """Redis refuses every write at maxmemory (noeviction): the ratio is what to alert on."""
+    memory = client.info("memory")
+    used, limit = int(memory["used_memory"]), int(memory.get("maxmemory", 0))
+    yield _gauge("bapas_redis_memory_used_bytes", "Memory Redis uses", service, used)
+    if limit:
+        yield _gauge("bapas_redis_memory_used_ratio", "Memory Redis uses, as a share of its maxmemory",
+                     service, used / limit)
 
 
 def workers_alive(client, keys: BackboneKeys, max_age: int = 30) -> int:

@@ -1,5 +1,7 @@
 """A Redis at its maxmemory (policy noeviction) refuses writes: the service answers a clear 503
 problem, changes nothing and keeps serving reads; nothing is evicted."""
+import re
+
 import pytest
 import redis
 
@@ -22,6 +24,12 @@ def bearer():
 def test_the_embedded_redis_is_bounded_and_never_evicts(full_redis):
     config = redis.Redis.from_url(full_redis.url, decode_responses=True).config_get("maxmemory*")
     assert config["maxmemory-policy"] == "noeviction" and int(config["maxmemory"]) > 0
+
+
+def test_metrics_show_how_full_redis_is(full_redis):
+    text = make_app(full_redis.url).test_client().get("/metrics").get_data(as_text=True)
+    ratio = re.search(r'^bapas_redis_memory_used_ratio{service="klien"} (\S+)$', text, re.MULTILINE)
+    assert ratio and 0 < float(ratio.group(1)) < 0.1
 
 
 def test_a_full_redis_answers_503_storage_full_and_changes_nothing(full_redis):
