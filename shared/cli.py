@@ -9,7 +9,7 @@ from pathlib import Path
 from shared.config import SERVICES, load_settings, service_port
 
 # Operator commands live in shared/commands/<name>.py, each with register(subparsers).
-COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events")
+COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events", "migrate")
 
 
 def data_dir() -> Path:
