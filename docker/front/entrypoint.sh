@@ -8,11 +8,14 @@
 #   BAPAS_FRONT_HEADER_TIMEOUT, BAPAS_FRONT_BODY_TIMEOUT   (default 10s each)
 #   BAPAS_FRONT_MAX_BODY     largest request body (default 1m; the APIs refuse over 1,000,000 bytes)
 #   BAPAS_FRONT_RESOLVER     DNS server that names the replicas (default: the container's own)
+#   BAPAS_FRONT_UPSTREAM_SUFFIX  appended to each name (Kubernetes: .<namespace>.svc.cluster.local,
+#                            as nginx's resolver does not use the search domains)
 set -eu
 
 SERVICES="${BAPAS_FRONT_SERVICES:-klien:5001 pokmas:5002 bimbingan:5003}"
 CERT="${BAPAS_TLS_CERT:-/etc/bapas/tls/tls.crt}"
 KEY="${BAPAS_TLS_KEY:-/etc/bapas/tls/tls.key}"
+SUFFIX="${BAPAS_FRONT_UPSTREAM_SUFFIX:-}"
 RESOLVER="${BAPAS_FRONT_RESOLVER:-$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)}"
 CONF=/tmp/nginx/nginx.conf
 
@@ -97,7 +100,7 @@ for entry in $SERVICES; do
         location / {
             # A variable makes nginx resolve the name again (every 5 s): replicas added with
             # --scale are balanced over without a reload.
-            set \$upstream $name:$port;
+            set \$upstream $name$SUFFIX:$port;
             proxy_pass http://\$upstream;
         }
         location @too_large {
