@@ -6,8 +6,8 @@ Every knob an operator can turn is here, with its default; README's
 import os
 from dataclasses import dataclass, field
 
-SERVICES = ("klien", "pokmas", "bimbingan")
-DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003}
+SERVICES = ("klien", "pokmas", "bimbingan", "laporan")
+DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
 EXCHANGE = "bapas.events"
 DEAD_EXCHANGE = "bapas.dead"
 RETRY_EXCHANGE = "bapas.retry"
