@@ -36,8 +36,8 @@ compose-build: compose-base
 
 compose-up: compose-build $(if $(ENV_FILE),,.env)
 	$(COMPOSE_RUN) up -d
-	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q redis rabbitmq klien pokmas bimbingan)
-	@for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
+	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q redis rabbitmq klien pokmas bimbingan laporan)
+	@for svc in klien:5001 pokmas:5002 bimbingan:5003 laporan:5004; do \
 		echo "$${svc%%:*}: http://$$($(COMPOSE_RUN) port $${svc%%:*} $${svc##*:})"; done
 
 compose-down:
