@@ -38,7 +38,10 @@ def build(tz, service: str = "laporan") -> dict:
             tx.commit()
         return handler
 
-    def skipped_one(tx: Tx, event: dict) -> bool:
+    def skipped_one(tx: Tx, event: dict, session_id: str | None = None) -> bool:
+        """Read what the change needs, and whether this event skipped a sequence of its enrollment."""
+        strings, hashes = usecases.enrollment_reads(event["data"], session_id)
+        tx.prefetch([backbone.applied(event["subject"]), *strings], hashes)
         applied = tx.applied_sequence(event["subject"], backbone.applied(event["subject"]))
         return int(event["sequence"]) > (applied or 0) + 1
 
@@ -57,7 +60,7 @@ def build(tz, service: str = "laporan") -> dict:
     def attendance(tx, event):
         data = schemas.loaded(schemas.AttendanceState, event["data"])
         session_id, mark = data.pop("session_id"), data.pop("attendance")
-        usecases.attendance_recorded(tx, data, session_id, mark, skipped_one(tx, event))
+        usecases.attendance_recorded(tx, data, session_id, mark, skipped_one(tx, event, session_id))
 
     def session(tx, event):
         usecases.session_changed(tx, schemas.loaded(schemas.SessionState, event["data"]))

@@ -16,6 +16,7 @@ class Tx:
         self.pipe, self.tz = pipe, tz
         self._seen: dict[str, object] = {}
         self._writes: list = []
+        self._set_changes: dict[str, tuple[set, set]] = {}
 
     # -- reads (watched) and staged writes ---------------------------------------------------
     def _read(self, key: str, read):
@@ -24,15 +25,23 @@ class Tx:
             self._seen[key] = read(key)
         return self._seen[key]
 
+    def prefetch(self, strings: list[str], hashes: list[str] = ()) -> None:
+        """Watch and read what a change will need in three round trips, not two per key."""
+        strings = [k for k in dict.fromkeys(strings) if k not in self._seen]
+        hashes = [k for k in dict.fromkeys(hashes) if k not in self._seen]
+        if strings or hashes:
+            self.pipe.watch(*strings, *hashes)
+        if strings:
+            self._seen.update(zip(strings, self.pipe.mget(strings)))
+        for key in hashes:
+            self._seen[key] = self.pipe.hgetall(key)
+
     def get(self, key: str) -> dict | None:
         raw = self._read(key, self.pipe.get)
         return json.loads(raw) if raw else None
 
     def hash(self, key: str) -> dict:
         return self._read(key, self.pipe.hgetall)
-
-    def members(self, key: str) -> set:
-        return self._read(key, self.pipe.smembers)
 
     def put(self, key: str, value: dict) -> None:
         self._seen[key] = json.dumps(value)
@@ -48,15 +57,40 @@ class Tx:
         if mapping:
             self._writes.append(lambda p: p.hset(key, mapping=mapping))
 
+    def members(self, key: str) -> set:
+        """The set as it will be after this Tx: Redis's members with the adds and removes staged so far."""
+        if key not in self._seen:
+            self.pipe.watch(key)
+            added, removed = self._set_changes.get(key, (set(), set()))
+            self._seen[key] = (self.pipe.smembers(key) | added) - removed
+        return self._seen[key]
+
     def sadd(self, key: str, member: str) -> None:
-        if member not in self.members(key):
-            self.members(key).add(member)
-            self._writes.append(lambda p: p.sadd(key, member))
+        """Staged without reading the set: dependents sets grow with every mark of a group."""
+        self._change_set(key, member, added=True)
+        self._writes.append(lambda p: p.sadd(key, member))
 
     def srem(self, key: str, member: str) -> None:
-        if member in self.members(key):
-            self.members(key).discard(member)
-            self._writes.append(lambda p: p.srem(key, member))
+        self._change_set(key, member, added=False)
+        self._writes.append(lambda p: p.srem(key, member))
+
+    def _change_set(self, key: str, member: str, added: bool) -> None:
+        adds, removes = self._set_changes.setdefault(key, (set(), set()))
+        (adds if added else removes).add(member)
+        (removes if added else adds).discard(member)
+        if key in self._seen:
+            (self._seen[key].add if added else self._seen[key].discard)(member)
+
+    def any_member(self, key: str) -> bool:
+        if key in self._seen:
+            return bool(self._seen[key])
+        adds, removes = self._set_changes.get(key, (set(), set()))
+        if adds:
+            return True
+        if not removes:
+            self.pipe.watch(key)
+            return self.pipe.scard(key) > 0
+        return bool(self.members(key))
 
     def stage(self, write) -> None:
         self._writes.append(write)
@@ -111,7 +145,7 @@ class Tx:
         if session is None:
             return []
         self._depends(f"session:{session_id}", session["group_id"], session["program_id"])
-        marked = bool(self.members(keys.session_marked(session_id)))
+        marked = self.any_member(keys.session_marked(session_id))
         return domain.session_contributions(session, marked, self.get(keys.group(session["group_id"])),
                                             self.get(keys.program(session["program_id"])), self.tz)
 

@@ -40,6 +40,17 @@ def agreement_changed(tx: Tx, agreement: dict) -> None:
             tx.recount_dependents(program["id"])
 
 
+def enrollment_reads(enrollment: dict, session_id: str | None = None) -> tuple[list[str], list[str]]:
+    """(string keys, hash keys) an enrollment's event reads: its replicas and its facts' counters."""
+    e = enrollment["id"]
+    strings = [keys.enrollment(e), keys.client(enrollment["client_id"]), keys.group(enrollment["group_id"]),
+               keys.program(enrollment["program_id"]), keys.contributions(f"enrollment:{e}")]
+    if session_id is None:
+        return strings, []
+    return strings + [keys.session(session_id), keys.contributions(f"mark:{e}:{session_id}"),
+                      keys.contributions(f"session:{session_id}")], [keys.marks(e)]
+
+
 def enrollment_changed(tx: Tx, enrollment: dict, maybe_missed_events: bool) -> None:
     """`maybe_missed_events`: this event's sequence skipped one not applied yet. That one may still
     come and be dropped as older, and with it an attendance mark the enrollment's state does not

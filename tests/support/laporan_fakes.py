@@ -13,6 +13,9 @@ class FakeRedis:
     def get(self, key):
         return self.strings.get(key)
 
+    def mget(self, keys):
+        return [self.strings.get(key) for key in keys]
+
     def exists(self, key):
         return int(key in self.strings or key in self.hashes or key in self.sets)
 
@@ -21,6 +24,9 @@ class FakeRedis:
 
     def smembers(self, key):
         return set(self.sets.get(key, set()))
+
+    def scard(self, key):
+        return len(self.sets.get(key, set()))
 
     # writes
     def set(self, key, value, ex=None):
@@ -53,7 +59,7 @@ class FakeRedis:
 
 
 class FakePipe:
-    READS = ("get", "exists", "hgetall", "smembers")
+    READS = ("get", "mget", "exists", "hgetall", "smembers", "scard")
     WRITES = ("set", "delete", "hset", "hincrby", "sadd", "srem", "zadd")
 
     def __init__(self, store: FakeRedis):
