@@ -74,7 +74,11 @@ def office_facts(clients: int, marks: int, rnd: random.Random):
 def load(client, clients: int, marks: int) -> float:
     """Write the office's counters and replicas in bulk; returns the seconds it took."""
     started = time.perf_counter()
-    totals = Counter(keys.counter(c) for c in office_facts(clients, marks, random.Random(5)))
+    facts = list(office_facts(clients, marks, random.Random(5)))
+    totals = Counter(keys.counter(c) for c in facts)
+    # The distinct clients of a group's month, as the handlers count them when a client's marks cross zero.
+    people = {(c[1], c[2], c[3]) for c in facts if c[0] == "participant"}
+    totals.update((keys.group_month(group, month), "participants") for group, month, _ in people)
     months = {f"{k.split(':')[2]}|{k.split(':')[3]}" for k, _ in totals if k.startswith("laporan:fig:")}
     with client.pipeline(transaction=False) as pipe:
         for (key, field), count in totals.items():

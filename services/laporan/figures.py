@@ -52,10 +52,10 @@ def attendance_rate(marks: dict) -> float | None:
     return round(attended / counted, 4) if counted else None
 
 
-def group(group_id: str, name: str | None, counts: dict, participants: int) -> dict:
+def group(group_id: str, name: str | None, counts: dict) -> dict:
     marks = {a: counts.get(f"marks.{a}", 0) for a in ATTENDANCE}
     return {"group_id": group_id, "name": name, "sessions_held": counts.get("sessions_held", 0),
-            "participants": participants, "attendance_rate": attendance_rate(marks),
+            "participants": counts.get("participants", 0), "attendance_rate": attendance_rate(marks),
             "completed": counts.get("completed", 0), "attendance": marks,
             "outcomes": {o: counts.get(f"outcome.{o}", 0) for o in OUTCOMES}}
 

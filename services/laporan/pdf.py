@@ -13,6 +13,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from services.laporan.tables import DATE, PERCENT, month_title, tables, title_block
 
 MARGIN = 15 * mm
+KEEP_WHOLE = 15
 WIDTH = A4[0] - 2 * MARGIN
 HEAD = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8.5, leading=10)
 CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=10)
@@ -65,11 +66,14 @@ def render(report: dict, tz) -> bytes:
     document = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                                  bottomMargin=MARGIN, title=f"Laporan Bulanan {report['bapas_office']} "
                                                             f"{month_title(report['month'])}")
+    heading = ParagraphStyle("section", parent=styles["Heading3"], keepWithNext=1)
     story = [Paragraph("Laporan Bulanan BAPAS", styles["Title"]),
              Table([[label, value] for label, value in title_block(report, tz)], hAlign="LEFT",
                    style=[("FONT", (0, 0), (0, -1), "Helvetica-Bold", 10)])]
     for table in tables(report):
         shown = _table(table) if table["rows"] else Paragraph("Tidak ada data pada bulan ini.", styles["Italic"])
-        story += [Spacer(1, 5 * mm), KeepTogether([Paragraph(table["title"], styles["Heading3"]), shown])]
+        section = [Paragraph(table["title"], heading), shown]
+        # A short table stays whole on one page; a long one (every group) flows on with its heading row.
+        story += [Spacer(1, 5 * mm), *([KeepTogether(section)] if len(table["rows"]) <= KEEP_WHOLE else section)]
     document.build(story)
     return out.getvalue()

@@ -17,6 +17,7 @@ class Tx:
         self._seen: dict[str, object] = {}
         self._writes: list = []
         self._set_changes: dict[str, tuple[set, set]] = {}
+        self._counts: dict[tuple[str, str], int] = {}
 
     # -- reads (watched) and staged writes ---------------------------------------------------
     def _read(self, key: str, read):
@@ -108,12 +109,27 @@ class Tx:
         for item, delta in domain.changes(before, after):
             key, field = keys.counter(item)
             self._writes.append(lambda p, key=key, field=field, delta=delta: p.hincrby(key, field, delta))
+            if item[0] == "participant":
+                self._count_participant(item, key, field, delta)
             if item[0] in ("office", "office_group") and delta > 0:
                 self._writes.append(lambda p, item=item: p.sadd(keys.MONTHS, f"{item[1]}|{item[2]}"))
         if after != before:
             self._seen[keys.contributions(fact)] = json.dumps(after)
             self._writes.append(lambda p, k=keys.contributions(fact), v=json.dumps(after): p.set(k, v)
                                 if after else p.delete(k))
+
+    def _count_participant(self, item: tuple, key: str, field: str, delta: int) -> None:
+        """A group's participants are the clients with a mark counting for them: the group's month keeps
+        how many, changed when a client's count crosses zero, so a report never reads them one by one."""
+        if (key, field) not in self._counts:
+            self.pipe.watch(key)
+            self._counts[key, field] = int(self.pipe.hget(key, field) or 0)
+        before = self._counts[key, field]
+        self._counts[key, field] = before + delta
+        if (before > 0) != (before + delta > 0):
+            step = 1 if before + delta > 0 else -1
+            month_key = keys.group_month(item[1], item[2])
+            self._writes.append(lambda p: p.hincrby(month_key, "participants", step))
 
     def recount_dependents(self, aggregate_id: str) -> None:
         for fact in sorted(self.members(keys.dependents(aggregate_id))):
@@ -191,17 +207,16 @@ class Figures:
             rows = pipe.execute()
         return {month: {k: int(v) for k, v in row.items()} for month, row in zip(months, rows)}
 
-    def groups(self, office: str, month: str) -> list[tuple[str, str | None, dict, int]]:
-        """(group id, name, counters, participants) of the groups with figures in the office's month."""
+    def groups(self, office: str, month: str) -> list[tuple[str, str | None, dict]]:
+        """(group id, name, counters) of the groups with figures in the office's month."""
         ids = sorted(g for g, n in self.redis.hgetall(keys.office_groups(office, month)).items() if int(n) > 0)
         with self.redis.pipeline(transaction=False) as pipe:
             for group_id in ids:
                 pipe.hgetall(keys.group_month(group_id, month))
-                pipe.hvals(keys.participants(group_id, month))
             rows = pipe.execute()
         names = self.redis.hmget(keys.GROUP_NAMES, ids) if ids else []
-        return [(group_id, name, {k: int(v) for k, v in counts.items()}, sum(int(n) > 0 for n in people))
-                for group_id, name, counts, people in zip(ids, names, rows[::2], rows[1::2])]
+        return [(group_id, name, {k: int(v) for k, v in counts.items()})
+                for group_id, name, counts in zip(ids, names, rows)]
 
     def agreements_ending(self, first: str, last: str) -> list[dict]:
         """Agreements whose valid_until lies from `first` to `last` (ISO dates), with their group."""

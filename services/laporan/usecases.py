@@ -103,7 +103,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 def monthly_report(reader: Figures, office: str, month: str, produced_at: str) -> dict:
     first, last = month_bounds(month)
-    groups = [figures.group(g, name, counts, people) for g, name, counts, people in reader.groups(office, month)]
+    groups = [figures.group(g, name, counts) for g, name, counts in reader.groups(office, month)]
     ending = [{"agreement_id": a["id"], "number": a["number"], "group_id": a["group_id"],
                "group_name": a["group_name"], "valid_until": a["valid_until"], "status": a["status"]}
               for a in reader.agreements_ending(first.isoformat(),

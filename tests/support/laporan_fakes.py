@@ -19,6 +19,9 @@ class FakeRedis:
     def exists(self, key):
         return int(key in self.strings or key in self.hashes or key in self.sets)
 
+    def hget(self, key, field):
+        return self.hashes.get(key, {}).get(field)
+
     def hgetall(self, key):
         return dict(self.hashes.get(key, {}))
 
@@ -59,7 +62,7 @@ class FakeRedis:
 
 
 class FakePipe:
-    READS = ("get", "mget", "exists", "hgetall", "smembers", "scard")
+    READS = ("get", "mget", "exists", "hget", "hgetall", "smembers", "scard")
     WRITES = ("set", "delete", "hset", "hincrby", "sadd", "srem", "zadd")
 
     def __init__(self, store: FakeRedis):

@@ -32,7 +32,8 @@ def test_a_month_without_counters_still_has_its_running_totals():
 def test_attendance_rate_leaves_excused_out_and_is_none_without_marks():
     assert figures.attendance_rate({"present": 2, "late": 1, "absent": 1, "excused": 5}) == 0.75
     assert figures.attendance_rate({"excused": 3}) is None
-    g = figures.group("g1", "Yayasan", {"marks.present": 1, "marks.absent": 2, "sessions_held": 3}, 1)
+    g = figures.group("g1", "Yayasan", {"marks.present": 1, "marks.absent": 2, "sessions_held": 3,
+                                        "participants": 1})
     assert g["attendance_rate"] == 0.3333 and g["sessions_held"] == 3 and g["participants"] == 1
 
 
