@@ -42,7 +42,7 @@ def build(tz, service: str = "laporan") -> dict:
         """Read what the change needs, and whether this event skipped a sequence of its enrollment."""
         strings, hashes = usecases.enrollment_reads(event["data"], session_id)
         tx.prefetch([backbone.applied(event["subject"]), *strings], hashes)
-        applied = tx.applied_sequence(event["subject"], backbone.applied(event["subject"]))
+        applied = tx.applied_sequence(backbone.applied(event["subject"]))
         return int(event["sequence"]) > (applied or 0) + 1
 
     def client(tx, event):

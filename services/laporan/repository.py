@@ -8,8 +8,6 @@ import json
 
 from services.laporan import domain, keys
 
-_ABSENT = object()
-
 
 class Tx:
     def __init__(self, pipe, tz):
@@ -183,8 +181,8 @@ class Tx:
         self._depends(f"reporting:{client_id}:{day}", client_id)
         return domain.reporting_contributions(outcome, day, self.get(keys.client(client_id)))
 
-    def applied_sequence(self, subject: str, key: str) -> int | None:
-        """The sequence applied for `subject` before this event (the backbone's key, already watched)."""
+    def applied_sequence(self, key: str) -> int | None:
+        """The sequence applied for the event's subject before it (the backbone's key, in the Applier's watch)."""
         raw = self._read(key, self.pipe.get)
         return int(raw) if raw is not None else None
 

@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from services.laporan import domain
 from shared.fields import IsoDate
 
-_NO_CONTROL = validate.Regexp(r"^[^\x00-\x1f\x7f]+$", error="must not contain control characters")
+_NO_CONTROL = validate.Regexp(r"^[^\x00-\x1f\x7f]+\Z", error="must not contain control characters")
 
 
 class Consumed(Schema):
@@ -74,7 +74,7 @@ def loaded(schema: type[Schema], data: dict) -> dict:
 
 
 class ReportArgs(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])\Z",
                                                                    error="must be a month as YYYY-MM"),
                           metadata={"description": "Calendar month in BAPAS_TIMEZONE, YYYY-MM"})
     bapas_office = fields.String(required=True, validate=[validate.Length(min=1, max=100), _NO_CONTROL])

@@ -30,7 +30,8 @@ def title_block(report: dict, tz: ZoneInfo) -> list[tuple[str, str]]:
 
 
 def file_name(report: dict, extension: str) -> str:
-    office = "".join(c if c.isalnum() else "-" for c in report["bapas_office"].lower()).strip("-") or "kantor"
+    office = "".join(c if c.isascii() and c.isalnum() else "-" for c in report["bapas_office"].lower()).strip("-") \
+        or "kantor"
     if not office.startswith("bapas"):
         office = f"bapas-{office}"
     return f"laporan-bulanan-{report['month']}-{office}.{extension}"

@@ -139,6 +139,8 @@ def test_months_lists_what_it_holds_and_roles(world, applier, http):
     ({"bapas_office": "palembang"}, "month"),
     ({"month": "2026-11"}, "bapas_office"),
     ({"month": "2026-11", "bapas_office": "pale\x1bmbang"}, "bapas_office"),
+    ({"month": "2026-11", "bapas_office": "palembang\n"}, "bapas_office"),
+    ({"month": "2026-11\n", "bapas_office": "palembang"}, "month"),
     ({"month": "2026-11", "bapas_office": "palembang", "format": "doc"}, "format"),
     ({"month": "2026-11", "bapas_office": "palembang", "office": "x"}, "office"),
 ])

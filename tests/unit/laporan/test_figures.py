@@ -43,4 +43,6 @@ def test_file_names_and_titles_are_indonesian_and_safe():
     assert tables.file_name({**report, "bapas_office": "BAPAS Kelas I Palembang"}, "pdf") == \
         "laporan-bulanan-2026-11-bapas-kelas-i-palembang.pdf"
     assert tables.file_name({**report, "bapas_office": '"; rm'}, "pdf") == "laporan-bulanan-2026-11-bapas-rm.pdf"
+    assert tables.file_name({**report, "bapas_office": "Bandar Lampung é"}, "pdf") == \
+        "laporan-bulanan-2026-11-bapas-bandar-lampung.pdf"
     assert tables.month_title("2026-02") == "Februari 2026"
