@@ -33,7 +33,10 @@ def blueprint(reader, tz) -> Blueprint:
         @blp.response(200, MonthlyReport)
         @blp.doc(description=f"JSON by default; `format=xlsx` or `Accept: {XLSX}` answers an Excel workbook, "
                              "`format=pdf` (or `Accept: application/pdf`) a printable PDF. Months are calendar "
-                             "months in BAPAS_TIMEZONE.")
+                             "months in BAPAS_TIMEZONE.",
+                 responses={"200": {"description": "The report: JSON, an Excel workbook or a PDF", "content": {
+                     "application/json": {"schema": {"$ref": "#/components/schemas/MonthlyReport"}},
+                     **{mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype in (XLSX, PDF)}}}})
         def get(self, args):
             report = usecases.monthly_report(reader, args["bapas_office"], args["month"], clock.instant())
             wanted = _wanted(args)

@@ -74,7 +74,7 @@ def loaded(schema: type[Schema], data: dict) -> dict:
 
 
 class ReportArgs(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])\Z",
+    month = fields.String(required=True, validate=validate.Regexp(r"^[12]\d{3}-(0[1-9]|1[0-2])\Z",
                                                                    error="must be a month as YYYY-MM"),
                           metadata={"description": "Calendar month in BAPAS_TIMEZONE, YYYY-MM"})
     bapas_office = fields.String(required=True, validate=[validate.Length(min=1, max=100), _NO_CONTROL])

@@ -136,6 +136,7 @@ def test_months_lists_what_it_holds_and_roles(world, applier, http):
 @pytest.mark.parametrize("query, field", [
     ({"month": "2026-13", "bapas_office": "palembang"}, "month"),
     ({"month": "2026-1", "bapas_office": "palembang"}, "month"),
+    ({"month": "0000-01", "bapas_office": "palembang"}, "month"),
     ({"bapas_office": "palembang"}, "month"),
     ({"month": "2026-11"}, "bapas_office"),
     ({"month": "2026-11", "bapas_office": "pale\x1bmbang"}, "bapas_office"),
