@@ -70,7 +70,8 @@ class MonthOfActivity:
                                                 "bapas_office": self.group_office})
         first = date.fromisoformat(self.day(1))
         self.agreement = pokmas.created("/agreements", {
-            "group_id": self.group["id"], "number": f"PKS/{self.tag}", "signed_on": (first - timedelta(days=20)).isoformat(),
+            "group_id": self.group["id"], "number": f"PKS/{self.tag}",
+            "signed_on": (first - timedelta(days=20)).isoformat(),
             "valid_from": (first - timedelta(days=15)).isoformat(),
             "valid_until": (datetime.now(WIB).date() + timedelta(days=40)).isoformat(),
             "programs": [{"name": "Menjahit", "guidance_type": "kemandirian", "capacity": 50},
@@ -84,8 +85,8 @@ class MonthOfActivity:
         self.register(self.day(1), "PB", f"{self.office}-lain")   # another office, same group
         for index, client_id in enumerate(self.clients):
             self.enroll(client_id, self.programs[index % 2], self.day(3))
-        for index, hour in enumerate((5, 12, 19)):
-            self.schedule(self.programs[0], f"{self.day(hour)}T02:00:00Z")
+        for day in (5, 12, 19):
+            self.schedule(self.programs[0], f"{self.day(day)}T02:00:00Z")
         self.schedule(self.programs[1], f"{self.day(8)}T02:00:00Z")
         self.schedule(self.programs[0], f"{month_end(self.month).isoformat()}T18:00:00Z")  # 01:00 WIB next month
 
