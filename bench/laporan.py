@@ -22,7 +22,7 @@ from services.laporan import app as laporan_app, domain, handlers, keys
 from shared import redis_tx
 from shared.config import Settings
 from shared.inbox import Applier
-from tests.support.api import token
+from tests.support.client import token
 from tests.support.laporan_world import World
 from tests.support.redis_server import RedisServer
 
@@ -136,7 +136,7 @@ def measure(redis_url: str, clients: int = 5000, marks: int = 100_000, repeats: 
     client.config_set("appendfsync", "always")
     settings = Settings(redis_url=redis_url, broker_url=redis_url, region=REGION, jwt_secret=SECRET)
     http = laporan_app.create_app(settings).test_client()
-    headers = {"Authorization": "Bearer " + token(SECRET, REGION, role="auditor", sub="bench")}
+    headers = {"Authorization": "Bearer " + token("auditor", "bench", secret=SECRET, region=REGION)}
     rows, body = [], None
     for label, extra in (("JSON", {}), ("xlsx", {"format": "xlsx"}), ("PDF", {"format": "pdf"})):
         median, p95, response = timed(http, headers, {"month": MONTH, "bapas_office": OFFICE, **extra}, repeats)

@@ -10,7 +10,7 @@ import pytest
 import redis
 from openpyxl import load_workbook
 
-from tests.support.api import ServiceClient
+from tests.support.client import ServiceClient
 from tests.support.laporan_story import MonthOfActivity, Owners
 from tests.support.poll import eventually
 
