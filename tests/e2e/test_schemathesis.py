@@ -55,7 +55,8 @@ def without_forbidden_text(value):
     return value
 
 
-@pytest.mark.parametrize("service", SERVICES)
+# laporan only answers reads: no answer of it feeds another call, so it has no sequence to run.
+@pytest.mark.parametrize("service", [name for name in SERVICES if name != "laporan"])
 def test_no_sequence_of_calls_gets_a_server_error_or_an_undocumented_answer(stack, tokens, service):
     headers = {"Authorization": "Bearer " + tokens("admin", "stateful-fuzzer")}
 
