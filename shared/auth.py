@@ -64,16 +64,17 @@ def token_for(settings, *, secret: str | None = None, role: str, sub: str, regio
 
 
 def authenticate_with(settings, header: str | None) -> Principal:
-    """`authenticate` with this deployment's keys and rules."""
+    """`authenticate` with this deployment's keys and rules (the previous secret only until its deadline)."""
     return authenticate(header, secret=settings.jwt_secret, public_key=settings.jwt_public_key,
                         region=settings.region, leeway=settings.jwt_leeway_seconds,
                         audience=settings.jwt_audience, issuer=settings.jwt_issuer,
-                        max_lifetime=settings.jwt_max_lifetime_seconds)
+                        max_lifetime=settings.jwt_max_lifetime_seconds,
+                        previous_secret=settings.previous_jwt_secret())
 
 
 def authenticate(header: str | None, *, secret: str, public_key: str = "", region: str, leeway: int = 30,
-                 audience: str = "", issuer: str = "",
-                 max_lifetime: int = DEFAULT_MAX_LIFETIME_SECONDS) -> Principal:
+                 audience: str = "", issuer: str = "", max_lifetime: int = DEFAULT_MAX_LIFETIME_SECONDS,
+                 previous_secret: str = "") -> Principal:
     """Turn an Authorization header into a Principal, or raise 401/403."""
     if not header:
         raise Unauthorized("send Authorization: Bearer <token>")
@@ -81,7 +82,7 @@ def authenticate(header: str | None, *, secret: str, public_key: str = "", regio
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
     claims = _decode(token.strip(), secret=secret, public_key=public_key, leeway=leeway, audience=audience,
-                     issuer=issuer)
+                     issuer=issuer, previous_secret=previous_secret)
     _check_lifetime(claims, leeway=leeway, max_lifetime=max_lifetime)
     principal = _principal(claims)
     if principal.region != region:
@@ -89,21 +90,28 @@ def authenticate(header: str | None, *, secret: str, public_key: str = "", regio
     return principal
 
 
-def _decode(token: str, *, secret: str, public_key: str, leeway: int, audience: str, issuer: str) -> dict:
+def _decode(token: str, *, secret: str, public_key: str, leeway: int, audience: str, issuer: str,
+            previous_secret: str = "") -> dict:
     """RS256 tokens (from an identity provider) are checked with the public key when one is
     configured, and only with an audience and an issuer to hold them to; HS256 tokens (bapas token,
-    and the services' own tokens to each other) with the secret when one is configured. Any other
+    and the services' own tokens to each other) with the secret when one is configured, and during a
+    rotation with the previous secret too (the caller passes it only until its deadline). Any other
     algorithm, or one without its key, is refused."""
-    keys = {"RS256": public_key, "HS256": secret}
+    keys = {"RS256": [public_key], "HS256": [secret, previous_secret]}
     required = ["exp", "iat", "sub", "role", "region"] + ["aud"] * bool(audience) + ["iss"] * bool(issuer)
     try:
         algorithm = jwt.get_unverified_header(token).get("alg")
-        if not keys.get(algorithm):
+        candidates = [key for key in keys.get(algorithm, []) if key]
+        if not candidates:
             raise jwt.InvalidAlgorithmError(f"{algorithm!r} tokens are not accepted here")
         if algorithm == "RS256" and not (audience and issuer):
             raise jwt.InvalidAlgorithmError("RS256 tokens need BAPAS_JWT_AUDIENCE and BAPAS_JWT_ISSUER configured")
-        return jwt.decode(token, keys[algorithm], algorithms=[algorithm], leeway=leeway,
-                          audience=audience or None, issuer=issuer or None, options={"require": required})
+        for key in candidates[:-1]:
+            try:
+                return _verified(token, key, algorithm, leeway, audience, issuer, required)
+            except jwt.InvalidSignatureError:
+                continue
+        return _verified(token, candidates[-1], algorithm, leeway, audience, issuer, required)
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired") from None
     except jwt.InvalidTokenError as exc:
@@ -121,6 +129,12 @@ def _check_lifetime(claims: dict, *, leeway: int, max_lifetime: int) -> None:
         raise Unauthorized("the token's iat is in the future")
     if expires - issued > max_lifetime:
         raise Unauthorized(f"the token's lifetime (exp - iat) is over the {max_lifetime} seconds allowed here")
+
+
+def _verified(token: str, key: str, algorithm: str, leeway: int, audience: str, issuer: str,
+              required: list[str]) -> dict:
+    return jwt.decode(token, key, algorithms=[algorithm], leeway=leeway, audience=audience or None,
+                      issuer=issuer or None, options={"require": required})
 
 
 def _principal(claims: dict) -> Principal:

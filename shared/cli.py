@@ -9,7 +9,7 @@ from pathlib import Path
 from shared.config import SERVICES, load_settings, service_port
 
 # Operator commands live in shared/commands/<name>.py, each with register(subparsers).
-COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events")
+COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events", "migrate")
 
 
 def data_dir() -> Path:
@@ -63,12 +63,26 @@ def cmd_worker_health(args) -> int:
     return 0 if healthy_here(redis_tx.connect(load_settings().redis_url), args.service) else 1
 
 
+def _token_secret(settings) -> str:
+    """The configured secret, else the one `make run` keeps for its local stack; never a new one:
+    a token signed with a secret the target stack does not have only ever gets 401 there."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    kept = data_dir() / "jwt-secret"
+    if kept.is_file():
+        print(f"bapas: BAPAS_JWT_SECRET is not set: signing with the local stack's secret kept in {kept}",
+              file=sys.stderr)
+        return kept.read_text().strip()
+    raise SystemExit("bapas token: no secret is configured (BAPAS_JWT_SECRET or BAPAS_JWT_SECRET_FILE) and no "
+                     f"local stack keeps one in {kept}. Run it where the stack's secret is set, e.g. "
+                     "`docker compose exec klien bapas token --role admin` for a compose stack")
+
+
 def cmd_token(args) -> int:
     from shared import auth
-    from shared.supervisor import jwt_secret
-    secret = os.environ.get("BAPAS_JWT_SECRET") or jwt_secret(data_dir(), sys.stderr)
-    print(auth.token_for(load_settings(), secret=secret, role=args.role, sub=args.sub, region=args.region,
-                         group_id=args.group, ttl_seconds=args.ttl))
+    settings = load_settings()
+    print(auth.token_for(settings, secret=_token_secret(settings), role=args.role, sub=args.sub,
+                         region=args.region, group_id=args.group, ttl_seconds=args.ttl))
     return 0
 
 

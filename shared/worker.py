@@ -16,6 +16,7 @@ from shared.errors import Unavailable
 from shared.feed import FeedReader, catch_up, service_token
 from shared.inbox import Applier
 from shared.keys import BackboneKeys
+from shared.metrics import serve_worker_metrics
 from shared.relay import Relay
 from shared.retention import trim_outbox
 from shared.scheduler import ScheduledTask, run_forever
@@ -42,7 +43,7 @@ def run_worker(runtime, definition) -> None:
                            lambda: trim_outbox(runtime.redis, service, settings.events_retention_days)),
              *feeds.scheduled()]
     relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
-                  queues=consumer_queues(runtime))
+                  queues=consumer_queues())
     threads = [threading.Thread(target=relay.run, args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
@@ -59,6 +60,9 @@ def run_worker(runtime, definition) -> None:
     for thread in threads:
         thread.daemon = True
         thread.start()
+    if settings.worker_metrics_port:
+        serve_worker_metrics(runtime.redis, service, settings.effective_broker_url, settings.bind_host,
+                             settings.worker_metrics_port)
     log.info("worker %s started (%s) with %d handlers", service, worker_name(), len(handlers))
     while not stop.is_set():
         stop.wait(1)

@@ -2,6 +2,7 @@
 readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
 import http
 import logging
+import re
 import time
 
 import redis
@@ -12,10 +13,10 @@ from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_L
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
-from shared import audit, auth, ids, logs
+from shared import auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
-from shared.http import problems, request_parser
+from shared.http import auditing, problems, request_parser
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
 from shared.http.proxies import TrustedProxies, parse_networks
@@ -29,6 +30,9 @@ PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
 DOCUMENTATION_ASSETS = "/docs/assets/"
+# Request and correlation ids taken from headers: a UUID, nginx's $request_id (32 hex digits) or
+# another tracer's token; anything longer or with other characters is replaced by a new UUID.
+TRACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 class ProblemApi(Api):
@@ -84,9 +88,8 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
 
     @app.before_request
     def identify():
-        audit.begin_write(None)  # threads serve many requests: nothing pending from the last one
         g.started = time.perf_counter()
-        g.request_id = _header_id("X-Request-ID")
+        g.request_id = _header_id("X-Request-ID") or ids.new_id()
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
@@ -94,12 +97,13 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
             return None
         g.principal = auth.authenticate_with(settings, request.headers.get("Authorization"))
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            audit.begin_write(trail.request_entry("write"))
+            auditing.begin_write()
         return None
 
     @app.after_request
     def finish(response: Response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
         if not _is_open(request.path):
             # Answers behind a token hold personal data (or say what exists): no cache, shared or
             # the browser's, may keep them.
@@ -109,7 +113,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         if request.path not in PUBLIC_PATHS:
             log.info("%s %s %s", request.method, endpoint or "(no route)", response.status_code)
             try:
-                trail.record(response)
+                auditing.record(trail, response)
             except Exception:  # the change is already committed; an operator must see the gap
                 log.exception("could not write the audit entry for %s %s", request.method, endpoint)
         return response
@@ -117,6 +121,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     app.register_error_handler(BapasError, problems.from_bapas_error)
     for unavailable in (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
         app.register_error_handler(unavailable, problems.from_store_unavailable)
+    app.register_error_handler(redis.ResponseError, problems.from_store_error)
     app.register_error_handler(HTTPException, problems.from_http_exception)
     app.register_error_handler(Exception, problems.from_unexpected)
 
@@ -126,9 +131,10 @@ def _is_open(path: str) -> bool:
     return path in PUBLIC_PATHS | DOCUMENTATION_PATHS or path.startswith(DOCUMENTATION_ASSETS)
 
 
-def _header_id(name: str) -> str:
+def _header_id(name: str) -> str | None:
+    """A caller's (or the front's) id when it is a plain token: it goes into log lines and events."""
     value = request.headers.get(name, "")
-    return value if ids.is_uuid(value) else ids.new_id()
+    return value if TRACE_ID.fullmatch(value) else None
 
 
 def _install_operational_routes(app: Flask, runtime) -> None:

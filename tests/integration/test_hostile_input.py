@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.support.klien_app import Klien
+from tests.support.client import ServiceApp
 from tests.support.klien_data import client_body
 
 PROBLEM = "application/problem+json"
@@ -11,7 +11,7 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture
 def admin(redis_url):
-    return Klien(redis_url).as_("admin")
+    return ServiceApp("klien", redis_url).as_("admin")
 
 
 def assert_refused(response, *statuses):
@@ -44,7 +44,7 @@ def test_a_number_of_five_thousand_digits_is_refused(admin):
 @pytest.mark.parametrize("tag", ['"' + "9" * 5_000 + '"', '"\u0663"', '"\u00b2"', '"1\u0660"', '"-1"', '" 1"'],
                          ids=["5000-nines", "arabic-indic", "superscript", "mixed-digits", "negative", "space"])
 def test_an_if_match_that_is_no_version_is_412_or_400(admin, tag):
-    created = admin.created(client_body())
+    created = admin.created("/clients", client_body())
     response = admin.patch(f"/clients/{created['id']}", {"address": "Jl. Baru 1"}, headers={"If-Match": tag})
     assert_refused(response, 400, 412)
     assert admin.get(f"/clients/{created['id']}").get_json()["version"] == created["version"]
@@ -82,5 +82,5 @@ def test_control_characters_and_lone_surrogates_are_refused_in_every_text_field(
 
 def test_text_outside_the_controls_is_kept_as_sent(admin):
     name = "Siti Nurhaliza binti Abdul \u0628\u0627\u0628 \u00e9 \U0001f600 a\u200db"
-    created = admin.created(client_body(name=name))
+    created = admin.created("/clients", client_body(name=name))
     assert admin.get(f"/clients/{created['id']}").get_json()["name"] == name

@@ -36,6 +36,13 @@ def test_token_uses_the_secret_kept_in_the_data_folder_and_says_so(env, tmp_path
     assert "jwt-secret" in done.stderr
 
 
+def test_token_refuses_to_invent_a_secret(env, tmp_path):
+    done = bapas("token", "--role", "admin", env=env)
+    assert done.returncode != 0 and done.stdout == ""
+    assert "no secret is configured" in done.stderr and "docker compose exec" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_partner_token_needs_its_group(env):
     done = bapas("token", "--role", "partner", env={**env, "BAPAS_JWT_SECRET": "s"})
     assert done.returncode == 2 and "--group" in done.stderr

@@ -21,7 +21,7 @@ from shared.redis_tx import transact
 from shared.runtime import build_runtime
 from shared.service import create_app
 from tests.support.faults_proxy import TcpProxy
-from tests.support.klien_app import REGION, SECRET, Klien
+from tests.support.client import REGION, SECRET, ServiceApp
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.poll import eventually
 from tests.support.ports import free_port
@@ -85,8 +85,8 @@ def active_enrollments(admin, client_id: str) -> int:
 
 
 def test_a_starting_worker_catches_up_from_the_feeds_at_once(redis_url, bimbingan_feed, klien_worker):
-    admin = Klien(redis_url).as_("admin")
-    client = admin.created(client_body())
+    admin = ServiceApp("klien", redis_url).as_("admin")
+    client = admin.created("/clients", client_body())
     enrolled_in_bimbingan_only(bimbingan_feed[1], client["id"])
     klien_worker()
     eventually(lambda: active_enrollments(admin, client["id"]) == 1, timeout=5)
@@ -94,8 +94,8 @@ def test_a_starting_worker_catches_up_from_the_feeds_at_once(redis_url, bimbinga
 
 def test_a_worker_catches_up_when_its_broker_connection_comes_back(redis_url, bimbingan_feed, broker,
                                                                    klien_worker):
-    admin = Klien(redis_url).as_("admin")
-    client = admin.created(client_body())
+    admin = ServiceApp("klien", redis_url).as_("admin")
+    client = admin.created("/clients", client_body())
     klien_worker()
     enrolled_in_bimbingan_only(bimbingan_feed[1], client["id"])
     eventually(lambda: active_enrollments(admin, client["id"]) == 1, timeout=5)   # the start's catch-up
