@@ -9,7 +9,9 @@ def now() -> datetime:
 def instant(moment: datetime | None = None) -> str:
     """RFC 3339 UTC with millisecond precision and a Z suffix."""
     moment = (moment or now()).astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # The year formatted by hand: strftime's %Y gives "284" for the year 284, which is no RFC 3339
+    # instant and sorts after "2026" as text.
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def today() -> date:

@@ -64,12 +64,26 @@ def test_no_sequence_of_calls_gets_a_server_error_or_an_undocumented_answer(stac
     loaded.hook("map_body")(lambda _context, body: without_forbidden_text(body))
     loaded.hook("map_query")(lambda _context, query: without_forbidden_text(query))
 
+    failures = []
+
     class Machine(loaded.as_state_machine()):
         def get_call_kwargs(self, case):
             return {"headers": headers}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, checks=CHECKS, headers=headers)
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except Exception as exc:
+                failures.append(f"{case.method} {case.formatted_path}: {exc}")
+                raise
 
-    Machine.run(settings=hypothesis.settings(max_examples=15, stateful_step_count=6, deadline=None,
-                                             derandomize=True, suppress_health_check=list(hypothesis.HealthCheck)))
+    try:
+        Machine.run(settings=hypothesis.settings(max_examples=15, stateful_step_count=6, deadline=None,
+                                                 derandomize=True,
+                                                 suppress_health_check=list(hypothesis.HealthCheck)))
+    except hypothesis.errors.Flaky:
+        # The ids a sequence uses come from the live stack's answers, so hypothesis may find a replayed
+        # sequence drawing differently; schemathesis's own runner counts that as no failure. What
+        # failed is in `failures`, asserted below.
+        pass
+    assert failures == []
