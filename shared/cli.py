@@ -20,6 +20,9 @@ def _require_secret(settings) -> None:
     if not settings.jwt_secret and not settings.jwt_public_key:
         raise SystemExit("BAPAS_JWT_SECRET is not set: the services refuse to start without it "
                          "(`make run` generates one for local use)")
+    if settings.jwt_public_key and not (settings.jwt_audience and settings.jwt_issuer):
+        raise SystemExit("BAPAS_JWT_PUBLIC_KEY is set without BAPAS_JWT_AUDIENCE and BAPAS_JWT_ISSUER: the "
+                         "services would accept a token the identity provider issued for another application")
 
 
 def cmd_run(_args) -> int:
@@ -78,9 +81,8 @@ def _token_secret(settings) -> str:
 def cmd_token(args) -> int:
     from shared import auth
     settings = load_settings()
-    region = args.region or settings.region
-    print(auth.issue_token(_token_secret(settings), role=args.role, sub=args.sub, region=region,
-                           group_id=args.group, ttl_seconds=args.ttl))
+    print(auth.token_for(settings, secret=_token_secret(settings), role=args.role, sub=args.sub,
+                         region=args.region, group_id=args.group, ttl_seconds=args.ttl))
     return 0
 
 
@@ -100,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", default="cli-user")
     token.add_argument("--region", default=None, help="defaults to BAPAS_REGION")
     token.add_argument("--group", default=None, help="the group id, for a partner")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds until it expires")
+    token.add_argument("--ttl", type=int, default=None,
+                       help="seconds until it expires (default and most: BAPAS_JWT_MAX_LIFETIME_SECONDS)")
     token.set_defaults(func=cmd_token)
     for module in COMMAND_MODULES:
         importlib.import_module(f"shared.commands.{module}").register(sub)

@@ -15,6 +15,3 @@ def instant(moment: datetime | None = None) -> str:
 def today() -> date:
     return now().date()
 
-
-def parse_instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)

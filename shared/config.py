@@ -67,6 +67,9 @@ class Settings:
     jwt_previous_secret: str = ""
     jwt_previous_secret_until: datetime | None = None
     jwt_leeway_seconds: int = 30
+    jwt_audience: str = ""
+    jwt_issuer: str = ""
+    jwt_max_lifetime_seconds: int = 12 * 3600
     bind_host: str = "127.0.0.1"
     max_body_bytes: int = 1_000_000
     events_retention_days: int = 90
@@ -74,6 +77,8 @@ class Settings:
     broker_visibility_timeout: int = 60
     http_workers: int = 1
     http_threads: int = 8
+    http_read_timeout_seconds: int = 15
+    trusted_proxies: str = ""
     worker_metrics_port: int = 0
     urls: dict = field(default_factory=dict)
 
@@ -101,6 +106,9 @@ def load_settings() -> Settings:
         jwt_previous_secret=secret("BAPAS_JWT_PREVIOUS_SECRET"),
         jwt_previous_secret_until=_instant("BAPAS_JWT_PREVIOUS_SECRET_UNTIL"),
         jwt_leeway_seconds=_int("BAPAS_JWT_LEEWAY_SECONDS", 30),
+        jwt_audience=env("BAPAS_JWT_AUDIENCE") or "",
+        jwt_issuer=env("BAPAS_JWT_ISSUER") or "",
+        jwt_max_lifetime_seconds=_int("BAPAS_JWT_MAX_LIFETIME_SECONDS", 12 * 3600),
         bind_host=env("BAPAS_BIND_HOST") or "127.0.0.1",
         max_body_bytes=_int("BAPAS_MAX_BODY_BYTES", 1_000_000),
         events_retention_days=_int("BAPAS_EVENTS_RETENTION_DAYS", 90),
@@ -108,6 +116,8 @@ def load_settings() -> Settings:
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
         http_threads=_int("BAPAS_HTTP_THREADS", 8),
+        http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),
+        trusted_proxies=env("BAPAS_TRUSTED_PROXIES") or "",
         worker_metrics_port=_int("BAPAS_WORKER_METRICS_PORT", 0),
         urls={name: service_url(name) for name in SERVICES},
     )

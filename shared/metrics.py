@@ -15,6 +15,12 @@ from shared.stats import Stats
 log = logging.getLogger(__name__)
 
 
+# Label values come only from these and the app's own routes: a method or path a client makes up
+# becomes "other", so no request can grow the number of series (or /metrics) without bound.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "other"
+
+
 class HttpMetrics:
     def __init__(self, registry: CollectorRegistry):
         self.requests = Counter("bapas_http_requests_total", "HTTP requests by endpoint and status",
@@ -23,7 +29,10 @@ class HttpMetrics:
                                  ["method", "endpoint"], registry=registry,
                                  buckets=(.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
 
-    def observe(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+    def observe(self, method: str, endpoint: str | None, status: int, seconds: float) -> None:
+        """`endpoint` is the matched route's rule, or None when no route matched."""
+        method = method if method in KNOWN_METHODS else OTHER
+        endpoint = endpoint or OTHER
         self.requests.labels(method, endpoint, str(status)).inc()
         self.latency.labels(method, endpoint).observe(seconds)
 
