@@ -5,7 +5,7 @@
 #   BAPAS_COMPOSE_DEBIAN=0   use the official redis / rabbitmq / python images
 #   ENV_FILE=deploy/regions/x.env   settings of one region (default: .env, which
 #                            compose-up makes, with new secrets, if missing)
-#   BAPAS_VERSION=x.y.z      the images' tag (default: the version in pyproject.toml)
+#   BAPAS_VERSION=x.y.z      the images' tag (default: the env file's, else latest)
 #   COMPOSE=...              the compose command (default: `docker compose`
 #                            when present, else `docker-compose`)
 
@@ -15,8 +15,6 @@ export BAPAS_COMPOSE_DEBIAN
 COMPOSE_FILES ?= -f docker-compose.yml $(if $(filter 1,$(BAPAS_COMPOSE_DEBIAN)),-f docker-compose.debian.yml)
 COMPOSE_RUN = $(COMPOSE) $(COMPOSE_FILES) $(if $(ENV_FILE),--env-file $(ENV_FILE))
 COMPOSE_WAIT_SECONDS ?= 180
-BAPAS_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
-export BAPAS_VERSION
 
 .PHONY: compose-engine compose-base compose-build compose-up compose-down compose-test
 

@@ -78,7 +78,9 @@ http {
     }
     proxy_set_header Host \$host;
     proxy_set_header X-Request-ID \$trace_id;
-    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    # The front is the edge: what a client wrote in X-Forwarded-For is dropped, the APIs get the
+    # address the front saw (and trust it from the front only: BAPAS_TRUSTED_PROXIES).
+    proxy_set_header X-Forwarded-For \$remote_addr;
     proxy_set_header X-Forwarded-Proto \$scheme;
     proxy_set_header Connection "";
 

@@ -135,6 +135,8 @@ def claims_now(**extra):
     return {"sub": "a", "role": "admin", "region": "sumsel", "iat": now, "exp": now + 60, **extra}
 
 
+# Times relative to now are computed when the test runs, not when it is collected (the whole suite
+# takes minutes: a lifetime of 12 h + 2 min fixed at collection is under the cap by then).
 @pytest.mark.parametrize("extra", [
     lambda now: {"exp": 2 ** 62}, lambda now: {"exp": 1e300}, lambda now: {"exp": str(now + 60)},
     lambda now: {"exp": True}, lambda now: {"exp": float("nan")}, lambda now: {"iat": None},
