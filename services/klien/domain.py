@@ -131,7 +131,10 @@ def correct(client: Client, changes: dict, ctx) -> Changed:
 
 
 def change_status(client: Client, status: str, reason: str, effective_date: str, ctx) -> Changed:
-    if client["status"] != ACTIVE:
+    """End an active client, or (status `active`) undo an end set in error; the reason says why."""
+    if status == ACTIVE and client["status"] == ACTIVE:
+        raise Conflict("the client is already active")
+    if status != ACTIVE and client["status"] != ACTIVE:
         raise Conflict(f"only an active client can be ended; current status is {client['status']}")
     if effective_date < client["supervision_start"]:
         raise Invalid({"effective_date": [f"must not be before supervision_start ({client['supervision_start']})"]})

@@ -26,7 +26,8 @@ class ClientRepository:
         if before is None or keys.register_slot(after["register_number"]) != keys.register_slot(
                 before["register_number"]):
             slots["register"] = keys.register_slot(after["register_number"])
-        if after["status"] == domain.ACTIVE and (before is None or before["nik"] != after["nik"]):
+        if after["status"] == domain.ACTIVE and (before is None or before["status"] != domain.ACTIVE
+                                                 or before["nik"] != after["nik"]):
             slots["nik"] = keys.nik_slot(after["nik"])
         if not slots:
             return

@@ -75,8 +75,11 @@ ClientPatch = Schema.from_dict(_client_fields(False), name="ClientPatch")
 
 
 class StatusChange(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(domain.ENDED_STATUSES,
-                                                                  error="must be completed, revoked or transferred"))
+    status = fields.String(required=True, validate=validate.OneOf(
+        domain.STATUSES, error="must be completed, revoked or transferred (or active, by an admin, to undo)"),
+        metadata={"description": "completed, revoked or transferred ends an active client; active (admin only, "
+                                 "with the reason) undoes a status set in error: enrollments withdrawn meanwhile "
+                                 "stay withdrawn"})
     reason = fields.String(required=True, validate=_text(1000))
     effective_date = IsoDate(required=True)
 

@@ -3,7 +3,7 @@ the unit of work (record, indexes, history, event and audit entry in one MULTI/E
 from services.klien import domain, keys
 from services.klien.schemas import ClientCreate, StatusChange
 from shared import clock
-from shared.errors import Invalid
+from shared.errors import Forbidden, Invalid
 from shared.ids import new_id
 from shared.records import check_version
 from shared.scoping import owned
@@ -42,11 +42,14 @@ class Clients:
 
     def change_status(self, client_id: str, body: dict, expected: int | None, ctx) -> dict:
         body = _STATUS.dump(body)
+        if body["status"] == domain.ACTIVE and ctx.role != "admin":
+            raise Forbidden("only an admin may set a client active again, to undo a status set in error")
 
         def work(tx):
             client = tx.clients.get(client_id)
             check_version(client["version"], expected)
             change = domain.change_status(client, body["status"], body["reason"], body["effective_date"], ctx)
+            tx.clients.claim(client, change.client)   # active again: its NIK must be free among active clients
             return self._commit(tx, client, change, ctx)
 
         return self.uow.run(work, keys.client(client_id))

@@ -34,8 +34,10 @@ def guidance_flow(admin) -> dict:
     assert activated.status_code == 200, activated.text
     program_id = agreement["programs"][0]["id"]
     client = register_client(admin)
-    enrollment = admin.bimbingan.created("/enrollments", {"client_id": client["id"], "program_id": program_id})
-    session = admin.bimbingan.created("/sessions", {"program_id": program_id, "starts_at": "2026-12-01T02:00:00Z",
+    # a session that has taken place, of an enrollment that started by then: attendance can be recorded
+    enrollment = admin.bimbingan.created("/enrollments", {"client_id": client["id"], "program_id": program_id,
+                                                          "start_date": "2026-11-01"})
+    session = admin.bimbingan.created("/sessions", {"program_id": program_id, "starts_at": "2026-11-01T02:00:00Z",
                                                     "topic": "Menjahit dasar", "facilitator": "Ibu Sari",
                                                     "delivery": "in_person"})
     attended = admin.bimbingan.post(f"/sessions/{session['id']}/attendance",

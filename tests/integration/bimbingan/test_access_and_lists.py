@@ -10,10 +10,11 @@ def two_groups(world, officer):
     for _ in range(2):
         agreement = world.agreement(capacity=10)
         enrollments = [officer.post("/enrollments", json={"client_id": world.client(), "note": "PK's own note",
-                                                          "program_id": agreement["program_id"]}).json
+                                                          "program_id": agreement["program_id"],
+                                                          "start_date": "2026-06-01"}).json
                        for _ in range(3)]
         session = officer.post("/sessions", json={"program_id": agreement["program_id"],
-                                                  "starts_at": "2026-12-01T02:00:00Z", "topic": "t",
+                                                  "starts_at": "2026-06-01T02:00:00Z", "topic": "t",
                                                   "facilitator": "f", "delivery": "online"}).json
         groups.append({**agreement, "enrollments": enrollments, "session": session})
     return groups

@@ -153,3 +153,21 @@ def test_a_diversion_is_for_a_child_and_an_adult_is_refused_naming_the_birth_dat
     assert "DIVERSI" in adult["errors"]["birth_date"][0]
     child = officer.created("/clients", client_body(supervision_type="DIVERSI", decree=None, birth_date="2011-06-01"))
     assert_problem(officer.patch(f"/clients/{child['id']}", {"birth_date": "1999-06-01"}), 422)
+
+
+def test_an_admin_undoes_a_status_set_in_error_and_an_officer_may_not(officer, admin, klien):
+    client = officer.created("/clients", client_body())
+    officer.post(f"/clients/{client['id']}/status", {"status": "revoked", "reason": "wrong file",
+                                                     "effective_date": "2026-08-01"})
+    undo = {"status": "active", "reason": "revoked the wrong client", "effective_date": "2026-08-01"}
+    assert_problem(officer.post(f"/clients/{client['id']}/status", undo), 403)
+    undone = admin.post(f"/clients/{client['id']}/status", undo)
+    assert undone.status_code == 200 and undone.get_json()["status"] == "active"
+    assert_problem(admin.post(f"/clients/{client['id']}/status", undo), 409)
+    event = outbox_events(klien)[-1]
+    assert (event["type"], event["sequence"], event["data"]["status"]) == ("klien.client.status_changed", 3, "active")
+    history = officer.get(f"/clients/{client['id']}/history").get_json()["items"]
+    assert (history[-1]["previous_status"], history[-1]["status"], history[-1]["by"]) == ("revoked", "active",
+                                                                                          "admin-1")
+    audit = [e for e in klien.redis.xrange("klien:audit") if '"status": null' in e[1]["entry"]]
+    assert audit, "the undo's audit entry was committed with it"

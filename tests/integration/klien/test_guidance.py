@@ -114,3 +114,14 @@ def test_a_lost_view_is_rebuilt_from_bimbingans_feed(redis_url, officer, klien, 
         with rebuilt.app.app_context():
             assert rebuild(current_app.extensions["bapas"], SERVICE) == {"bimbingan": 4}
     assert guidance(officer, client) == before
+
+
+def test_a_recount_after_a_cancelled_session_clears_the_attention_flag(klien, officer, client):
+    base = enrollment_data(client["id"])
+    klien.deliver(CREATED, base, 1)
+    klien.deliver(ATTENTION, {**base, "sessions_missed": 3, "consecutive_absences": 3}, 4)
+    assert guidance(officer, client)["attention_required"] == 1
+    klien.deliver("bimbingan.attendance.recounted", {**base, "sessions_missed": 2, "consecutive_absences": 2,
+                                                     "session_id": str(uuid.uuid4())}, 5)
+    view = guidance(officer, client)
+    assert (view["attention_required"], view["sessions_missed"]) == (0, 2)

@@ -56,6 +56,9 @@ class FakeSessionRepository:
     def marks(self, session_id):
         return dict(self.uow.enrollments.session_marks.get(session_id, {}))
 
+    def of_program(self, program_id):
+        return self.sessions.matching({"program_id": program_id}, lambda s: (s["starts_at"], s["id"]))
+
     def save(self, before, after):
         self.sessions.put(after)
 

@@ -153,3 +153,13 @@ def test_guidance_counts_open_completed_attended_and_missed_from_the_entries():
 def test_attention_is_not_flagged_once_an_enrollment_has_ended():
     entry = domain.guidance_entry(enrollment_data("c", status="withdrawn", consecutive_absences=3))
     assert entry["attention_required"] is False
+
+
+def test_an_end_set_in_error_is_undone_with_a_reason_and_announced():
+    ended = domain.change_status(new(), "revoked", "wrong client", "2026-12-31", LATER).client
+    undone, entry, events = domain.change_status(ended, "active", "revoked the wrong client", "2026-12-31", LATER)
+    assert (undone["status"], undone["status_reason"], undone["version"]) == ("active", "revoked the wrong client", 3)
+    assert (entry["previous_status"], entry["status"]) == ("revoked", "active")
+    assert [e.data["status"] for e in events] == ["active"]
+    with pytest.raises(Conflict, match="already active"):
+        domain.change_status(undone, "active", "again", "2026-12-31", LATER)

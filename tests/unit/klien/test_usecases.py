@@ -132,3 +132,20 @@ def test_a_partner_gets_403_for_a_missing_client(cases):
         cases.get(str(uuid.uuid4()), ctx("partner", group_id=str(uuid.uuid4())))
     with pytest.raises(NotFound):
         cases.get(str(uuid.uuid4()), ctx("officer"))
+
+
+def test_only_an_admin_undoes_an_end_and_the_nik_must_still_be_free(cases):
+    first = cases.register(loaded(nik="1671010101800009"), ctx())
+    undo = {"status": "active", "reason": "ended in error", "effective_date": date(2026, 12, 31)}
+    cases.change_status(first["id"], {"status": "transferred", "reason": "moved", "effective_date": date(2026, 12, 31)},
+                        None, ctx())
+    with pytest.raises(Forbidden):
+        cases.change_status(first["id"], undo, None, ctx("officer"))
+    second = cases.register(loaded(nik="1671010101800009"), ctx())
+    with pytest.raises(Conflict):
+        cases.change_status(first["id"], undo, None, ctx("admin"))
+    cases.change_status(second["id"], {"status": "completed", "reason": "done", "effective_date": date(2026, 12, 31)},
+                        None, ctx())
+    assert cases.change_status(first["id"], undo, None, ctx("admin"))["status"] == "active"
+    assert [e.data["status"] for e in cases.uow.published("klien.client.status_changed")] == [
+        "transferred", "completed", "active"]
