@@ -9,11 +9,14 @@ import binascii
 from itertools import combinations
 from urllib.parse import quote
 
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from shared.errors import Invalid
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+# Query arguments of a list: a parameter the path does not know is 422 naming it (a filter ignored
+# silently shows a PK the wrong list): @blp.arguments(Filter, **QUERY).
+QUERY = {"location": "query", "unknown": RAISE}
 
 
 class PageArgs(Schema):

@@ -6,7 +6,7 @@ from services.pokmas import schemas
 from shared.authz import READ, WRITE_PARTNERS, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
-from shared.pagination import page_schema
+from shared.pagination import QUERY, page_schema
 
 GroupPage = page_schema(schemas.Group, "GroupPage")
 AgreementPage = page_schema(schemas.Agreement, "AgreementPage")
@@ -25,7 +25,7 @@ def _groups(groups) -> Blueprint:
     @blp.route("/groups")
     class Groups(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.GroupFilter, location="query")
+        @blp.arguments(schemas.GroupFilter, **QUERY)
         @blp.response(200, GroupPage)
         def get(self, args):
             """Groups by name; filters bapas_office, legal_form. A partner sees only its own group."""
@@ -62,7 +62,7 @@ def _agreements(agreements) -> Blueprint:
     @blp.route("/agreements")
     class Agreements(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.AgreementFilter, location="query")
+        @blp.arguments(schemas.AgreementFilter, **QUERY)
         @blp.response(200, AgreementPage)
         def get(self, args):
             """Agreements, oldest first; filters group_id, status. A partner sees its own group's."""
@@ -161,7 +161,7 @@ def _catalogue(catalogue) -> Blueprint:
     @blp.route("/programs")
     class Programs(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.ProgramFilter, location="query")
+        @blp.arguments(schemas.ProgramFilter, **QUERY)
         @blp.response(200, ProgramPage)
         def get(self, args):
             """Programs; filters guidance_type, open (agreement active and a place left), group_id."""
@@ -178,7 +178,7 @@ def _catalogue(catalogue) -> Blueprint:
     @blp.route("/compliance")
     class Compliance(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.ComplianceArgs, location="query")
+        @blp.arguments(schemas.ComplianceArgs, **QUERY)
         @blp.response(200, schemas.Compliance)
         def get(self, args):
             """A BAPAS office's groups, agreements by status, those expiring within 60 days, clients served."""

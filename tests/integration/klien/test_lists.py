@@ -101,3 +101,10 @@ def test_a_page_examines_a_bounded_number_of_index_entries(officer, klien, monke
     page = officer.get("/clients", query_string={"q": "sb", "officer_id": "pk-few"}).get_json()
     assert page["items"] == [] and page["next_cursor"]
     assert numbers(listed(officer, q="sb", officer_id="pk-few")) == ["T-4"]
+
+
+def test_a_query_parameter_the_list_does_not_know_is_422_naming_it(officer):
+    officer.created("/clients", client_body())
+    for unknown in ("attention_required", "supervision_end_before"):
+        body = assert_problem(officer.get(f"/clients?{unknown}=true"), 422)
+        assert list(body["errors"]) == [unknown]
