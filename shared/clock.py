@@ -29,6 +29,11 @@ def today() -> date:
     return now().astimezone(zone()).date()
 
 
+def start_of_day(day: date) -> str:
+    """The instant (RFC 3339 UTC) a day begins where the BAPAS is."""
+    return instant(datetime(day.year, day.month, day.day))
+
+
 def local_date(moment: str) -> str:
     """The date (ISO) of an RFC 3339 instant where the BAPAS is."""
     return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(zone()).date().isoformat()

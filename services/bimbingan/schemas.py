@@ -82,6 +82,9 @@ class SessionCreate(Schema):
 class SessionFilter(PageArgs):
     program_id = fields.UUID()
     group_id = fields.UUID()
+    from_ = IsoDate(data_key="from", metadata={"description": "Sessions on or after this day (in BAPAS_TIMEZONE)"})
+    to = IsoDate(metadata={"description": "Sessions on or before this day (in BAPAS_TIMEZONE): from and to give a "
+                                          "week's calendar"})
 
 
 class Reschedule(Schema):

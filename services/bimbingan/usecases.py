@@ -1,6 +1,8 @@
 """bimbingan's use cases: check the replicas are fresh, load, check version, scope a partner to its
 own group, let the domain decide, commit through the unit of work (records, indexes, open sets,
 events and audit entry in one MULTI/EXEC); and the reactions to klien's and pokmas's events."""
+from datetime import timedelta
+
 from services.bimbingan import domain, keys
 from shared import clock
 from shared.errors import Conflict, Invalid, Unavailable
@@ -140,10 +142,17 @@ class Sessions:
         return self.uow.query(read)
 
     def page(self, args: dict, ctx) -> dict:
+        """Sessions in order of their start; `from` and `to` are days where the BAPAS is (both included)."""
         filters = {name: str(args[name]) for name in keys.SESSION_FILTERS if args.get(name) is not None}
         filters["group_id"] = group_filter(filters.get("group_id"), ctx)
+        first, last = args.get("from_"), args.get("to")
+        if first and last and first > last:
+            raise Invalid({"to": [f"must not be before from ({first.isoformat()})"]})
+        starts_from = clock.start_of_day(first) if first else None
+        starts_before = clock.start_of_day(last + timedelta(days=1)) if last else None
         items, next_cursor = self.uow.query(lambda tx: tx.sessions.page(
-            {k: v for k, v in filters.items() if v is not None}, args["cursor"], args["limit"]))
+            {k: v for k, v in filters.items() if v is not None}, args["cursor"], args["limit"], starts_from,
+            starts_before))
         return {"items": items, "next_cursor": next_cursor}
 
     def reschedule(self, session_id: str, body: dict, expected: int | None, ctx) -> dict:

@@ -2,7 +2,7 @@
 import json
 
 from services.bimbingan import domain, keys
-from shared.pagination import index_member, member_id
+from shared.pagination import index_member, member_id, sort_key_range
 from shared.records import load_many, load_or_404, move, page_of
 
 
@@ -37,5 +37,8 @@ class SessionRepository:
         self.tx.watch(*[keys.session(i) for i in ids])
         return [s for s in load_many(self.redis, [keys.session(i) for i in ids]) if s]
 
-    def page(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
-        return page_of(self.redis, keys.session_index(filters), cursor, limit, keys.session)
+    def page(self, filters: dict, cursor: str | None, limit: int, starts_from: str | None = None,
+             starts_before: str | None = None) -> tuple[list[dict], str | None]:
+        """Sessions in order of their start, from the instant `starts_from`, before `starts_before`."""
+        return page_of(self.redis, keys.session_index(filters), cursor, limit, keys.session,
+                       sort_key_range(starts_from, starts_before))

@@ -83,6 +83,6 @@ def test_unknown_ids_are_404(world, officer):
 
 
 def test_a_query_parameter_a_list_does_not_know_is_422_naming_it(officer):
-    for path in ("/sessions?from=2026-12-01", "/enrollments?client=x"):
+    for path in ("/sessions?since=2026-12-01", "/enrollments?client=x"):
         response = officer.get(path)
         assert response.status_code == 422 and list(response.json["errors"]) == [path.split("?")[1].split("=")[0]]

@@ -130,3 +130,19 @@ def test_a_malformed_record_is_422_naming_its_index_and_field(officer, program):
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["records.1.attendance"]
     assert all(isinstance(messages, list) for messages in response.json["errors"].values())
+
+
+def test_a_weeks_calendar_by_program_and_group(world, officer, program):
+    other = world.agreement()
+    schedule(officer, other["program_id"], "2026-06-02T02:00:00Z")
+    week = officer.get("/sessions?from=2026-06-01&to=2026-06-14").json["items"]
+    assert [s["starts_at"][:10] for s in week] == ["2026-06-01", "2026-06-02", "2026-06-08"]
+    mine = officer.get(f"/sessions?from=2026-06-01&to=2026-06-14&program_id={program['program_id']}").json["items"]
+    assert [s["starts_at"][:10] for s in mine] == ["2026-06-01", "2026-06-08"]
+    by_group = officer.get(f"/sessions?from=2026-06-01&to=2026-06-07&group_id={other['group_id']}").json["items"]
+    assert [s["program_id"] for s in by_group] == [other["program_id"]]
+    paged = officer.get("/sessions?from=2026-06-01&to=2026-06-14&limit=2").json
+    rest = officer.get(f"/sessions?from=2026-06-01&to=2026-06-14&limit=2&cursor={paged['next_cursor']}").json
+    assert len(paged["items"]) == 2 and len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert officer.get("/sessions?from=2026-06-14&to=2026-06-01").status_code == 422
+    assert officer.get("/sessions?from=14-06-2026").status_code == 422

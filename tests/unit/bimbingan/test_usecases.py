@@ -301,3 +301,21 @@ def test_an_ended_agreement_cancels_its_sessions_yet_to_come_and_a_transfer_move
                                                             "status_effective_date": "2026-11-20"}))
     moved = world.enrollments.get(enrollment["id"], ctx())
     assert (moved["reason_code"], moved["ended_on"]) == ("client_moved", "2026-11-20")
+
+
+def test_a_weeks_calendar_lists_the_sessions_of_those_days_where_the_bapas_is(world):
+    agreement = world.agreement()
+    starts = [datetime(2026, 11, 30, 16, 59, tzinfo=timezone.utc),     # 23:59 WIB on 30 November
+              datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc),      # 00:00 WIB on 1 December
+              datetime(2026, 12, 7, 16, 59, tzinfo=timezone.utc),      # 23:59 WIB on 7 December
+              datetime(2026, 12, 7, 17, 0, tzinfo=timezone.utc)]       # 00:00 WIB on 8 December
+    made = [world.sessions.schedule({"program_id": uuid.UUID(agreement["program_id"]), "topic": "t",
+                                     "facilitator": "f", "delivery": "online", "starts_at": at}, ctx())
+            for at in starts]
+    week = world.sessions.page({"from_": date(2026, 12, 1), "to": date(2026, 12, 7), "cursor": None, "limit": 10},
+                               ctx())
+    assert [s["id"] for s in week["items"]] == [made[1]["id"], made[2]["id"]]
+    with pytest.raises(Invalid) as caught:
+        world.sessions.page({"from_": date(2026, 12, 7), "to": date(2026, 12, 1), "cursor": None, "limit": 10},
+                            ctx())
+    assert list(caught.value.errors) == ["to"]
