@@ -4,8 +4,9 @@ Pure: records are dicts with ISO date strings (as stored); nothing here does I/O
 returns the client after it, its history entry and the events it causes (`Changed`).
 """
 import hashlib
+import hmac
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple, NotRequired, TypedDict
 
 from shared.catalog import Event
@@ -213,11 +214,29 @@ def officer_key(officer_id: str) -> str:
     return hashlib.sha1(officer_id.encode()).hexdigest()
 
 
-def index_members(client: dict) -> set[tuple[str, str]]:
-    """(index name, member) pairs that list and search this client."""
+def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[tuple[str, str]]:
+    """(index name, member) pairs that list and search this client: by register number in every
+    filter index (and in `attention` while its guidance needs the PK's attention), by search term, by
+    the keyed digest of its NIK, and an active client by its supervision_end."""
     member = index_member(register_key(client["register_number"]), client["id"])
-    return {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
-            *(("q", index_member(term, client["id"])) for term in search_terms(client))}
+    members = {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
+               *(("q", index_member(term, client["id"])) for term in search_terms(client)),
+               (nik_index(client["nik"], nik_key), member)}
+    if client["status"] == ACTIVE:
+        members.add(("ending", index_member(client["supervision_end"], client["id"])))
+    if attention:
+        members.add(("attention", member))
+    return members
+
+
+def nik_index(nik: str, nik_key: bytes) -> str:
+    """The index of the clients with this NIK, named by a keyed digest: the NIK is never in a key."""
+    return "nik:" + hmac.new(nik_key, nik.encode(), hashlib.sha256).hexdigest()
+
+
+def ending_window(today: str, days: int) -> tuple[str, str]:
+    """(first, last) supervision_end of the clients whose supervision ends within `days` from today."""
+    return today, (date.fromisoformat(today) + timedelta(days=days)).isoformat()
 
 
 LIST_FILTERS = ("status", "officer_id", "supervision_type")
@@ -243,6 +262,10 @@ def guidance_entry(data: dict) -> dict:
             "sessions_attended": data["sessions_attended"], "sessions_missed": data["sessions_missed"],
             "attention_required": data["status"] == "enrolled"
             and data["consecutive_absences"] >= ATTENTION_ABSENCES}
+
+
+def needs_attention(entries: list[dict]) -> bool:
+    return any(entry["attention_required"] for entry in entries)
 
 
 def guidance(entries: list[dict]) -> dict:

@@ -90,6 +90,12 @@ class ClientFilter(PageArgs):
     supervision_type = fields.String(validate=SUPERVISION_TYPE)
     q = fields.String(validate=validate.Length(min=1, max=100),
                       metadata={"description": "Words that start the name's words or the register number"})
+    attention = fields.Boolean(metadata={"description": "true: clients whose guidance needs the PK's attention "
+                                                        "(three unexcused absences in a row, still open)"})
+    ending_within_days = fields.Integer(strict=False, validate=validate.Range(min=0, max=3660),
+                                        metadata={"description": "Active clients whose supervision_end is within "
+                                                                 "this many days from today (soonest first)"})
+    nik = fields.String(validate=NIK, metadata={"description": "Exact NIK (16 digits)"})
 
 
 class GuidanceEnrollment(Schema):

@@ -73,14 +73,20 @@ class Clients:
         return self.uow.query(read)
 
     def page(self, args: dict, ctx) -> dict:
+        """A PK's daily questions: by status, officer, type, name or register number, who needs attention,
+        whose supervision ends within N days, a client by NIK."""
         filters = {name: args[name] for name in domain.LIST_FILTERS if args.get(name) is not None}
         query_words = []
         if args.get("q") is not None:
             query_words = domain.words(args["q"])
             if not query_words:
                 raise Invalid({"q": ["search with at least one letter or digit"]})
-        items, next_cursor = self.uow.query(
-            lambda tx: tx.clients.search(filters, query_words, args.get("cursor"), args["limit"]))
+        ending = None
+        if args.get("ending_within_days") is not None:
+            ending = domain.ending_window(clock.today().isoformat(), args["ending_within_days"])
+        items, next_cursor = self.uow.query(lambda tx: tx.clients.search(
+            filters, query_words, args.get("cursor"), args["limit"], attention=args.get("attention"),
+            nik=args.get("nik"), ending=ending))
         return {"items": [domain.shown_to(c, ctx.role) for c in items], "next_cursor": next_cursor}
 
     def history(self, client_id: str, cursor: str | None, limit: int) -> dict:

@@ -43,10 +43,15 @@ class FakeClientRepository:
     def whole_history(self, client_id):
         return list(self.histories.get(client_id, []))
 
-    def search(self, filters, query_words, cursor, limit):
-        found = [c for c in self.clients.matching(filters, lambda c: domain.register_key(c["register_number"]))
-                 if domain.matches(c, query_words)]
-        return found[:limit], None
+    def search(self, filters, query_words, cursor, limit, *, attention=None, nik=None, ending=None):
+        def fits(client):
+            return (domain.matches(client, query_words) and (nik is None or client["nik"] == nik)
+                    and (attention is None or domain.needs_attention(self.guidance(client["id"])) == attention)
+                    and (ending is None or (client["status"] == domain.ACTIVE
+                                            and ending[0] <= client["supervision_end"] <= ending[1])))
+
+        order = (lambda c: c["supervision_end"]) if ending else (lambda c: domain.register_key(c["register_number"]))
+        return [c for c in self.clients.matching(filters, order) if fits(c)][:limit], None
 
 
 class FakeGatherer:

@@ -163,3 +163,19 @@ def test_an_end_set_in_error_is_undone_with_a_reason_and_announced():
     assert [e.data["status"] for e in events] == ["active"]
     with pytest.raises(Conflict, match="already active"):
         domain.change_status(undone, "active", "again", "2026-12-31", LATER)
+
+
+def test_the_nik_index_is_named_by_a_keyed_digest_and_only_active_clients_are_listed_by_their_end():
+    client = new(nik="1671010101800001")
+    members = dict(domain.index_members(client, b"key-1"))
+    nik_index = [name for name in members if name.startswith("nik:")]
+    assert len(nik_index) == 1 and "1671010101800001" not in nik_index[0]
+    assert nik_index != [name for name in dict(domain.index_members(client, b"key-2")) if name.startswith("nik:")]
+    assert "ending" in members and "attention" not in members
+    assert "attention" in dict(domain.index_members(client, b"key-1", attention=True))
+    ended = domain.change_status(client, "completed", "done", "2026-12-31", LATER).client
+    assert "ending" not in dict(domain.index_members(ended, b"key-1"))
+
+
+def test_the_ending_window_counts_days_from_today():
+    assert domain.ending_window("2026-11-28", 3) == ("2026-11-28", "2026-12-01")

@@ -1,7 +1,7 @@
 """klien's use cases and its handler with fakes: what each commits, announces and refuses, and what
 each role is shown."""
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -149,3 +149,19 @@ def test_only_an_admin_undoes_an_end_and_the_nik_must_still_be_free(cases):
     assert cases.change_status(first["id"], undo, None, ctx("admin"))["status"] == "active"
     assert [e.data["status"] for e in cases.uow.published("klien.client.status_changed")] == [
         "transferred", "completed", "active"]
+
+
+def test_a_pks_daily_questions_attention_ending_soon_and_by_nik(cases):
+    from shared import clock
+    today = clock.today()
+    soon = cases.register(loaded(nik="1671010101800011", supervision_end=today + timedelta(days=10)), ctx())
+    later = cases.register(loaded(nik="1671010101800012", supervision_end=today + timedelta(days=90)), ctx())
+    handle(cases, "bimbingan.enrollment.attention_required",
+           {**enrollment_data(later["id"]), "sessions_missed": 3, "consecutive_absences": 3})
+
+    def ids(**args):
+        return [c["id"] for c in cases.page({"limit": 10, **args}, ctx())["items"]]
+
+    assert ids(attention=True) == [later["id"]] and ids(attention=False) == [soon["id"]]
+    assert ids(ending_within_days=30) == [soon["id"]] and ids(ending_within_days=90) == [soon["id"], later["id"]]
+    assert ids(nik="1671010101800012") == [later["id"]] and ids(nik="1671010101800013") == []
