@@ -21,6 +21,8 @@ DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
 DIVERSION_AGES = (12, 21)   # UU 11/2012: a child at least 12 and under 21 when the diversion starts
 ACTIVE = "active"
 ENDED_STATUSES = ("completed", "revoked", "transferred")
+OFFENCE_CATEGORIES = ("narkotika", "terorisme", "korupsi", "pencurian", "penipuan_penggelapan", "kekerasan",
+                      "kesusilaan", "pembunuhan", "lalu_lintas", "lainnya")
 STATUSES = (ACTIVE, *ENDED_STATUSES)
 FULL_NIK_ROLES = frozenset({"admin", "officer"})
 _WORD = re.compile(r"\w+")
@@ -161,10 +163,11 @@ def _event(event_type: str, client: Client) -> Event:
 
 
 def event_data(client: dict) -> dict:
-    """Ids, codes, dates and statuses only (docs/event-contracts.md)."""
-    keys = ("id", "register_number", "status", "supervision_type", "offence_category", "officer_id",
-            "bapas_office", "supervision_start", "supervision_end", "status_effective_date")
-    return {**{k: client[k] for k in keys}, "decree_number": (client.get("decree") or {}).get("number")}
+    """Ids, codes, dates and statuses only (docs/event-contracts.md): no offence category and no decree
+    number either, they are criminal-record data (UU 27/2022) an integrator reads over HTTP if entitled."""
+    keys = ("id", "register_number", "status", "supervision_type", "officer_id", "bapas_office",
+            "supervision_start", "supervision_end", "status_effective_date")
+    return {k: client[k] for k in keys}
 
 
 def shown_to(client: dict, role: str) -> dict:

@@ -59,7 +59,8 @@ def _client_fields(required: bool) -> dict:
         "sex": fields.String(required=required, validate=SEX),
         "address": fields.String(required=required, validate=_text(500)),
         "supervision_type": fields.String(required=required, validate=SUPERVISION_TYPE),
-        "offence_category": fields.String(required=required, validate=_text(100)),
+        "offence_category": fields.String(required=required, validate=validate.OneOf(
+            domain.OFFENCE_CATEGORIES, error="must be one of " + ", ".join(domain.OFFENCE_CATEGORIES))),
         "decree": DecreeField(Decree, allow_none=True,
                                 metadata={"description": "Required for PB, CB, CMB and ASIMILASI"}),
         "supervision_start": IsoDate(required=required),
@@ -160,12 +161,10 @@ class ClientEventData(Schema):
     register_number = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(domain.STATUSES))
     supervision_type = fields.String(required=True, validate=validate.OneOf(domain.SUPERVISION_TYPES))
-    offence_category = fields.String(required=True)
     officer_id = fields.String(required=True)
     bapas_office = fields.String(required=True)
     supervision_start = IsoDate(required=True)
     supervision_end = IsoDate(required=True)
-    decree_number = fields.String(required=True, allow_none=True)
     status_effective_date = IsoDate(required=True, allow_none=True)
 
 

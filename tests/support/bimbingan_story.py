@@ -25,7 +25,7 @@ def tag() -> str:
 def client_body(label: str) -> dict:
     return {"register_number": f"STORY-{label}-{tag()}", "name": f"Klien {label}", "supervision_type": "PB",
             "officer_id": "pk-story", "nik": "".join(random.choices("0123456789", k=16)),
-            "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Sudirman 10", "offence_category": "theft",
+            "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Sudirman 10", "offence_category": "pencurian",
             "decree": {"number": f"PAS-{tag()}", "date": "2026-01-10"}, "supervision_start": "2026-01-15",
             "supervision_end": "2027-12-31", "bapas_office": "palembang"}
 

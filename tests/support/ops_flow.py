@@ -17,7 +17,7 @@ def register_client(admin) -> dict:
         "register_number": unique("OPS"), "name": "Rahmat Hidayat",
         "nik": f"167101010185{uuid.uuid4().int % 10000:04d}",  # NIK is unique among active clients
         "birth_date": "1985-01-01", "sex": "L", "address": "Jl. Sudirman 9", "supervision_type": "PB",
-        "offence_category": "theft", "decree": {"number": unique("PAS"), "date": "2026-10-01"},
+        "offence_category": "pencurian", "decree": {"number": unique("PAS"), "date": "2026-10-01"},
         "supervision_start": "2026-10-02", "supervision_end": "2027-10-01", "officer_id": "pk-ops",
         "bapas_office": "palembang"})
 

@@ -107,7 +107,7 @@ def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the
 
 def test_a_stale_status_change_is_412(officer):
     client = officer.created("/clients", client_body())
-    officer.patch(f"/clients/{client['id']}", {"offence_category": "fraud"})
+    officer.patch(f"/clients/{client['id']}", {"offence_category": "penipuan_penggelapan"})
     assert_problem(officer.post(f"/clients/{client['id']}/status", {
         "status": "completed", "reason": "x", "effective_date": "2026-08-01"}, headers={"If-Match": '"1"'}), 412)
 

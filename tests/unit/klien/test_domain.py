@@ -109,7 +109,9 @@ def test_an_end_cannot_take_effect_before_supervision_started():
 def test_events_carry_no_personal_data():
     data = domain.event_data(domain.change_status(new(), "transferred", "moved", "2026-06-01", LATER).client)
     assert not {"name", "nik", "address", "birth_date", "sex", "status_reason"} & set(data)
-    assert (data["decree_number"], data["status_effective_date"]) == ("PAS-1.PK.05.09-123/2026", "2026-06-01")
+    # criminal-record data travels in no event either (issue 13: it used to carry both)
+    assert not {"offence_category", "decree", "decree_number"} & set(data)
+    assert data["status_effective_date"] == "2026-06-01"
 
 
 def test_history_names_fields_and_not_their_values():
