@@ -63,7 +63,7 @@ def blueprint(clients) -> Blueprint:
         @blp.arguments(PageArgs, **QUERY)
         @blp.response(200, HistoryPage)
         def get(self, args, client_id):
-            return clients.history(str(client_id), args.get("cursor"), args["limit"])
+            return clients.history(str(client_id), args.get("cursor"), args["limit"], command_context())
 
     @blp.route("/clients/<uuid:client_id>/export")
     class ClientExportView(MethodView):

@@ -67,6 +67,7 @@ class HistoryEntry(TypedDict):
     by: str
     fields: list[str]
     status: str
+    changes: NotRequired[dict[str, dict]]      # field -> {"old", "new"}, on a correction
     previous_status: NotRequired[str]
     effective_date: NotRequired[str | None]
 
@@ -130,7 +131,9 @@ def correct(client: Client, changes: dict, ctx) -> Changed:
         return Changed(client, None, [])
     updated = {**client, **changes, "version": client["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
     check_client(updated)
-    return Changed(updated, history_entry("updated", updated, ctx, changed), [_event(UPDATED, updated)])
+    entry = {**history_entry("updated", updated, ctx, changed),
+             "changes": {name: {"old": client.get(name), "new": updated[name]} for name in changed}}
+    return Changed(updated, entry, [_event(UPDATED, updated)])
 
 
 def change_status(client: Client, status: str, reason: str, effective_date: str, ctx) -> Changed:
@@ -150,7 +153,8 @@ def change_status(client: Client, status: str, reason: str, effective_date: str,
 
 def history_entry(action: str, client: Client, ctx, fields: list[str],
                   previous_status: str | None = None) -> HistoryEntry:
-    """Who, when, what: field names only, and the status move (codes and dates are not personal)."""
+    """Who, when, what: the fields changed (a correction adds their old and new values: history is read
+    only by the roles that may read the record), and the status move."""
     entry: HistoryEntry = {"version": client["version"], "action": action, "at": ctx.at, "by": ctx.actor,
                            "fields": fields, "status": client["status"]}
     if previous_status:
@@ -175,6 +179,14 @@ def shown_to(client: dict, role: str) -> dict:
     if role in FULL_NIK_ROLES:
         return client
     return {**client, "nik": "*" * 12 + client["nik"][-4:]}
+
+
+def history_shown_to(entry: HistoryEntry, role: str) -> HistoryEntry:
+    """A history entry as `role` may read it: NIK values masked like the record's."""
+    if role in FULL_NIK_ROLES or "nik" not in entry.get("changes", {}):
+        return entry
+    masked = {key: (value and "*" * 12 + value[-4:]) for key, value in entry["changes"]["nik"].items()}
+    return {**entry, "changes": {**entry["changes"], "nik": masked}}
 
 
 def partner_view(client: dict, group_id: str) -> dict:

@@ -142,7 +142,10 @@ class HistoryEntry(Schema):
     at = IsoDateTime()
     by = fields.String()
     fields_ = fields.List(fields.String(), attribute="fields", data_key="fields",
-                          metadata={"description": "Names of the fields changed (never their values)"})
+                          metadata={"description": "Names of the fields changed"})
+    changes = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                          metadata={"description": "On a correction: each changed field's {old, new} (the NIK "
+                                                   "masked for roles that see it masked)"})
     status = fields.String()
     previous_status = fields.String()
     effective_date = IsoDate()

@@ -89,11 +89,11 @@ class Clients:
             nik=args.get("nik"), ending=ending))
         return {"items": [domain.shown_to(c, ctx.role) for c in items], "next_cursor": next_cursor}
 
-    def history(self, client_id: str, cursor: str | None, limit: int) -> dict:
+    def history(self, client_id: str, cursor: str | None, limit: int, ctx) -> dict:
         def read(tx):
             tx.clients.get(client_id)
             items, next_cursor = tx.clients.history(client_id, cursor, limit)
-            return {"items": items, "next_cursor": next_cursor}
+            return {"items": [domain.history_shown_to(e, ctx.role) for e in items], "next_cursor": next_cursor}
 
         return self.uow.query(read)
 

@@ -112,7 +112,7 @@ def test_a_stale_status_change_is_412(officer):
         "status": "completed", "reason": "x", "effective_date": "2026-08-01"}, headers={"If-Match": '"1"'}), 412)
 
 
-def test_history_keeps_who_when_and_which_fields_without_personal_values(officer, klien):
+def test_history_keeps_who_when_which_fields_and_their_values(officer, klien):
     client = officer.created("/clients", client_body())
     klien.as_("admin", "admin-7").patch(f"/clients/{client['id']}", {"address": "Jl. Rahasia 9", "sex": "P"})
     officer.post(f"/clients/{client['id']}/status", {"status": "transferred", "reason": "moved",
@@ -122,7 +122,8 @@ def test_history_keeps_who_when_and_which_fields_without_personal_values(officer
         ("registered", 1, "officer-1"), ("updated", 2, "admin-7"), ("status_changed", 3, "officer-1")]
     assert history["items"][1]["fields"] == ["address", "sex"]
     assert (history["items"][2]["previous_status"], history["items"][2]["effective_date"]) == ("active", "2026-09-01")
-    assert "Rahasia" not in str(history)
+    assert history["items"][1]["changes"]["address"] == {"old": "Jl. Merdeka 1, Palembang", "new": "Jl. Rahasia 9"}
+    assert "Rahasia" not in str(outbox_events(klien))    # events carry no value of a personal field
     first = officer.get(f"/clients/{client['id']}/history?limit=2").get_json()
     rest = officer.get(f"/clients/{client['id']}/history?limit=2&cursor={first['next_cursor']}").get_json()
     assert [e["version"] for e in first["items"] + rest["items"]] == [1, 2, 3] and rest["next_cursor"] is None
@@ -171,3 +172,12 @@ def test_an_admin_undoes_a_status_set_in_error_and_an_officer_may_not(officer, a
                                                                                           "admin-1")
     audit = [e for e in klien.redis.xrange("klien:audit") if '"status": null' in e[1]["entry"]]
     assert audit, "the undo's audit entry was committed with it"
+
+
+def test_a_nik_correction_is_in_history_masked_for_an_auditor(officer, klien):
+    client = officer.created("/clients", client_body(nik="1671010101800031"))
+    officer.patch(f"/clients/{client['id']}", {"nik": "1671010101800032"})
+    as_officer = officer.get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]["nik"]
+    as_auditor = klien.as_("auditor").get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]
+    assert as_officer == {"old": "1671010101800031", "new": "1671010101800032"}
+    assert as_auditor["nik"] == {"old": "************0031", "new": "************0032"}

@@ -114,11 +114,17 @@ def test_events_carry_no_personal_data():
     assert data["status_effective_date"] == "2026-06-01"
 
 
-def test_history_names_fields_and_not_their_values():
-    client = new()
+def test_history_names_the_fields_with_their_old_and_new_values():
+    client = new(nik="1671010101800001")
     entry = domain.correct(client, {"name": "Siti Aminah", "address": "Jl. Baru 2"}, LATER).history
     assert entry["fields"] == ["address", "name"] and (entry["by"], entry["version"]) == ("pk-2", 2)
-    assert "Siti" not in str(entry) and "Baru" not in str(entry)
+    # issue 13: history keeps the values (read only by roles that may read the record; events carry none)
+    assert entry["changes"] == {"address": {"old": "Jl. Merdeka 1, Palembang", "new": "Jl. Baru 2"},
+                                "name": {"old": "Budi Santoso", "new": "Siti Aminah"}}
+    nik = domain.correct(client, {"nik": "1671010101800002"}, LATER).history
+    assert domain.history_shown_to(nik, "officer")["changes"]["nik"]["new"] == "1671010101800002"
+    assert domain.history_shown_to(nik, "auditor")["changes"]["nik"] == {"old": "************0001",
+                                                                          "new": "************0002"}
 
 
 @pytest.mark.parametrize("role,shown", [("admin", "1671010101800001"), ("officer", "1671010101800001"),
