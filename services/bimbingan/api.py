@@ -34,7 +34,7 @@ def _enrollments(enrollments) -> Blueprint:
         @blp.response(201, schemas.Enrollment)
         def post(self, body):
             """Enroll an active client in a program of an active agreement that has a free place."""
-            return with_etag(enrollments.enroll(body, command_context()), 201)
+            return with_etag(enrollments.enroll(body, command_context(201)), 201)
 
     @blp.route("/enrollments/<uuid:enrollment_id>")
     class EnrollmentById(MethodView):
@@ -82,7 +82,7 @@ def _sessions(sessions) -> Blueprint:
         @blp.response(201, schemas.Session)
         def post(self, body):
             """Schedule a session of a program whose agreement is active."""
-            return with_etag(sessions.schedule(body, command_context()), 201)
+            return with_etag(sessions.schedule(body, command_context(201)), 201)
 
     @blp.route("/sessions/<uuid:session_id>")
     class SessionById(MethodView):

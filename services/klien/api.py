@@ -24,7 +24,7 @@ def blueprint(clients) -> Blueprint:
         @blp.arguments(ClientCreate)
         @blp.response(201, Client)
         def post(self, body):
-            return with_etag(clients.register(body, command_context()), 201)
+            return with_etag(clients.register(body, command_context(201)), 201)
 
         @requires(READ_CLIENTS)
         @blp.arguments(ClientFilter, **QUERY)

@@ -36,7 +36,7 @@ def _groups(groups) -> Blueprint:
         @blp.response(201, schemas.Group)
         def post(self, body):
             """Register a group; its name is unique within the region (case-insensitive)."""
-            return with_etag(groups.register(body, command_context()), 201)
+            return with_etag(groups.register(body, command_context(201)), 201)
 
     @blp.route("/groups/<uuid:group_id>")
     class GroupById(MethodView):
@@ -73,7 +73,7 @@ def _agreements(agreements) -> Blueprint:
         @blp.response(201, schemas.Agreement)
         def post(self, body):
             """Record a PKS as a draft with its programs; its number is unique."""
-            return with_etag(agreements.create(body, command_context()), 201)
+            return with_etag(agreements.create(body, command_context(201)), 201)
 
     @blp.route("/agreements/<uuid:agreement_id>")
     class AgreementById(MethodView):
@@ -139,8 +139,8 @@ def _programs(agreements) -> Blueprint:
         @blp.response(201, schemas.Agreement)
         def post(self, body, agreement_id):
             """Add a program to a draft agreement; answers the agreement (If-Match supported)."""
-            return with_etag(agreements.add_program(str(agreement_id), body, expected_version(), command_context()),
-                             201)
+            return with_etag(agreements.add_program(str(agreement_id), body, expected_version(),
+                                                    command_context(201)), 201)
 
     @blp.route("/<uuid:agreement_id>/programs/<uuid:program_id>")
     class ProgramById(MethodView):
