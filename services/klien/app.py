@@ -43,7 +43,7 @@ SERVICE = service.ServiceDefinition(
     catalog=CATALOG,
     blueprints=_blueprints,
     handlers=_handlers,
-    sources=("bimbingan",),
+    sources=("bimbingan", "pokmas"),
 )
 
 

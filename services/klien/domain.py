@@ -279,11 +279,23 @@ def guidance_entry(data: dict) -> dict:
             and data["consecutive_absences"] >= ATTENTION_ABSENCES}
 
 
+def program_names(data: dict) -> list[dict]:
+    """What klien keeps of a pokmas agreement's programs: names are not personal data."""
+    return [{"id": p["id"], "name": p.get("name"), "guidance_type": p.get("guidance_type"),
+             "group_id": data["group_id"]} for p in data["programs"]]
+
+
 def needs_attention(entries: list[dict]) -> bool:
     return any(entry["attention_required"] for entry in entries)
 
 
-def guidance(entries: list[dict]) -> dict:
+def guidance(entries: list[dict], programs: dict | None = None, groups: dict | None = None) -> dict:
+    """The client's guidance from its entries, each named with its program, group and guidance type as
+    pokmas published them (None until pokmas's event arrives)."""
+    programs, groups = programs or {}, groups or {}
+    entries = [{**e, "program_name": programs.get(e["program_id"], {}).get("name"),
+                "guidance_type": programs.get(e["program_id"], {}).get("guidance_type"),
+                "group_name": groups.get(e["group_id"], {}).get("name")} for e in entries]
     entries = sorted(entries, key=lambda e: (e["start_date"], e["enrollment_id"]))
     return {"active_enrollments": sum(e["status"] == "enrolled" for e in entries),
             "completed_programs": sum(e["status"] == "completed" for e in entries),

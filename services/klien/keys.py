@@ -34,6 +34,16 @@ def guidance(client_id: str) -> str:
     return f"{PREFIX}:guidance:{client_id}"
 
 
+def program(program_id: str) -> str:
+    """View: a pokmas program's name, guidance type and group, from pokmas's agreement events."""
+    return f"{PREFIX}:program:{program_id}"
+
+
+def group(group_id: str) -> str:
+    """View: a pokmas group's name, from pokmas's group events."""
+    return f"{PREFIX}:group:{group_id}"
+
+
 def index(name: str) -> str:
     """Sorted set of "<sort key>\\0|<id>" members (domain.index_members)."""
     return f"{PREFIX}:idx:{name}"

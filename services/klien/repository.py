@@ -76,6 +76,24 @@ class ClientRepository:
 
         self.tx.queue(write)
 
+    def names(self, entries: list[dict]) -> tuple[dict, dict]:
+        """The programs and groups of guidance entries, as pokmas's events named them (by id)."""
+        program_ids = sorted({e["program_id"] for e in entries})
+        group_ids = sorted({e["group_id"] for e in entries})
+        programs = load_many(self.redis, [keys.program(i) for i in program_ids])
+        groups = load_many(self.redis, [keys.group(i) for i in group_ids])
+        return ({i: p for i, p in zip(program_ids, programs) if p}, {i: g for i, g in zip(group_ids, groups) if g})
+
+    def save_programs(self, programs: list[dict]) -> None:
+        def write(pipe):
+            for program in programs:
+                pipe.set(keys.program(program["id"]), json.dumps(program))
+
+        self.tx.queue(write)
+
+    def save_group(self, group: dict) -> None:
+        self.tx.queue(lambda pipe: pipe.set(keys.group(group["id"]), json.dumps(group)))
+
     def history(self, client_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
         start = _position(cursor) if cursor else 0
         entries = self.redis.lrange(keys.history(client_id), start, start + limit)

@@ -102,7 +102,10 @@ class ClientFilter(PageArgs):
 class GuidanceEnrollment(Schema):
     enrollment_id = fields.UUID()
     program_id = fields.UUID()
+    program_name = fields.String(allow_none=True, metadata={"description": "As pokmas names it (null until known)"})
+    guidance_type = fields.String(allow_none=True, metadata={"description": "kepribadian or kemandirian"})
     group_id = fields.UUID()
+    group_name = fields.String(allow_none=True, metadata={"description": "As pokmas names it (null until known)"})
     status = fields.String()
     start_date = IsoDate()
     ended_on = IsoDate(allow_none=True)
@@ -169,6 +172,34 @@ class ClientEventData(Schema):
     supervision_start = IsoDate(required=True)
     supervision_end = IsoDate(required=True)
     status_effective_date = IsoDate(required=True, allow_none=True)
+
+
+class GroupName(Schema):
+    """What the guidance view reads of pokmas's group events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    name = fields.String(load_default=None, validate=validate.Length(max=200))
+
+    class Meta:
+        unknown = "exclude"
+
+
+class ProgramName(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(load_default=None, validate=validate.Length(max=200))
+    guidance_type = fields.String(load_default=None)
+
+    class Meta:
+        unknown = "exclude"
+
+
+class AgreementPrograms(Schema):
+    """What the guidance view reads of pokmas's agreement events: its programs' names and its group."""
+    id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    programs = fields.List(fields.Nested(ProgramName), required=True)
+
+    class Meta:
+        unknown = "exclude"
 
 
 class EnrollmentState(Schema):

@@ -65,10 +65,9 @@ class Clients:
         def read(tx):
             if ctx.role == "partner":   # a missing client is the same 403 as another group's participant
                 found = owned(lambda: tx.clients.get(client_id), ctx, lambda _client: ctx.group_id)
-                return domain.partner_view({**found, "guidance": domain.guidance(tx.clients.guidance(client_id))},
-                                           ctx.group_id)
+                return domain.partner_view({**found, "guidance": self._guidance(tx, client_id)}, ctx.group_id)
             client = tx.clients.get(client_id)
-            return domain.shown_to({**client, "guidance": domain.guidance(tx.clients.guidance(client_id))}, ctx.role)
+            return domain.shown_to({**client, "guidance": self._guidance(tx, client_id)}, ctx.role)
 
         return self.uow.query(read)
 
@@ -101,12 +100,29 @@ class Clients:
         """Everything about one client (UU 27/2022): klien's record and history, and what bimbingan and
         pokmas hold about its guidance; refused (503) rather than handed out incomplete."""
         def read(tx):
-            client = {**tx.clients.get(client_id), "guidance": domain.guidance(tx.clients.guidance(client_id))}
+            client = {**tx.clients.get(client_id), "guidance": self._guidance(tx, client_id)}
             return {"client": client, "history": tx.clients.whole_history(client_id)}
 
         klien = self.uow.query(read)
         return {"exported_at": clock.instant(), "exported_by": ctx.actor, "klien": klien,
                 **self.gatherer.gather(client_id)}
+
+    @staticmethod
+    def _guidance(tx, client_id: str) -> dict:
+        entries = tx.clients.guidance(client_id)
+        return domain.guidance(entries, *tx.clients.names(entries))
+
+    @staticmethod
+    def record_programs(tx, data: dict, ctx) -> None:
+        """pokmas's agreement -> the names of its programs, for the guidance view."""
+        tx.clients.save_programs(domain.program_names(data))
+        tx.commit(ctx)
+
+    @staticmethod
+    def record_group(tx, data: dict, ctx) -> None:
+        """pokmas's group -> its name, for the guidance view."""
+        tx.clients.save_group({"id": data["id"], "name": data.get("name")})
+        tx.commit(ctx)
 
     @staticmethod
     def record_enrollment(tx, data: dict, ctx) -> None:

@@ -12,6 +12,8 @@ class FakeClientRepository:
         self.clients = FakeStore(uow, "client", domain.Client)
         self.histories: dict[str, list] = {}
         self.guidance_entries: dict[str, dict] = {}
+        self.programs: dict[str, dict] = {}
+        self.groups: dict[str, dict] = {}
 
     def get(self, client_id):
         return self.clients.get(client_id)
@@ -36,6 +38,16 @@ class FakeClientRepository:
     def save_guidance(self, client_id, entry):
         self.uow.queue(lambda: self.guidance_entries.setdefault(client_id, {}).__setitem__(entry["enrollment_id"],
                                                                                            entry))
+
+    def names(self, entries):
+        return ({e["program_id"]: self.programs[e["program_id"]] for e in entries if e["program_id"] in self.programs},
+                {e["group_id"]: self.groups[e["group_id"]] for e in entries if e["group_id"] in self.groups})
+
+    def save_programs(self, programs):
+        self.uow.queue(lambda: self.programs.update({p["id"]: p for p in programs}))
+
+    def save_group(self, group):
+        self.uow.queue(lambda: self.groups.__setitem__(group["id"], group))
 
     def history(self, client_id, cursor, limit):
         return self.histories.get(client_id, [])[:limit], None

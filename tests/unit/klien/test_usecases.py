@@ -123,7 +123,8 @@ def test_enrollment_events_keep_one_guidance_entry_per_enrollment(cases):
 def test_every_consumed_event_with_malformed_data_is_refused_and_changes_nothing(cases):
     for event_type in subscriptions.event_types:
         with pytest.raises(ValueError, match="data does not match"):
-            handle(cases, event_type, {**enrollment_data(str(uuid.uuid4())), "client_id": "klien:client:x"})
+            handle(cases, event_type, {**enrollment_data(str(uuid.uuid4())), "id": "klien:client:x",
+                                       "client_id": "klien:client:x"})
     assert cases.uow.commits == 0
 
 
