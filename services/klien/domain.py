@@ -244,9 +244,14 @@ def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[
     return members
 
 
+def nik_digest(nik: str, nik_key: bytes) -> str:
+    """A NIK's keyed digest: what names its index and its uniqueness slot, so no key holds a NIK."""
+    return hmac.new(nik_key, nik.encode(), hashlib.sha256).hexdigest()
+
+
 def nik_index(nik: str, nik_key: bytes) -> str:
-    """The index of the clients with this NIK, named by a keyed digest: the NIK is never in a key."""
-    return "nik:" + hmac.new(nik_key, nik.encode(), hashlib.sha256).hexdigest()
+    """The index of the clients with this NIK."""
+    return "nik:" + nik_digest(nik, nik_key)
 
 
 def ending_window(today: str, days: int) -> tuple[str, str]:

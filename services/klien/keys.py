@@ -15,9 +15,9 @@ def register_slot(register_number: str) -> str:
     return f"{PREFIX}:unique:register_number:{quote(domain.register_key(register_number), safe='')}"
 
 
-def nik_slot(nik: str) -> str:
-    """NIK of an active client -> client id"""
-    return f"{PREFIX}:unique:active_nik:{nik}"
+def nik_slot(nik_digest: str) -> str:
+    """The keyed digest of an active client's NIK (domain.nik_digest) -> client id: no key holds a NIK."""
+    return f"{PREFIX}:unique:active_nik:{nik_digest}"
 
 
 def client(client_id: str) -> str:

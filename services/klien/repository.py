@@ -29,7 +29,7 @@ class ClientRepository:
             slots["register"] = keys.register_slot(after["register_number"])
         if after["status"] == domain.ACTIVE and (before is None or before["status"] != domain.ACTIVE
                                                  or before["nik"] != after["nik"]):
-            slots["nik"] = keys.nik_slot(after["nik"])
+            slots["nik"] = self._nik_slot(after["nik"])
         if not slots:
             return
         self.tx.watch(*slots.values())
@@ -46,7 +46,7 @@ class ClientRepository:
 
         def write(pipe):
             pipe.set(keys.client(after["id"]), json.dumps(after))
-            _keep_unique(pipe, before, after)
+            self._keep_unique(pipe, before, after)
             old = domain.index_members(before, self.nik_key, flagged) if before else set()
             _move(pipe, old, domain.index_members(after, self.nik_key, flagged))
             pipe.rpush(keys.history(after["id"]), json.dumps(entry))
@@ -156,6 +156,19 @@ class ClientRepository:
         key = min(candidates or [keys.index("all")], key=self.redis.zcard)
         return key, "-", "+", lambda client, _member: fits(client)
 
+    def _nik_slot(self, nik: str) -> str:
+        return keys.nik_slot(domain.nik_digest(nik, self.nik_key))
+
+    def _keep_unique(self, pipe, before: domain.Client | None, after: domain.Client) -> None:
+        register = keys.register_slot(after["register_number"])
+        if before and keys.register_slot(before["register_number"]) != register:
+            pipe.delete(keys.register_slot(before["register_number"]))
+        pipe.set(register, after["id"])
+        if before and before["status"] == domain.ACTIVE:
+            pipe.delete(self._nik_slot(before["nik"]))
+        if after["status"] == domain.ACTIVE:
+            pipe.set(self._nik_slot(after["nik"]), after["id"])
+
     def _in(self, index_name: str, client: dict) -> bool:
         member = index_member(domain.register_key(client["register_number"]), client["id"])
         return self.redis.zscore(keys.index(index_name), member) is not None
@@ -173,14 +186,3 @@ def _move(pipe, old: set[tuple[str, str]], new: set[tuple[str, str]]) -> None:
         pipe.zrem(keys.index(name), member)
     for name, member in new - old:
         pipe.zadd(keys.index(name), {member: 0})
-
-
-def _keep_unique(pipe, before: domain.Client | None, after: domain.Client) -> None:
-    register = keys.register_slot(after["register_number"])
-    if before and keys.register_slot(before["register_number"]) != register:
-        pipe.delete(keys.register_slot(before["register_number"]))
-    pipe.set(register, after["id"])
-    if before and before["status"] == domain.ACTIVE:
-        pipe.delete(keys.nik_slot(before["nik"]))
-    if after["status"] == domain.ACTIVE:
-        pipe.set(keys.nik_slot(after["nik"]), after["id"])
