@@ -29,14 +29,18 @@ return digest
 
 @dataclass
 class AuditEntry:
-    """A write request's entry; `committed` is set once it was committed with the change."""
+    """A write request's entry: `status` is what the request answers once its change commits (the
+    route says so); `committed` is set once it was committed with the change."""
     fields: dict
+    status: int = 200
     committed: bool = False
 
 
-def stage(pipe, service: str, entry: AuditEntry) -> None:
-    """Queue `entry` on `pipe` (in MULTI), as committed with the change in the same transaction."""
-    content = {**entry.fields, "status": None, "outcome": "committed"}
+def stage(pipe, service: str, entry: AuditEntry, resource_id: str | None = None) -> None:
+    """Queue `entry` on `pipe` (in MULTI), as committed with the change in the same transaction; the
+    resource is the one the request names, else the one the change made (its first event's subject)."""
+    content = {**entry.fields, "status": entry.status, "outcome": "committed",
+               "resource_id": entry.fields.get("resource_id") or resource_id}
     pipe.eval(_APPEND, 2, stream_key(service), head_key(service), json.dumps(content, sort_keys=True))
 
 

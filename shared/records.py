@@ -40,7 +40,8 @@ def move(pipe, old_keys, old_member: str | None, new_keys, new_member: str) -> N
         pipe.zadd(key, {new_member: 0})
 
 
-def page_of(reader, index: str, cursor: str | None, limit: int, record_key) -> tuple[list[dict], str | None]:
-    """One page of the records an index lists (in its order), and the next cursor."""
-    ids, next_cursor = lex_page(reader, index, cursor, limit)
+def page_of(reader, index: str, cursor: str | None, limit: int, record_key,
+            bounds: tuple[str, str] = ("-", "+")) -> tuple[list[dict], str | None]:
+    """One page of the records an index lists (in its order, within ZRANGEBYLEX `bounds`), and the next cursor."""
+    ids, next_cursor = lex_page(reader, index, cursor, limit, *bounds)
     return [record for record in load_many(reader, [record_key(i) for i in ids]) if record], next_cursor

@@ -59,7 +59,7 @@ class Transaction:
         staged = [self._outbox.stage(self.pipe, type=event.type, subject=event.subject, sequence=event.sequence,
                                      data=event.data, correlation_id=ctx.correlation_id) for event in events]
         if ctx.audit is not None:
-            audit.stage(self.pipe, self._outbox.service, ctx.audit)
+            audit.stage(self.pipe, self._outbox.service, ctx.audit, events[0].subject if events else None)
             self.audit_entry = ctx.audit
         return staged
 

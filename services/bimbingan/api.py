@@ -6,7 +6,7 @@ from services.bimbingan import schemas
 from shared.authz import READ, RECORD_ATTENDANCE, WRITE_GUIDANCE, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
-from shared.pagination import page_schema
+from shared.pagination import QUERY, page_schema
 
 EnrollmentPage = page_schema(schemas.Enrollment, "EnrollmentPage")
 SessionPage = page_schema(schemas.Session, "SessionPage")
@@ -23,7 +23,7 @@ def _enrollments(enrollments) -> Blueprint:
     @blp.route("/enrollments")
     class Enrollments(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.EnrollmentFilter, location="query")
+        @blp.arguments(schemas.EnrollmentFilter, **QUERY)
         @blp.response(200, EnrollmentPage)
         def get(self, args):
             """Enrollments, oldest first; filters client_id, program_id, status. A partner sees its group's."""
@@ -34,7 +34,7 @@ def _enrollments(enrollments) -> Blueprint:
         @blp.response(201, schemas.Enrollment)
         def post(self, body):
             """Enroll an active client in a program of an active agreement that has a free place."""
-            return with_etag(enrollments.enroll(body, command_context()), 201)
+            return with_etag(enrollments.enroll(body, command_context(201)), 201)
 
     @blp.route("/enrollments/<uuid:enrollment_id>")
     class EnrollmentById(MethodView):
@@ -71,7 +71,7 @@ def _sessions(sessions) -> Blueprint:
     @blp.route("/sessions")
     class Sessions(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.SessionFilter, location="query")
+        @blp.arguments(schemas.SessionFilter, **QUERY)
         @blp.response(200, SessionPage)
         def get(self, args):
             """Sessions in order of their start; filter program_id. A partner sees its group's."""
@@ -82,7 +82,7 @@ def _sessions(sessions) -> Blueprint:
         @blp.response(201, schemas.Session)
         def post(self, body):
             """Schedule a session of a program whose agreement is active."""
-            return with_etag(sessions.schedule(body, command_context()), 201)
+            return with_etag(sessions.schedule(body, command_context(201)), 201)
 
     @blp.route("/sessions/<uuid:session_id>")
     class SessionById(MethodView):

@@ -8,7 +8,7 @@ from shared.errors import Conflict, Invalid
 
 ENROLLMENT_CREATED, ENROLLMENT_COMPLETED = "bimbingan.enrollment.created", "bimbingan.enrollment.completed"
 ENROLLMENT_WITHDRAWN, ATTENTION_REQUIRED = "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required"
-ATTENDANCE_RECORDED = "bimbingan.attendance.recorded"
+ATTENDANCE_RECORDED, ATTENDANCE_RECOUNTED = "bimbingan.attendance.recorded", "bimbingan.attendance.recounted"
 SESSION_SCHEDULED, SESSION_RESCHEDULED = "bimbingan.session.scheduled", "bimbingan.session.rescheduled"
 SESSION_CANCELLED = "bimbingan.session.cancelled"
 
@@ -82,6 +82,7 @@ class Mark(TypedDict):
     note: str | None
     recorded_at: str
     recorded_by: str
+    session_cancelled: NotRequired[bool]      # kept for the record; a cancelled session's mark does not count
 
 
 def check_can_enroll(client: dict, program: dict, open_count: int, already_open: bool) -> None:
@@ -93,6 +94,24 @@ def check_can_enroll(client: dict, program: dict, open_count: int, already_open:
         raise Conflict("the client already has an open enrollment in this program")
     if open_count >= program["capacity"]:
         raise Conflict(f"the program is full: {open_count} of {program['capacity']} places taken")
+
+
+def check_start_date(start_date: str, client: dict, program: dict) -> None:
+    """An enrollment starts within its agreement's validity and not before the client's supervision
+    (a replica that does not know a date yet does not refuse)."""
+    valid_from, valid_until = program.get("valid_from"), program.get("valid_until")
+    if valid_from and valid_until and not valid_from <= start_date <= valid_until:
+        raise Invalid({"start_date": [f"must lie within the agreement's validity, {valid_from} to {valid_until}"]})
+    supervision_start = client.get("supervision_start")
+    if supervision_start and start_date < supervision_start:
+        raise Invalid({"start_date": [f"must not be before the client's supervision_start ({supervision_start})"]})
+
+
+def check_session_date(day: str, program: dict) -> None:
+    """A session (its date where the BAPAS is) lies within its agreement's validity."""
+    valid_from, valid_until = program.get("valid_from"), program.get("valid_until")
+    if valid_from and valid_until and not valid_from <= day <= valid_until:
+        raise Invalid({"starts_at": [f"must lie within the agreement's validity, {valid_from} to {valid_until}"]})
 
 
 def check_agreement_active(program: dict) -> None:
@@ -137,19 +156,35 @@ def withdraw(enrollment: Enrollment, reason_code: str, note: str | None, today: 
     return withdrawn, [enrollment_event(ENROLLMENT_WITHDRAWN, withdrawn)]
 
 
-def withdraw_open(enrollments: list[Enrollment | None], reason_code: str, today: str,
+def withdraw_open(enrollments: list[Enrollment | None], reason_code: str, ended_on: str,
                   ctx) -> list[tuple[Enrollment, Enrollment, list[Event]]]:
     """The reaction to a client or an agreement that ended: each of `enrollments` still open is
-    withdrawn with `reason_code`: (before, after, events) per enrollment."""
-    return [(before, *withdraw(before, reason_code, None, today, ctx))
+    withdrawn with `reason_code` on `ended_on`: (before, after, events) per enrollment."""
+    return [(before, *withdraw(before, reason_code, None, ended_on, ctx))
             for before in enrollments if before and before["status"] == OPEN]
+
+
+def client_ending(client: dict, today: str) -> tuple[str, str]:
+    """(reason code, ended_on) of the withdrawals a client's end causes: a transfer moves the client
+    (client_moved), a completion or a revocation ends it (client_ended); from the status's effective date."""
+    reason = "client_moved" if client["status"] == "transferred" else "client_ended"
+    return reason, client.get("status_effective_date") or today
+
+
+def agreement_ending(agreement: dict, today: str) -> str:
+    """ended_on of the withdrawals an agreement's end causes: its last valid day when it expired, else today."""
+    if agreement["status"] == "expired" and agreement.get("valid_until"):
+        return agreement["valid_until"]
+    return today
 
 
 def attendance_counts(marks: list[dict]) -> tuple[int, int, int]:
     """(attended, missed, unexcused absences in a row up to the latest session) from one mark per session.
 
-    Marks are ordered by the session's start; `excused` neither counts nor breaks the streak."""
-    ordered = sorted(marks, key=lambda m: (m["starts_at"], m["session_id"]))
+    Marks are ordered by the session's start; `excused` neither counts nor breaks the streak; the mark
+    of a cancelled session does not count at all."""
+    counted = [m for m in marks if not m.get("session_cancelled")]
+    ordered = sorted(counted, key=lambda m: (m["starts_at"], m["session_id"]))
     attended = sum(m["attendance"] in ATTENDED for m in ordered)
     missed = sum(m["attendance"] in MISSED for m in ordered)
     streak = 0
@@ -169,9 +204,22 @@ def new_mark(session: Session, attendance: str, note: str | None, ctx) -> Mark:
 def record_attendance(enrollment: Enrollment, marks: dict[str, Mark], mark: Mark) -> tuple[Enrollment, list[Event]]:
     """The enrollment after `mark` replaced its mark for that session (marks: session id -> mark); its
     attendance event, and the attention event when this mark makes a third unexcused absence in a row."""
+    return _remarked(enrollment, marks, mark, ATTENDANCE_RECORDED, attendance=mark["attendance"])
+
+
+def discount_cancelled(enrollment: Enrollment, marks: dict[str, Mark],
+                       session_id: str) -> tuple[Enrollment, Mark, list[Event]]:
+    """The session was cancelled: its mark stops counting. Attended, missed, the run of absences and
+    the attention flag are recomputed and announced (attention again if the run now reaches three)."""
+    mark = {**marks[session_id], "session_cancelled": True}
+    changed, events = _remarked(enrollment, marks, mark, ATTENDANCE_RECOUNTED)
+    return changed, mark, events
+
+
+def _remarked(enrollment: Enrollment, marks: dict[str, Mark], mark: Mark, event_type: str,
+              **extra) -> tuple[Enrollment, list[Event]]:
     changed, raise_now = with_attendance(enrollment, list({**marks, mark["session_id"]: mark}.values()))
-    events = [enrollment_event(ATTENDANCE_RECORDED, changed, session_id=mark["session_id"],
-                               attendance=mark["attendance"])]
+    events = [enrollment_event(event_type, changed, session_id=mark["session_id"], **extra)]
     if raise_now:
         events.append(enrollment_event(ATTENTION_REQUIRED, changed))
     return changed, events
@@ -187,8 +235,16 @@ def with_attendance(enrollment: dict, marks: list[dict]) -> tuple[dict, bool]:
     return changed, raise_now
 
 
-def check_attendance_targets(session: dict, enrollments: list[dict | None]) -> None:
-    """Every record's enrollment must exist, be open and belong to the session's program; 422 naming the index."""
+def check_can_mark(session: Session, now: str) -> None:
+    """Attendance is recorded for a scheduled session that has started."""
+    check_scheduled(session)
+    if session["starts_at"] > now:
+        raise Conflict(f"the session has not started yet; it starts at {session['starts_at']}")
+
+
+def check_attendance_targets(session: dict, enrollments: list[dict | None], session_day: str | None = None) -> None:
+    """Every record's enrollment must exist, be open, belong to the session's program and have started
+    by the session's day (where the BAPAS is); 422 naming the index."""
     errors, seen = {}, set()
     for index, enrollment in enumerate(enrollments):
         field = f"records.{index}.enrollment_id"
@@ -200,6 +256,8 @@ def check_attendance_targets(session: dict, enrollments: list[dict | None]) -> N
             errors[field] = ["this enrollment is not in the session's program"]
         elif enrollment["status"] != OPEN:
             errors[field] = [f"this enrollment is not open; current status is {enrollment['status']}"]
+        elif session_day is not None and enrollment["start_date"] > session_day:
+            errors[field] = [f"this enrollment starts after the session ({enrollment['start_date']})"]
         if enrollment is not None:
             seen.add(enrollment["id"])
     if errors:
@@ -228,6 +286,12 @@ def cancel(session: Session, reason: str, ctx) -> tuple[Session, list[Event]]:
     return cancelled, [session_event(SESSION_CANCELLED, cancelled)]
 
 
+def cancel_future(sessions: list[Session], now: str, reason: str, ctx) -> list[tuple[Session, Session, list[Event]]]:
+    """An agreement that ended takes its sessions yet to come with it: (before, after, events) each."""
+    return [(session, *cancel(session, reason, ctx)) for session in sessions
+            if session["status"] == SCHEDULED and session["starts_at"] > now]
+
+
 def shown_to(enrollment: Enrollment, role: str) -> dict:
     """The partner view of an enrollment: without the PK's own notes and completion summary. Every
     answer that carries an enrollment to a partner goes through it."""
@@ -245,8 +309,10 @@ def session_event(event_type: str, session: Session) -> Event:
 
 
 def client_replica(data: dict) -> dict:
-    """What bimbingan keeps of a klien client: its status."""
-    return {"id": data["id"], "status": data["status"]}
+    """What bimbingan keeps of a klien client: its status, when its supervision started and when its
+    status took effect."""
+    return {"id": data["id"], "status": data["status"], "supervision_start": data.get("supervision_start"),
+            "status_effective_date": data.get("status_effective_date")}
 
 
 def agreement_replica(data: dict) -> dict:
@@ -258,7 +324,8 @@ def program_replicas(data: dict) -> list[dict]:
     """What bimbingan keeps of each program of a pokmas agreement, with the agreement's status."""
     return [{"id": program["id"], "agreement_id": data["id"], "group_id": data["group_id"],
              "agreement_status": data["status"], "guidance_type": program.get("guidance_type"),
-             "capacity": int(program["capacity"])} for program in data["programs"]]
+             "capacity": int(program["capacity"]), "valid_from": data.get("valid_from"),
+             "valid_until": data.get("valid_until")} for program in data["programs"]]
 
 
 def enrollment_event_data(enrollment: dict) -> dict:

@@ -1,6 +1,8 @@
 """bimbingan's use cases: check the replicas are fresh, load, check version, scope a partner to its
 own group, let the domain decide, commit through the unit of work (records, indexes, open sets,
 events and audit entry in one MULTI/EXEC); and the reactions to klien's and pokmas's events."""
+from datetime import timedelta
+
 from services.bimbingan import domain, keys
 from shared import clock
 from shared.errors import Conflict, Invalid, Unavailable
@@ -64,6 +66,7 @@ class Enrollments:
             client, program = tx.replicas.client(client_id), tx.replicas.program(program_id)
             open_enrollments = tx.enrollments.open_in_program(program_id)
             domain.check_can_enroll(client, program, len(open_enrollments), client_id in open_enrollments)
+            domain.check_start_date(start_date, client, program)
             enrollment, events = domain.new_enrollment(enrollment_id, client_id, program_id, program, start_date,
                                                        body.get("note"), ctx)
             tx.enrollments.save(None, enrollment)
@@ -109,9 +112,10 @@ class Enrollments:
 
 
 class Sessions:
-    def __init__(self, uow, fresh: FreshReplicas):
+    def __init__(self, uow, fresh: FreshReplicas, now=clock.instant):
         self.uow = uow
         self.fresh = fresh
+        self.now = now
 
     def schedule(self, body: dict, ctx) -> dict:
         program_id = str(body["program_id"])
@@ -121,6 +125,7 @@ class Sessions:
         def work(tx):
             program = tx.replicas.program(program_id)
             domain.check_agreement_active(program)
+            domain.check_session_date(clock.local_date(fields["starts_at"]), program)
             session, events = domain.new_session(new_id(), fields, program, ctx)
             tx.sessions.save(None, session)
             tx.commit(ctx, events)
@@ -137,29 +142,48 @@ class Sessions:
         return self.uow.query(read)
 
     def page(self, args: dict, ctx) -> dict:
+        """Sessions in order of their start; `from` and `to` are days where the BAPAS is (both included)."""
         filters = {name: str(args[name]) for name in keys.SESSION_FILTERS if args.get(name) is not None}
         filters["group_id"] = group_filter(filters.get("group_id"), ctx)
+        first, last = args.get("from_"), args.get("to")
+        if first and last and first > last:
+            raise Invalid({"to": [f"must not be before from ({first.isoformat()})"]})
+        starts_from = clock.start_of_day(first) if first else None
+        starts_before = clock.start_of_day(last + timedelta(days=1)) if last else None
         items, next_cursor = self.uow.query(lambda tx: tx.sessions.page(
-            {k: v for k, v in filters.items() if v is not None}, args["cursor"], args["limit"]))
+            {k: v for k, v in filters.items() if v is not None}, args["cursor"], args["limit"], starts_from,
+            starts_before))
         return {"items": items, "next_cursor": next_cursor}
 
     def reschedule(self, session_id: str, body: dict, expected: int | None, ctx) -> dict:
         starts_at = clock.instant(body["starts_at"])
-        return self._change(session_id, expected, ctx, lambda s: domain.reschedule(s, starts_at, body["reason"], ctx))
+
+        def reschedule(tx, session):
+            program = tx.replicas.program(session["program_id"])
+            domain.check_agreement_active(program)
+            domain.check_session_date(clock.local_date(starts_at), program)
+            return domain.reschedule(session, starts_at, body["reason"], ctx)
+
+        return self._change(session_id, expected, ctx, reschedule)
 
     def cancel(self, session_id: str, body: dict, expected: int | None, ctx) -> dict:
-        return self._change(session_id, expected, ctx, lambda s: domain.cancel(s, body["reason"], ctx))
+        """Cancel a session; the marks recorded in it stop counting for their enrollments."""
+        def cancel(tx, session):
+            after, events = domain.cancel(session, body["reason"], ctx)
+            return after, events + discount_marks(tx, session_id)
+
+        return self._change(session_id, expected, ctx, cancel)
 
     def record_attendance(self, session_id: str, records: list[dict], ctx) -> dict:
         enrollment_ids = [str(record["enrollment_id"]) for record in records]
 
         def work(tx):
             session = owned(lambda: tx.sessions.get(session_id), ctx)
-            domain.check_scheduled(session)
+            domain.check_can_mark(session, self.now())
             # a partner cannot tell another group's enrollment from a missing one
             befores = [e if e is None or ctx.role != "partner" or e["group_id"] == ctx.group_id else None
                        for e in tx.enrollments.find_many(enrollment_ids)]
-            domain.check_attendance_targets(session, befores)
+            domain.check_attendance_targets(session, befores, clock.local_date(session["starts_at"]))
             events, afters = [], []
             for before, record in zip(befores, records):
                 mark = domain.new_mark(session, record["attendance"], record.get("note"), ctx)
@@ -177,12 +201,27 @@ class Sessions:
         def work(tx):
             before = owned(lambda: tx.sessions.get(session_id), ctx)
             check_version(before["version"], expected)
-            after, events = change(before)
+            after, events = change(tx, before)
             tx.sessions.save(before, after)
             tx.commit(ctx, events)
             return after
 
         return self.uow.run(work, keys.session(session_id))
+
+
+def discount_marks(tx, session_id: str) -> list:
+    """A cancelled session's marks stop counting: each marked enrollment recounted; returns the events."""
+    marked = tx.sessions.marks(session_id)
+    events = []
+    for before in tx.enrollments.find_many(sorted(marked)):
+        marks = tx.enrollments.marks(before["id"]) if before else {}
+        if before is None or session_id not in marks or marks[session_id].get("session_cancelled"):
+            continue
+        after, mark, announced = domain.discount_cancelled(before, marks, session_id)
+        tx.enrollments.save_mark(after["id"], mark)
+        tx.enrollments.save(before, after)
+        events += announced
+    return events
 
 
 class Reactions:
@@ -191,8 +230,9 @@ class Reactions:
     enrollments withdrawn, each with its own event, in the same transaction as the replica update
     (so a redelivered or replayed event withdraws nothing twice)."""
 
-    def __init__(self, today=clock.today):
+    def __init__(self, today=clock.today, now=clock.instant):
         self.today = today
+        self.now = now
 
     def client_changed(self, tx, data: dict, ctx) -> None:
         ending = []
@@ -200,7 +240,7 @@ class Reactions:
         if data["status"] != domain.ACTIVE:
             ending = tx.enrollments.find_many(sorted(open_ids))
         tx.replicas.save_client(domain.client_replica(data))
-        self._withdraw(tx, ending, "client_ended", ctx)
+        self._withdraw(tx, ending, *domain.client_ending(data, self.today().isoformat()), ctx)
 
     def agreement_changed(self, tx, data: dict, ctx) -> None:
         program_ids = [program["id"] for program in data["programs"]]
@@ -212,11 +252,20 @@ class Reactions:
         # only a draft loses programs, so no enrollment refers to the dropped ones
         dropped = set(known.get("program_ids", ())) - set(program_ids)
         tx.replicas.save_agreement(domain.agreement_replica(data), domain.program_replicas(data), dropped)
-        self._withdraw(tx, ending, "agreement_ended", ctx)
+        cancelled = []
+        if data["status"] in domain.ENDED_AGREEMENT:
+            upcoming = [s for program_id in program_ids for s in tx.sessions.of_program(program_id)]
+            for before, after, events in domain.cancel_future(upcoming, self.now(), f"agreement {data['status']}",
+                                                              ctx):
+                tx.sessions.save(before, after)
+                cancelled += events
+        self._withdraw(tx, ending, "agreement_ended", domain.agreement_ending(data, self.today().isoformat()), ctx,
+                       cancelled)
 
-    def _withdraw(self, tx, enrollments: list, reason_code: str, ctx) -> None:
-        events = []
-        for before, after, announced in domain.withdraw_open(enrollments, reason_code, self.today().isoformat(), ctx):
+    @staticmethod
+    def _withdraw(tx, enrollments: list, reason_code: str, ended_on: str, ctx, events: list = ()) -> None:
+        events = list(events)
+        for before, after, announced in domain.withdraw_open(enrollments, reason_code, ended_on, ctx):
             tx.enrollments.save(before, after)
             events += announced
         tx.commit(ctx, events)

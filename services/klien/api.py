@@ -9,7 +9,7 @@ from shared.authz import EXPORT_CLIENT, READ, READ_CLIENTS, WRITE_CLIENTS, requi
 from shared.http.auditing import mark_read
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
-from shared.pagination import PageArgs, page_schema
+from shared.pagination import QUERY, PageArgs, page_schema
 
 ClientPage = page_schema(Client, "ClientPage")
 HistoryPage = page_schema(HistoryEntry, "HistoryPage")
@@ -24,10 +24,10 @@ def blueprint(clients) -> Blueprint:
         @blp.arguments(ClientCreate)
         @blp.response(201, Client)
         def post(self, body):
-            return with_etag(clients.register(body, command_context()), 201)
+            return with_etag(clients.register(body, command_context(201)), 201)
 
         @requires(READ_CLIENTS)
-        @blp.arguments(ClientFilter, location="query")
+        @blp.arguments(ClientFilter, **QUERY)
         @blp.response(200, ClientPage)
         def get(self, args):
             mark_read("list_clients")
@@ -60,10 +60,10 @@ def blueprint(clients) -> Blueprint:
     @blp.route("/clients/<uuid:client_id>/history")
     class ClientHistory(MethodView):
         @requires(READ_CLIENTS)
-        @blp.arguments(PageArgs, location="query")
+        @blp.arguments(PageArgs, **QUERY)
         @blp.response(200, HistoryPage)
         def get(self, args, client_id):
-            return clients.history(str(client_id), args.get("cursor"), args["limit"])
+            return clients.history(str(client_id), args.get("cursor"), args["limit"], command_context())
 
     @blp.route("/clients/<uuid:client_id>/export")
     class ClientExportView(MethodView):

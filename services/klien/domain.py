@@ -4,8 +4,9 @@ Pure: records are dicts with ISO date strings (as stored); nothing here does I/O
 returns the client after it, its history entry and the events it causes (`Changed`).
 """
 import hashlib
+import hmac
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple, NotRequired, TypedDict
 
 from shared.catalog import Event
@@ -20,6 +21,8 @@ DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
 DIVERSION_AGES = (12, 21)   # UU 11/2012: a child at least 12 and under 21 when the diversion starts
 ACTIVE = "active"
 ENDED_STATUSES = ("completed", "revoked", "transferred")
+OFFENCE_CATEGORIES = ("narkotika", "terorisme", "korupsi", "pencurian", "penipuan_penggelapan", "kekerasan",
+                      "kesusilaan", "pembunuhan", "lalu_lintas", "lainnya")
 STATUSES = (ACTIVE, *ENDED_STATUSES)
 FULL_NIK_ROLES = frozenset({"admin", "officer"})
 _WORD = re.compile(r"\w+")
@@ -64,6 +67,7 @@ class HistoryEntry(TypedDict):
     by: str
     fields: list[str]
     status: str
+    changes: NotRequired[dict[str, dict]]      # field -> {"old", "new"}, on a correction
     previous_status: NotRequired[str]
     effective_date: NotRequired[str | None]
 
@@ -127,11 +131,16 @@ def correct(client: Client, changes: dict, ctx) -> Changed:
         return Changed(client, None, [])
     updated = {**client, **changes, "version": client["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
     check_client(updated)
-    return Changed(updated, history_entry("updated", updated, ctx, changed), [_event(UPDATED, updated)])
+    entry = {**history_entry("updated", updated, ctx, changed),
+             "changes": {name: {"old": client.get(name), "new": updated[name]} for name in changed}}
+    return Changed(updated, entry, [_event(UPDATED, updated)])
 
 
 def change_status(client: Client, status: str, reason: str, effective_date: str, ctx) -> Changed:
-    if client["status"] != ACTIVE:
+    """End an active client, or (status `active`) undo an end set in error; the reason says why."""
+    if status == ACTIVE and client["status"] == ACTIVE:
+        raise Conflict("the client is already active")
+    if status != ACTIVE and client["status"] != ACTIVE:
         raise Conflict(f"only an active client can be ended; current status is {client['status']}")
     if effective_date < client["supervision_start"]:
         raise Invalid({"effective_date": [f"must not be before supervision_start ({client['supervision_start']})"]})
@@ -144,7 +153,8 @@ def change_status(client: Client, status: str, reason: str, effective_date: str,
 
 def history_entry(action: str, client: Client, ctx, fields: list[str],
                   previous_status: str | None = None) -> HistoryEntry:
-    """Who, when, what: field names only, and the status move (codes and dates are not personal)."""
+    """Who, when, what: the fields changed (a correction adds their old and new values: history is read
+    only by the roles that may read the record), and the status move."""
     entry: HistoryEntry = {"version": client["version"], "action": action, "at": ctx.at, "by": ctx.actor,
                            "fields": fields, "status": client["status"]}
     if previous_status:
@@ -157,10 +167,11 @@ def _event(event_type: str, client: Client) -> Event:
 
 
 def event_data(client: dict) -> dict:
-    """Ids, codes, dates and statuses only (docs/event-contracts.md)."""
-    keys = ("id", "register_number", "status", "supervision_type", "offence_category", "officer_id",
-            "bapas_office", "supervision_start", "supervision_end", "status_effective_date")
-    return {**{k: client[k] for k in keys}, "decree_number": (client.get("decree") or {}).get("number")}
+    """Ids, codes, dates and statuses only (docs/event-contracts.md): no offence category and no decree
+    number either, they are criminal-record data (UU 27/2022) an integrator reads over HTTP if entitled."""
+    keys = ("id", "register_number", "status", "supervision_type", "officer_id", "bapas_office",
+            "supervision_start", "supervision_end", "status_effective_date")
+    return {k: client[k] for k in keys}
 
 
 def shown_to(client: dict, role: str) -> dict:
@@ -168,6 +179,14 @@ def shown_to(client: dict, role: str) -> dict:
     if role in FULL_NIK_ROLES:
         return client
     return {**client, "nik": "*" * 12 + client["nik"][-4:]}
+
+
+def history_shown_to(entry: HistoryEntry, role: str) -> HistoryEntry:
+    """A history entry as `role` may read it: NIK values masked like the record's."""
+    if role in FULL_NIK_ROLES or "nik" not in entry.get("changes", {}):
+        return entry
+    masked = {key: (value and "*" * 12 + value[-4:]) for key, value in entry["changes"]["nik"].items()}
+    return {**entry, "changes": {**entry["changes"], "nik": masked}}
 
 
 def partner_view(client: dict, group_id: str) -> dict:
@@ -210,11 +229,34 @@ def officer_key(officer_id: str) -> str:
     return hashlib.sha1(officer_id.encode()).hexdigest()
 
 
-def index_members(client: dict) -> set[tuple[str, str]]:
-    """(index name, member) pairs that list and search this client."""
+def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[tuple[str, str]]:
+    """(index name, member) pairs that list and search this client: by register number in every
+    filter index (and in `attention` while its guidance needs the PK's attention), by search term, by
+    the keyed digest of its NIK, and an active client by its supervision_end."""
     member = index_member(register_key(client["register_number"]), client["id"])
-    return {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
-            *(("q", index_member(term, client["id"])) for term in search_terms(client))}
+    members = {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
+               *(("q", index_member(term, client["id"])) for term in search_terms(client)),
+               (nik_index(client["nik"], nik_key), member)}
+    if client["status"] == ACTIVE:
+        members.add(("ending", index_member(client["supervision_end"], client["id"])))
+    if attention:
+        members.add(("attention", member))
+    return members
+
+
+def nik_digest(nik: str, nik_key: bytes) -> str:
+    """A NIK's keyed digest: what names its index and its uniqueness slot, so no key holds a NIK."""
+    return hmac.new(nik_key, nik.encode(), hashlib.sha256).hexdigest()
+
+
+def nik_index(nik: str, nik_key: bytes) -> str:
+    """The index of the clients with this NIK."""
+    return "nik:" + nik_digest(nik, nik_key)
+
+
+def ending_window(today: str, days: int) -> tuple[str, str]:
+    """(first, last) supervision_end of the clients whose supervision ends within `days` from today."""
+    return today, (date.fromisoformat(today) + timedelta(days=days)).isoformat()
 
 
 LIST_FILTERS = ("status", "officer_id", "supervision_type")
@@ -242,7 +284,23 @@ def guidance_entry(data: dict) -> dict:
             and data["consecutive_absences"] >= ATTENTION_ABSENCES}
 
 
-def guidance(entries: list[dict]) -> dict:
+def program_names(data: dict) -> list[dict]:
+    """What klien keeps of a pokmas agreement's programs: names are not personal data."""
+    return [{"id": p["id"], "name": p.get("name"), "guidance_type": p.get("guidance_type"),
+             "group_id": data["group_id"]} for p in data["programs"]]
+
+
+def needs_attention(entries: list[dict]) -> bool:
+    return any(entry["attention_required"] for entry in entries)
+
+
+def guidance(entries: list[dict], programs: dict | None = None, groups: dict | None = None) -> dict:
+    """The client's guidance from its entries, each named with its program, group and guidance type as
+    pokmas published them (None until pokmas's event arrives)."""
+    programs, groups = programs or {}, groups or {}
+    entries = [{**e, "program_name": programs.get(e["program_id"], {}).get("name"),
+                "guidance_type": programs.get(e["program_id"], {}).get("guidance_type"),
+                "group_name": groups.get(e["group_id"], {}).get("name")} for e in entries]
     entries = sorted(entries, key=lambda e: (e["start_date"], e["enrollment_id"]))
     return {"active_enrollments": sum(e["status"] == "enrolled" for e in entries),
             "completed_programs": sum(e["status"] == "completed" for e in entries),

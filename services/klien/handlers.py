@@ -1,5 +1,6 @@
-"""The events klien consumes: bimbingan's enrollment events -> each client's guidance view."""
-from services.klien.schemas import EnrollmentState
+"""The events klien consumes: bimbingan's enrollment events -> each client's guidance view; pokmas's
+group and agreement events -> the names of the groups and programs that view shows."""
+from services.klien.schemas import AgreementPrograms, EnrollmentState, GroupName
 from shared.context import system_context
 from shared.subscriptions import Subscriptions
 
@@ -7,7 +8,20 @@ subscriptions = Subscriptions()
 
 
 @subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",
-                       "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn",
-                       "bimbingan.enrollment.attention_required", data=EnrollmentState)
+                       "bimbingan.attendance.recounted", "bimbingan.enrollment.completed",
+                       "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
+                       data=EnrollmentState)
 def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
     cases.record_enrollment(tx, data, system_context("klien", event["correlationid"]))
+
+
+@subscriptions.handles("pokmas.group.registered", "pokmas.group.updated", data=GroupName)
+def group_changed(cases, tx, data: dict, event: dict) -> None:
+    cases.record_group(tx, data, system_context("klien", event["correlationid"]))
+
+
+@subscriptions.handles("pokmas.agreement.created", "pokmas.agreement.programs_changed", "pokmas.agreement.activated",
+                       "pokmas.agreement.suspended", "pokmas.agreement.terminated", "pokmas.agreement.expired",
+                       data=AgreementPrograms)
+def agreement_changed(cases, tx, data: dict, event: dict) -> None:
+    cases.record_programs(tx, data, system_context("klien", event["correlationid"]))

@@ -15,9 +15,9 @@ def register_slot(register_number: str) -> str:
     return f"{PREFIX}:unique:register_number:{quote(domain.register_key(register_number), safe='')}"
 
 
-def nik_slot(nik: str) -> str:
-    """NIK of an active client -> client id"""
-    return f"{PREFIX}:unique:active_nik:{nik}"
+def nik_slot(nik_digest: str) -> str:
+    """The keyed digest of an active client's NIK (domain.nik_digest) -> client id: no key holds a NIK."""
+    return f"{PREFIX}:unique:active_nik:{nik_digest}"
 
 
 def client(client_id: str) -> str:
@@ -32,6 +32,16 @@ def history(client_id: str) -> str:
 def guidance(client_id: str) -> str:
     """View: hash enrollment id -> guidance entry, from bimbingan's events."""
     return f"{PREFIX}:guidance:{client_id}"
+
+
+def program(program_id: str) -> str:
+    """View: a pokmas program's name, guidance type and group, from pokmas's agreement events."""
+    return f"{PREFIX}:program:{program_id}"
+
+
+def group(group_id: str) -> str:
+    """View: a pokmas group's name, from pokmas's group events."""
+    return f"{PREFIX}:group:{group_id}"
 
 
 def index(name: str) -> str:

@@ -6,7 +6,7 @@ from services.pokmas import schemas
 from shared.authz import READ, WRITE_PARTNERS, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
-from shared.pagination import page_schema
+from shared.pagination import QUERY, page_schema
 
 GroupPage = page_schema(schemas.Group, "GroupPage")
 AgreementPage = page_schema(schemas.Agreement, "AgreementPage")
@@ -25,7 +25,7 @@ def _groups(groups) -> Blueprint:
     @blp.route("/groups")
     class Groups(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.GroupFilter, location="query")
+        @blp.arguments(schemas.GroupFilter, **QUERY)
         @blp.response(200, GroupPage)
         def get(self, args):
             """Groups by name; filters bapas_office, legal_form. A partner sees only its own group."""
@@ -36,7 +36,7 @@ def _groups(groups) -> Blueprint:
         @blp.response(201, schemas.Group)
         def post(self, body):
             """Register a group; its name is unique within the region (case-insensitive)."""
-            return with_etag(groups.register(body, command_context()), 201)
+            return with_etag(groups.register(body, command_context(201)), 201)
 
     @blp.route("/groups/<uuid:group_id>")
     class GroupById(MethodView):
@@ -62,7 +62,7 @@ def _agreements(agreements) -> Blueprint:
     @blp.route("/agreements")
     class Agreements(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.AgreementFilter, location="query")
+        @blp.arguments(schemas.AgreementFilter, **QUERY)
         @blp.response(200, AgreementPage)
         def get(self, args):
             """Agreements, oldest first; filters group_id, status. A partner sees its own group's."""
@@ -73,7 +73,7 @@ def _agreements(agreements) -> Blueprint:
         @blp.response(201, schemas.Agreement)
         def post(self, body):
             """Record a PKS as a draft with its programs; its number is unique."""
-            return with_etag(agreements.create(body, command_context()), 201)
+            return with_etag(agreements.create(body, command_context(201)), 201)
 
     @blp.route("/agreements/<uuid:agreement_id>")
     class AgreementById(MethodView):
@@ -139,8 +139,8 @@ def _programs(agreements) -> Blueprint:
         @blp.response(201, schemas.Agreement)
         def post(self, body, agreement_id):
             """Add a program to a draft agreement; answers the agreement (If-Match supported)."""
-            return with_etag(agreements.add_program(str(agreement_id), body, expected_version(), command_context()),
-                             201)
+            return with_etag(agreements.add_program(str(agreement_id), body, expected_version(),
+                                                    command_context(201)), 201)
 
     @blp.route("/<uuid:agreement_id>/programs/<uuid:program_id>")
     class ProgramById(MethodView):
@@ -161,7 +161,7 @@ def _catalogue(catalogue) -> Blueprint:
     @blp.route("/programs")
     class Programs(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.ProgramFilter, location="query")
+        @blp.arguments(schemas.ProgramFilter, **QUERY)
         @blp.response(200, ProgramPage)
         def get(self, args):
             """Programs; filters guidance_type, open (agreement active and a place left), group_id."""
@@ -178,7 +178,7 @@ def _catalogue(catalogue) -> Blueprint:
     @blp.route("/compliance")
     class Compliance(MethodView):
         @requires(READ)
-        @blp.arguments(schemas.ComplianceArgs, location="query")
+        @blp.arguments(schemas.ComplianceArgs, **QUERY)
         @blp.response(200, schemas.Compliance)
         def get(self, args):
             """A BAPAS office's groups, agreements by status, those expiring within 60 days, clients served."""

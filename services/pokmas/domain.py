@@ -98,7 +98,8 @@ def _group_event(event_type: str, group: Group) -> Event:
 
 
 def group_event_data(group: dict) -> dict:
-    return {key: group[key] for key in ("id", "legal_form", "bapas_office", "status")}
+    """A group's name is not personal data: klien shows it in each client's guidance."""
+    return {key: group[key] for key in ("id", "name", "legal_form", "bapas_office", "status")}
 
 
 def check_period(signed_on: str, valid_from: str, valid_until: str) -> None:
@@ -211,10 +212,12 @@ def _check_growth_only(program: dict, changes: dict) -> None:
 
 
 def agreement_event_data(agreement: dict) -> dict:
-    """The agreement's state for bimbingan's program replica: ids, codes, dates, capacities; no reasons."""
+    """The agreement's state for bimbingan's program replica and klien's guidance: ids, codes, dates,
+    capacities and program names; no reasons."""
     keys = ("id", "group_id", "number", "status", "valid_from", "valid_until")
     return {**{k: agreement[k] for k in keys},
-            "programs": [{k: p[k] for k in ("id", "guidance_type", "capacity")} for p in agreement["programs"]]}
+            "programs": [{k: p[k] for k in ("id", "name", "guidance_type", "capacity")}
+                         for p in agreement["programs"]]}
 
 
 def utilization(entries: list[dict]) -> dict:

@@ -7,7 +7,8 @@ subscriptions = Subscriptions()
 
 
 @subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",
-                       "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn",
-                       "bimbingan.enrollment.attention_required", data=EnrollmentState)
+                       "bimbingan.attendance.recounted", "bimbingan.enrollment.completed",
+                       "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
+                       data=EnrollmentState)
 def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
     cases.record_enrollment(tx, data, system_context("pokmas", event["correlationid"]))

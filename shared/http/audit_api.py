@@ -31,8 +31,11 @@ class AuditEntry(Schema):
     action = fields.String()
     method = fields.String()
     path = fields.String()
-    status = fields.Integer(allow_none=True, metadata={"description": "the answer's status; null when the "
-                                                                       "entry was committed with the change"})
+    status = fields.Integer(allow_none=True, metadata={"description": "the answer's status (for an entry "
+                                                                       "committed with the change: the status "
+                                                                       "the write answers when it commits)"})
+    resource_id = fields.String(allow_none=True, metadata={"description": "the record the request named, or "
+                                                                          "the one its change created"})
     outcome = fields.String(metadata={"description": "committed: written in the change's own transaction"})
     request_id = fields.String(allow_none=True)
     remote_addr = fields.String(allow_none=True)

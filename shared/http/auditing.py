@@ -2,7 +2,7 @@
 CommandContext), audited reads, and the entry written after the response when no change committed it."""
 from flask import g, request
 
-from shared import clock
+from shared import clock, ids
 from shared.audit import AuditEntry, AuditTrail
 
 
@@ -10,9 +10,11 @@ def request_entry(action: str) -> dict | None:
     principal = g.get("principal")
     if principal is None:
         return None
+    named = [str(value) for value in (request.view_args or {}).values() if ids.is_uuid(str(value))]
     return {"at": clock.instant(), "sub": principal.sub, "role": principal.role, "action": action,
             "method": request.method, "path": request.path, "request_id": g.get("request_id"),
-            "remote_addr": request.remote_addr}  # the client's address (shared.http.proxies)
+            "remote_addr": request.remote_addr,  # the client's address (shared.http.proxies)
+            "resource_id": named[0] if named else None}
 
 
 def begin_write() -> None:

@@ -136,6 +136,8 @@ def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_u
     # committed in the same transaction as the change (and its event): no status to wait for
     assert [(e["method"], e["path"], e["role"], e["outcome"]) for e in page["items"]] == \
         [("POST", "/things", "officer", "committed")] * 3
+    # the status the write answered and the record it made, kept with the change (issue 13)
+    assert [(e["status"], e["resource_id"]) for e in page["items"]] == [(201, "t-1")] * 3
     assert http.post("/audit", headers=bearer()).status_code == 405
     assert_problem(http.get("/audit", headers=bearer("officer")), 403)
 

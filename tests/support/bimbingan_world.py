@@ -19,8 +19,8 @@ from shared.redis_tx import connect, transact
 from shared.runtime import build_runtime
 from tests.support.client import REGION, SECRET, ServiceApp
 from tests.support.ports import free_port
-CLIENT_KEYS = ("id", "register_number", "status", "supervision_type", "offence_category", "officer_id",
-               "bapas_office", "supervision_start", "supervision_end", "decree_number", "status_effective_date")
+CLIENT_KEYS = ("id", "register_number", "status", "supervision_type", "officer_id", "bapas_office",
+               "supervision_start", "supervision_end", "status_effective_date")
 AGREEMENT_KEYS = ("id", "group_id", "number", "status", "valid_from", "valid_until", "programs")
 
 
@@ -35,9 +35,8 @@ def new_id() -> str:
 
 def client_data(client_id: str, status: str = "active") -> dict:
     return {"id": client_id, "register_number": f"REG-{client_id[:8]}", "status": status, "supervision_type": "PB",
-            "offence_category": "theft", "officer_id": "pk-1", "bapas_office": "palembang",
-            "supervision_start": "2026-01-01", "supervision_end": "2027-12-31", "decree_number": None,
-            "status_effective_date": None}
+            "officer_id": "pk-1", "bapas_office": "palembang", "supervision_start": "2026-01-01",
+            "supervision_end": "2027-12-31", "status_effective_date": None}
 
 
 def agreement_data(agreement_id: str, group_id: str, status: str, programs: list[dict]) -> dict:

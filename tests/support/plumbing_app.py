@@ -32,7 +32,7 @@ def make_app(redis_url: str, broker_url: str | None = None, region: str = REGION
         @blp.arguments(ThingIn)
         @blp.response(201)
         def post(self, body):
-            ctx = command_context()
+            ctx = command_context(201)
 
             def work(tx):
                 return tx.commit(ctx, [Event(TYPE, "t-1", 1, {"id": "t-1", "status": "new"})])[0]

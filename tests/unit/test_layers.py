@@ -110,7 +110,8 @@ import sys, types
 from shared import service
 from shared.config import SERVICES
 import shared.worker
-runtime = types.SimpleNamespace(redis=None, outbox=None, service="x", settings=None)
+runtime = types.SimpleNamespace(redis=None, outbox=None, service="x",
+                                settings=types.SimpleNamespace(jwt_secret="s", urls={}))
 for name in SERVICES:
     definition = service.load(name)
     definition.handlers(runtime)

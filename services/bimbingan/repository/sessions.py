@@ -2,8 +2,8 @@
 import json
 
 from services.bimbingan import domain, keys
-from shared.pagination import index_member
-from shared.records import load_or_404, move, page_of
+from shared.pagination import index_member, member_id, sort_key_range
+from shared.records import load_many, load_or_404, move, page_of
 
 
 def _member(session: domain.Session) -> str:
@@ -31,5 +31,14 @@ class SessionRepository:
 
         self.tx.queue(write)
 
-    def page(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
-        return page_of(self.redis, keys.session_index(filters), cursor, limit, keys.session)
+    def of_program(self, program_id: str) -> list[domain.Session]:
+        """Every session of a program (watched), in order of their start."""
+        ids = [member_id(m) for m in self.redis.zrangebylex(keys.session_index({"program_id": program_id}), "-", "+")]
+        self.tx.watch(*[keys.session(i) for i in ids])
+        return [s for s in load_many(self.redis, [keys.session(i) for i in ids]) if s]
+
+    def page(self, filters: dict, cursor: str | None, limit: int, starts_from: str | None = None,
+             starts_before: str | None = None) -> tuple[list[dict], str | None]:
+        """Sessions in order of their start, from the instant `starts_from`, before `starts_before`."""
+        return page_of(self.redis, keys.session_index(filters), cursor, limit, keys.session,
+                       sort_key_range(starts_from, starts_before))

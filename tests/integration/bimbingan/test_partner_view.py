@@ -7,7 +7,7 @@ PK_ONLY = {"note", "withdrawal_note", "summary"}
 
 def test_no_partner_answer_carries_a_pk_only_field(world, officer):
     agreement = world.agreement(capacity=10)
-    enroll = {"program_id": agreement["program_id"], "note": "PK's own note"}
+    enroll = {"program_id": agreement["program_id"], "note": "PK's own note", "start_date": "2026-01-05"}
     done, withdrawn, open_one = (officer.post("/enrollments", json={**enroll, "client_id": world.client()}).json
                                  for _ in range(3))
     officer.post(f"/enrollments/{done['id']}/complete", json={"outcome": "achieved", "summary": "PK's summary"})

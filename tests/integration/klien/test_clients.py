@@ -1,4 +1,5 @@
 """Registering, correcting and ending clients over HTTP, against a real Redis."""
+import json
 import uuid
 
 from tests.support.client import assert_problem
@@ -6,7 +7,6 @@ from tests.support.klien_data import client_body
 
 
 def outbox_events(klien) -> list[dict]:
-    import json
     return [json.loads(fields["event"]) for _, fields in klien.redis.xrange("klien:outbox")]
 
 
@@ -107,12 +107,12 @@ def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the
 
 def test_a_stale_status_change_is_412(officer):
     client = officer.created("/clients", client_body())
-    officer.patch(f"/clients/{client['id']}", {"offence_category": "fraud"})
+    officer.patch(f"/clients/{client['id']}", {"offence_category": "penipuan_penggelapan"})
     assert_problem(officer.post(f"/clients/{client['id']}/status", {
         "status": "completed", "reason": "x", "effective_date": "2026-08-01"}, headers={"If-Match": '"1"'}), 412)
 
 
-def test_history_keeps_who_when_and_which_fields_without_personal_values(officer, klien):
+def test_history_keeps_who_when_which_fields_and_their_values(officer, klien):
     client = officer.created("/clients", client_body())
     klien.as_("admin", "admin-7").patch(f"/clients/{client['id']}", {"address": "Jl. Rahasia 9", "sex": "P"})
     officer.post(f"/clients/{client['id']}/status", {"status": "transferred", "reason": "moved",
@@ -122,7 +122,8 @@ def test_history_keeps_who_when_and_which_fields_without_personal_values(officer
         ("registered", 1, "officer-1"), ("updated", 2, "admin-7"), ("status_changed", 3, "officer-1")]
     assert history["items"][1]["fields"] == ["address", "sex"]
     assert (history["items"][2]["previous_status"], history["items"][2]["effective_date"]) == ("active", "2026-09-01")
-    assert "Rahasia" not in str(history)
+    assert history["items"][1]["changes"]["address"] == {"old": "Jl. Merdeka 1, Palembang", "new": "Jl. Rahasia 9"}
+    assert "Rahasia" not in str(outbox_events(klien))    # events carry no value of a personal field
     first = officer.get(f"/clients/{client['id']}/history?limit=2").get_json()
     rest = officer.get(f"/clients/{client['id']}/history?limit=2&cursor={first['next_cursor']}").get_json()
     assert [e["version"] for e in first["items"] + rest["items"]] == [1, 2, 3] and rest["next_cursor"] is None
@@ -153,3 +154,34 @@ def test_a_diversion_is_for_a_child_and_an_adult_is_refused_naming_the_birth_dat
     assert "DIVERSI" in adult["errors"]["birth_date"][0]
     child = officer.created("/clients", client_body(supervision_type="DIVERSI", decree=None, birth_date="2011-06-01"))
     assert_problem(officer.patch(f"/clients/{child['id']}", {"birth_date": "1999-06-01"}), 422)
+
+
+def test_an_admin_undoes_a_status_set_in_error_and_an_officer_may_not(officer, admin, klien):
+    client = officer.created("/clients", client_body())
+    officer.post(f"/clients/{client['id']}/status", {"status": "revoked", "reason": "wrong file",
+                                                     "effective_date": "2026-08-01"})
+    undo = {"status": "active", "reason": "revoked the wrong client", "effective_date": "2026-08-01"}
+    assert_problem(officer.post(f"/clients/{client['id']}/status", undo), 403)
+    undone = admin.post(f"/clients/{client['id']}/status", undo)
+    assert undone.status_code == 200 and undone.get_json()["status"] == "active"
+    assert_problem(admin.post(f"/clients/{client['id']}/status", undo), 409)
+    event = outbox_events(klien)[-1]
+    assert (event["type"], event["sequence"], event["data"]["status"]) == ("klien.client.status_changed", 3, "active")
+    history = officer.get(f"/clients/{client['id']}/history").get_json()["items"]
+    assert (history[-1]["previous_status"], history[-1]["status"], history[-1]["by"]) == ("revoked", "active",
+                                                                                          "admin-1")
+    entries = [json.loads(fields["entry"]) for _, fields in klien.redis.xrange("klien:audit")]
+    committed = [(e["path"], e["status"], e["resource_id"]) for e in entries if e.get("outcome") == "committed"]
+    assert committed == [("/clients", 201, client["id"]), (f"/clients/{client['id']}/status", 200, client["id"]),
+                         (f"/clients/{client['id']}/status", 200, client["id"])]
+    refused = [(e["status"], e["resource_id"]) for e in entries if e.get("outcome") != "committed"]
+    assert refused == [(403, client["id"]), (409, client["id"])]
+
+
+def test_a_nik_correction_is_in_history_masked_for_an_auditor(officer, klien):
+    client = officer.created("/clients", client_body(nik="1671010101800031"))
+    officer.patch(f"/clients/{client['id']}", {"nik": "1671010101800032"})
+    as_officer = officer.get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]["nik"]
+    as_auditor = klien.as_("auditor").get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]
+    assert as_officer == {"old": "1671010101800031", "new": "1671010101800032"}
+    assert as_auditor["nik"] == {"old": "************0031", "new": "************0032"}

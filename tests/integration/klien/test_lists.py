@@ -101,3 +101,42 @@ def test_a_page_examines_a_bounded_number_of_index_entries(officer, klien, monke
     page = officer.get("/clients", query_string={"q": "sb", "officer_id": "pk-few"}).get_json()
     assert page["items"] == [] and page["next_cursor"]
     assert numbers(listed(officer, q="sb", officer_id="pk-few")) == ["T-4"]
+
+
+def test_a_query_parameter_the_list_does_not_know_is_422_naming_it(officer):
+    officer.created("/clients", client_body())
+    for unknown in ("attention_required", "supervision_end_before"):
+        body = assert_problem(officer.get(f"/clients?{unknown}=true"), 422)
+        assert list(body["errors"]) == [unknown]
+
+
+def test_who_needs_attention_whose_supervision_ends_soon_and_a_client_by_nik(officer, klien):
+    from datetime import timedelta
+
+    from shared import clock
+    from tests.support.klien_data import enrollment_data
+    today = clock.today()
+    soon = officer.created("/clients", client_body(register_number="E-1", nik="1671010101800021",
+                                                   supervision_end=(today + timedelta(days=5)).isoformat()))
+    later = officer.created("/clients", client_body(register_number="E-2", nik="1671010101800022",
+                                                    supervision_end=(today + timedelta(days=60)).isoformat()))
+    enrollment = enrollment_data(later["id"])
+    klien.deliver("bimbingan.enrollment.created", enrollment, 1)
+    assert numbers(listed(officer, attention="true")) == []
+    klien.deliver("bimbingan.enrollment.attention_required",
+                  {**enrollment, "sessions_missed": 3, "consecutive_absences": 3}, 2)
+    assert numbers(listed(officer, attention="true")) == ["E-2"]
+    assert numbers(listed(officer, attention="false")) == ["E-1"]
+    officer.patch(f"/clients/{later['id']}", {"register_number": "E-3"})      # the index follows a correction
+    assert numbers(listed(officer, attention="true")) == ["E-3"]
+    klien.deliver("bimbingan.enrollment.withdrawn", {**enrollment, "status": "withdrawn", "sessions_missed": 3,
+                                                     "consecutive_absences": 3, "ended_on": today.isoformat()}, 3)
+    assert numbers(listed(officer, attention="true")) == []
+    assert numbers(listed(officer, ending_within_days=30)) == ["E-1"]
+    assert numbers(listed(officer, ending_within_days=60)) == ["E-1", "E-3"]
+    officer.post(f"/clients/{soon['id']}/status", {"status": "completed", "reason": "x",
+                                                   "effective_date": today.isoformat()})
+    assert numbers(listed(officer, ending_within_days=60)) == ["E-3"]
+    assert numbers(listed(officer, nik="1671010101800022")) == ["E-3"]
+    assert_problem(officer.get("/clients?nik=123"), 422)
+    assert klien.redis.keys("*1671010101800022*") == []     # no key holds a NIK, index or uniqueness slot

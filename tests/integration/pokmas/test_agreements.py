@@ -57,7 +57,8 @@ def test_activation_publishes_the_state_bimbingan_keeps(http, redis):
     [event] = published(redis, "pokmas.agreement.activated")
     program = agreement["programs"][0]
     assert event["sequence"] == 2 and event["subject"] == agreement["id"]
-    assert event["data"]["programs"] == [{"id": program["id"], "guidance_type": program["guidance_type"],
+    assert event["data"]["programs"] == [{"id": program["id"], "name": program["name"],
+                                          "guidance_type": program["guidance_type"],
                                           "capacity": program["capacity"]}]
 
 

@@ -78,3 +78,10 @@ def test_compliance_needs_an_office_and_is_not_for_partners(http):
     assert http.get("/compliance", headers=headers()).status_code == 422
     partner = headers("partner", group_id=group["id"])
     assert http.get("/compliance?bapas_office=palembang", headers=partner).status_code == 403
+
+
+def test_a_query_parameter_a_list_does_not_know_is_422_naming_it(http):
+    for path in ("/programs?opened=true", "/groups?office=palembang", "/agreements?state=active"):
+        response = http.get(path, headers=headers())
+        assert response.status_code == 422 and list(response.get_json()["errors"]) == [
+            path.split("?")[1].split("=")[0]], path

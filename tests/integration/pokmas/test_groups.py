@@ -20,8 +20,9 @@ def test_a_registered_group_is_readable_with_its_version_and_publishes_its_event
     assert http.get(f"/groups/{group['id']}", headers=headers("auditor")).get_json()["name"] == "Yayasan Cahaya"
     [event] = events(redis, "pokmas.group.registered")
     assert event["subject"] == group["id"] and event["sequence"] == 1
-    assert event["data"] == {"id": group["id"], "legal_form": "yayasan", "bapas_office": "palembang",
-                             "status": "active"}
+    # a group's name is not personal data: klien shows it in the guidance view (issue 13)
+    assert event["data"] == {"id": group["id"], "name": "Yayasan Cahaya", "legal_form": "yayasan",
+                             "bapas_office": "palembang", "status": "active"}
 
 
 def test_a_group_name_is_unique_in_the_region_whatever_its_case(http):

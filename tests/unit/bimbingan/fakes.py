@@ -56,11 +56,17 @@ class FakeSessionRepository:
     def marks(self, session_id):
         return dict(self.uow.enrollments.session_marks.get(session_id, {}))
 
+    def of_program(self, program_id):
+        return self.sessions.matching({"program_id": program_id}, lambda s: (s["starts_at"], s["id"]))
+
     def save(self, before, after):
         self.sessions.put(after)
 
-    def page(self, filters, cursor, limit):
-        return self.sessions.matching(filters, lambda s: (s["starts_at"], s["id"]))[:limit], None
+    def page(self, filters, cursor, limit, starts_from=None, starts_before=None):
+        listed = [s for s in self.sessions.matching(filters, lambda s: (s["starts_at"], s["id"]))
+                  if (starts_from is None or s["starts_at"] >= starts_from)
+                  and (starts_before is None or s["starts_at"] < starts_before)]
+        return listed[:limit], None
 
 
 class FakeReplicaRepository:

@@ -14,6 +14,7 @@ from shared.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFa
 from tests.unit.bimbingan.fakes import FakeFreshness, unit_of_work
 
 TODAY = date(2026, 11, 28)
+NOW = "2026-12-31T00:00:00.000Z"      # after the sessions the tests record attendance for
 
 
 def ctx(role="officer", group_id=None, audit=None):
@@ -24,11 +25,11 @@ class World:
     def __init__(self):
         self.uow = unit_of_work()
         self.freshness = FakeFreshness()
-        self.handlers = subscriptions.bind(Reactions(today=lambda: TODAY), self.uow)
+        self.handlers = subscriptions.bind(Reactions(today=lambda: TODAY, now=lambda: NOW), self.uow)
         self.freshness.apply = self.apply
         fresh = FreshReplicas(self.uow, self.freshness)
         self.enrollments = Enrollments(self.uow, fresh, today=lambda: TODAY)
-        self.sessions = Sessions(self.uow, fresh)
+        self.sessions = Sessions(self.uow, fresh, now=lambda: NOW)
         self.sequences = {}
 
     def event(self, event_type: str, data: dict) -> dict:
@@ -258,3 +259,63 @@ def test_the_attendance_answer_to_a_partner_holds_no_pk_only_field(world):
                                                                "attendance": "present"}],
                                               ctx("partner", group_id=agreement["group_id"]))
     assert not {"note", "withdrawal_note", "summary"} & set(answer["enrollments"][0])
+
+
+def test_cancelling_a_session_recounts_its_marked_enrollments(world):
+    agreement = world.agreement()
+    enrollment = world.enroll(world.client(), agreement)
+    sessions = [world.session(agreement) for _ in range(3)]
+    for session in sessions:
+        world.sessions.record_attendance(session["id"], [{"enrollment_id": uuid.UUID(enrollment["id"]),
+                                                          "attendance": "absent"}], ctx())
+    world.sessions.cancel(sessions[0]["id"], {"reason": "ustadz berhalangan"}, None, ctx())
+    recounted = world.enrollments.get(enrollment["id"], ctx())
+    assert (recounted["sessions_missed"], recounted["attention_raised"]) == (2, False)
+    assert [e.type for e in world.uow.published()][-2:] == ["bimbingan.session.cancelled",
+                                                            "bimbingan.attendance.recounted"]
+
+
+def test_attendance_for_a_session_yet_to_come_is_refused(world):
+    agreement = world.agreement()
+    enrollment = world.enroll(world.client(), agreement)
+    upcoming = world.sessions.schedule({"program_id": uuid.UUID(agreement["program_id"]), "topic": "t",
+                                        "facilitator": "f", "delivery": "online",
+                                        "starts_at": datetime(2027, 3, 1, tzinfo=timezone.utc)}, ctx())
+    with pytest.raises(Conflict, match="not started"):
+        world.sessions.record_attendance(upcoming["id"], [{"enrollment_id": uuid.UUID(enrollment["id"]),
+                                                           "attendance": "present"}], ctx())
+
+
+def test_an_ended_agreement_cancels_its_sessions_yet_to_come_and_a_transfer_moves_the_client(world):
+    agreement = world.agreement()
+    upcoming = world.sessions.schedule({"program_id": uuid.UUID(agreement["program_id"]), "topic": "t",
+                                        "facilitator": "f", "delivery": "online",
+                                        "starts_at": datetime(2027, 3, 1, tzinfo=timezone.utc)}, ctx())
+    client = world.client()
+    enrollment = world.enroll(client, world.agreement())
+    world.apply(world.event("pokmas.agreement.terminated", {**{k: agreement[k] for k in ("id", "group_id",
+                                                                                          "programs")},
+                                                            "status": "terminated"}))
+    assert world.sessions.get(upcoming["id"], ctx())["status"] == "cancelled"
+    world.apply(world.event("klien.client.status_changed", {"id": client, "status": "transferred",
+                                                            "status_effective_date": "2026-11-20"}))
+    moved = world.enrollments.get(enrollment["id"], ctx())
+    assert (moved["reason_code"], moved["ended_on"]) == ("client_moved", "2026-11-20")
+
+
+def test_a_weeks_calendar_lists_the_sessions_of_those_days_where_the_bapas_is(world):
+    agreement = world.agreement()
+    starts = [datetime(2026, 11, 30, 16, 59, tzinfo=timezone.utc),     # 23:59 WIB on 30 November
+              datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc),      # 00:00 WIB on 1 December
+              datetime(2026, 12, 7, 16, 59, tzinfo=timezone.utc),      # 23:59 WIB on 7 December
+              datetime(2026, 12, 7, 17, 0, tzinfo=timezone.utc)]       # 00:00 WIB on 8 December
+    made = [world.sessions.schedule({"program_id": uuid.UUID(agreement["program_id"]), "topic": "t",
+                                     "facilitator": "f", "delivery": "online", "starts_at": at}, ctx())
+            for at in starts]
+    week = world.sessions.page({"from_": date(2026, 12, 1), "to": date(2026, 12, 7), "cursor": None, "limit": 10},
+                               ctx())
+    assert [s["id"] for s in week["items"]] == [made[1]["id"], made[2]["id"]]
+    with pytest.raises(Invalid) as caught:
+        world.sessions.page({"from_": date(2026, 12, 7), "to": date(2026, 12, 1), "cursor": None, "limit": 10},
+                            ctx())
+    assert list(caught.value.errors) == ["to"]

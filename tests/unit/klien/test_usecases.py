@@ -1,7 +1,7 @@
 """klien's use cases and its handler with fakes: what each commits, announces and refuses, and what
 each role is shown."""
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -123,7 +123,8 @@ def test_enrollment_events_keep_one_guidance_entry_per_enrollment(cases):
 def test_every_consumed_event_with_malformed_data_is_refused_and_changes_nothing(cases):
     for event_type in subscriptions.event_types:
         with pytest.raises(ValueError, match="data does not match"):
-            handle(cases, event_type, {**enrollment_data(str(uuid.uuid4())), "client_id": "klien:client:x"})
+            handle(cases, event_type, {**enrollment_data(str(uuid.uuid4())), "id": "klien:client:x",
+                                       "client_id": "klien:client:x"})
     assert cases.uow.commits == 0
 
 
@@ -132,3 +133,36 @@ def test_a_partner_gets_403_for_a_missing_client(cases):
         cases.get(str(uuid.uuid4()), ctx("partner", group_id=str(uuid.uuid4())))
     with pytest.raises(NotFound):
         cases.get(str(uuid.uuid4()), ctx("officer"))
+
+
+def test_only_an_admin_undoes_an_end_and_the_nik_must_still_be_free(cases):
+    first = cases.register(loaded(nik="1671010101800009"), ctx())
+    undo = {"status": "active", "reason": "ended in error", "effective_date": date(2026, 12, 31)}
+    cases.change_status(first["id"], {"status": "transferred", "reason": "moved", "effective_date": date(2026, 12, 31)},
+                        None, ctx())
+    with pytest.raises(Forbidden):
+        cases.change_status(first["id"], undo, None, ctx("officer"))
+    second = cases.register(loaded(nik="1671010101800009"), ctx())
+    with pytest.raises(Conflict):
+        cases.change_status(first["id"], undo, None, ctx("admin"))
+    cases.change_status(second["id"], {"status": "completed", "reason": "done", "effective_date": date(2026, 12, 31)},
+                        None, ctx())
+    assert cases.change_status(first["id"], undo, None, ctx("admin"))["status"] == "active"
+    assert [e.data["status"] for e in cases.uow.published("klien.client.status_changed")] == [
+        "transferred", "completed", "active"]
+
+
+def test_a_pks_daily_questions_attention_ending_soon_and_by_nik(cases):
+    from shared import clock
+    today = clock.today()
+    soon = cases.register(loaded(nik="1671010101800011", supervision_end=today + timedelta(days=10)), ctx())
+    later = cases.register(loaded(nik="1671010101800012", supervision_end=today + timedelta(days=90)), ctx())
+    handle(cases, "bimbingan.enrollment.attention_required",
+           {**enrollment_data(later["id"]), "sessions_missed": 3, "consecutive_absences": 3})
+
+    def ids(**args):
+        return [c["id"] for c in cases.page({"limit": 10, **args}, ctx())["items"]]
+
+    assert ids(attention=True) == [later["id"]] and ids(attention=False) == [soon["id"]]
+    assert ids(ending_within_days=30) == [soon["id"]] and ids(ending_within_days=90) == [soon["id"], later["id"]]
+    assert ids(nik="1671010101800012") == [later["id"]] and ids(nik="1671010101800013") == []

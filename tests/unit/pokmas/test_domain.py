@@ -125,11 +125,12 @@ def test_programs_of_other_statuses_do_not_change(status):
         domain.change_program(agreement(status), "p-1", {"capacity": 9}, CTX)
 
 
-def test_event_data_carries_state_without_reasons_or_names():
+def test_event_data_carries_state_without_reasons():
     data = domain.agreement_event_data(domain.terminate(agreement("active"), "the secret reason", CTX)[0])
+    # a program's name is not personal data: klien shows it in the guidance view (issue 13)
     assert data == {"id": "a-1", "group_id": "g-1", "number": "PKS-1", "status": "terminated",
                     "valid_from": "2026-01-01", "valid_until": "2026-12-31",
-                    "programs": [{"id": "p-1", "guidance_type": "kemandirian", "capacity": 5}]}
+                    "programs": [{"id": "p-1", "name": "Menjahit", "guidance_type": "kemandirian", "capacity": 5}]}
 
 
 def test_utilization_is_derived_from_entries_and_a_program_is_open_until_full():
