@@ -109,9 +109,19 @@ class FeedCatchUp:
             pending, backoff = list(self.sources), 0.5
             while pending and not stop.is_set():
                 pending = [source for source in pending if not self._caught_up(source)]
-                if pending:
-                    stop.wait(backoff)
+                if pending and self._asked_again_within(backoff, stop):
+                    # A reconnect while a source is still down: every source is read again now,
+                    # so one source that stays down never holds back the others' catch-up.
+                    self._wanted.clear()
+                    pending, backoff = list(self.sources), 0.5
+                elif pending:
                     backoff = min(backoff * 2, 10)
+
+    def _asked_again_within(self, seconds: float, stop: threading.Event) -> bool:
+        deadline = time.monotonic() + seconds
+        while not (stop.is_set() or self._wanted.is_set()) and time.monotonic() < deadline:
+            stop.wait(0.1)
+        return self._wanted.is_set()
 
     def _caught_up(self, source: str) -> bool:
         try:

@@ -57,7 +57,7 @@ def test_duplicates_are_409_and_roles_see_what_they_may(stack, tokens, admin):
 
 def test_the_guidance_view_and_the_export_show_an_enrollment_until_the_client_ends(admin):
     client = admin.klien.created("/clients", client_body(supervision_start="2026-01-15"))
-    group = admin.pokmas.created("/groups", {"name": f"Yayasan Klien {uuid.uuid4().hex[:6]}", "legal_form": "yayasan",
+    group = admin.pokmas.created("/groups", {"name": f"Yayasan Bina Insani {uuid.uuid4().hex[:6]}", "legal_form": "yayasan",
                                              "address": "Jl. Kol. Atmo 5", "contact": "0711-000000",
                                              "bapas_office": "palembang"})
     agreement = admin.pokmas.created("/agreements", {
