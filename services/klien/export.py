@@ -13,8 +13,8 @@ RETRY_AFTER_SECONDS = 5
 
 class Gatherer:
     def __init__(self, settings, session=None, timeout: float = 3.0):
+        self.settings = settings
         self.urls = settings.urls
-        self.headers = {"Authorization": f"Bearer {service_token(settings, 'klien')}"}
         self.http = session or requests.Session()
         self.timeout = timeout
 
@@ -51,8 +51,9 @@ class Gatherer:
             raise Unavailable(f"{service}'s address is not configured; the export needs it",
                               retry_after=RETRY_AFTER_SECONDS)
         try:
-            response = self.http.get(base.rstrip("/") + path, params=params, headers=self.headers,
-                                     timeout=self.timeout)
+            # A token of its own for each call: service tokens live minutes, the Gatherer as long as the app.
+            headers = {"Authorization": f"Bearer {service_token(self.settings, 'klien')}"}
+            response = self.http.get(base.rstrip("/") + path, params=params, headers=headers, timeout=self.timeout)
             if response.status_code == 404:
                 return None
             if response.status_code == 200:

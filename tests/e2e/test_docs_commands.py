@@ -2,6 +2,7 @@
 docs/deploy-compose.md, then in docs/operations.md, runs in order in one bash session (set -e)
 on a copy of the repository, as an operator would type them, against the `sumsel` region they
 bring up. Compose tier only. The one rewrite: /srv/backup becomes a folder of the test's."""
+import os
 import re
 import shutil
 import socket
@@ -44,13 +45,20 @@ def test_each_document_has_runnable_blocks():
         assert runnable_blocks(document), document
 
 
+def operator_env(stack_settings: dict) -> dict:
+    """This process's environment without what the compose tier set for its own stack (ports,
+    secrets, CA): compose would prefer those to the region's env file."""
+    dropped = set(stack_settings) | {"REQUESTS_CA_BUNDLE", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME"}
+    return {name: value for name, value in os.environ.items() if name not in dropped}
+
+
 def port_taken(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture
-def repository_copy(request, tmp_path, docker_compose_command):
+def repository_copy(request, tmp_path, docker_compose_command, compose_settings):
     if request.config.getoption("--stack") != "compose":
         pytest.skip("the documents' commands deploy with docker compose; run with --stack=compose")
     copy = tmp_path / "bapas"
@@ -59,17 +67,17 @@ def repository_copy(request, tmp_path, docker_compose_command):
     down = ["bash", "-c", "docker compose version >/dev/null 2>&1 && c='docker compose' || c=docker-compose; "
             "$c -f docker-compose.yml -f docker-compose.debian.yml --env-file deploy/regions/sumsel.env "
             "--profile monitoring down -v --remove-orphans"]
-    subprocess.run(down, cwd=copy, capture_output=True, timeout=300)
+    subprocess.run(down, cwd=copy, env=operator_env(compose_settings), capture_output=True, timeout=300)
     taken = [port for port in REGION_PORTS if port_taken(port)]
     if taken:
         pytest.fail(f"the sumsel region's host ports {taken} are taken on this host", pytrace=False)
     (copy / "deploy/regions/sumsel.env").unlink()  # the documents make it
     yield copy
-    subprocess.run(down, cwd=copy, capture_output=True, timeout=300)
+    subprocess.run(down, cwd=copy, env=operator_env(compose_settings), capture_output=True, timeout=300)
 
 
 @pytest.mark.timeout(1800)  # a whole region brought up, backed up, restored, its secret rotated
-def test_the_documented_commands_run_as_written(repository_copy, tmp_path):
+def test_the_documented_commands_run_as_written(repository_copy, tmp_path, compose_settings):
     backups = tmp_path / "backup"
     script = ["set -euo pipefail"]
     for document in DOCUMENTS:
@@ -78,8 +86,8 @@ def test_the_documented_commands_run_as_written(repository_copy, tmp_path):
     (tmp_path / "docs.sh").write_text("\n".join(script) + "\n")
     log = tmp_path / "docs.log"
     with log.open("w") as out:
-        done = subprocess.run(["bash", str(tmp_path / "docs.sh")], cwd=repository_copy, stdout=out,
-                              stderr=subprocess.STDOUT, timeout=1500)
+        done = subprocess.run(["bash", str(tmp_path / "docs.sh")], cwd=repository_copy,
+                              env=operator_env(compose_settings), stdout=out, stderr=subprocess.STDOUT, timeout=1500)
     output = log.read_text()
     failed_at = re.findall(r"^### (\S+)$", output, re.MULTILINE)
     assert done.returncode == 0, f"failed in the block at {failed_at[-1] if failed_at else '?'}:\n{output[-6000:]}"

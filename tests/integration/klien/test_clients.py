@@ -185,3 +185,8 @@ def test_a_nik_correction_is_in_history_masked_for_an_auditor(officer, klien):
     as_auditor = klien.as_("auditor").get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]
     assert as_officer == {"old": "1671010101800031", "new": "1671010101800032"}
     assert as_auditor["nik"] == {"old": "************0031", "new": "************0032"}
+
+
+def test_an_unreadable_date_is_422_naming_the_format(officer):
+    body = assert_problem(officer.post("/clients", client_body(birth_date="01-02-1990")), 422)
+    assert "YYYY-MM-DD" in body["errors"]["birth_date"][0]

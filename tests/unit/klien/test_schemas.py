@@ -61,7 +61,8 @@ def test_list_filters_are_checked():
 
 @pytest.mark.parametrize("decree,message", [([None, None], "Invalid input type."),
                                             ({"number": "SK-1"}, "date: Missing data for required field."),
-                                            ({"number": "", "date": "x"}, "date: Not a valid date.")])
+                                            ({"number": "", "date": "x"},
+                                             "date: Not a valid date: use YYYY-MM-DD, e.g. 2026-12-05.")])
 def test_decree_errors_are_a_flat_list_of_messages(decree, message):
     messages = errors(ClientCreate, client_body(decree=decree))["decree"]
     assert isinstance(messages, list) and message in messages
