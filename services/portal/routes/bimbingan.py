@@ -1,0 +1,216 @@
+"""Guidance: enroll, complete, withdraw; sessions (week, schedule, reschedule, cancel); the attendance register."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from services.portal import dates, labels
+from services.portal.clients import ApiError, parallel
+from services.portal.forms import (CompleteForm, ConfirmForm, EnrollForm, ReasonForm, RescheduleForm, SessionForm,
+                                   WithdrawForm)
+from services.portal.routes.common import apply_problem, saved
+from services.portal.security import STAFF, WRITERS, roles
+
+blp = Blueprint("bimbingan", __name__)
+
+
+def _page(template: str, form, **context):
+    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template(template, form=form, labels=labels, **context), status
+
+
+@blp.route("/klien/<uuid:client_id>/ikutkan", methods=["GET", "POST"])
+@roles(*WRITERS)
+def enroll(client_id):
+    """Only programs with a free place under an active PKS are offered (pokmas's open=true)."""
+    api = g.api
+    got = parallel(client=lambda: api.klien.get(f"/clients/{client_id}"),
+                   programs=lambda: api.pokmas.all("/programs", open="true"),
+                   groups=lambda: api.pokmas.all("/groups"))
+    if not got["client"].ok:
+        raise got["client"].error
+    client, programs = got["client"].value, got["programs"].value_or([])
+    groups = {gr["id"]: gr for gr in got["groups"].value_or([])}
+    form = EnrollForm()
+    form.program_id.choices = [(p["id"], p["name"]) for p in programs]
+    if form.validate_on_submit():
+        body = {"client_id": str(client_id), "program_id": form.program_id.data}
+        if form.start_date.data:
+            body["start_date"] = form.start_date.data.isoformat()
+        if form.note.data:
+            body["note"] = form.note.data
+        try:
+            api.bimbingan.post("/enrollments", body)
+        except ApiError as error:
+            apply_problem(form, error)
+        else:
+            saved(_("%(name)s is enrolled.", name=client["name"]))
+            return redirect(url_for("klien.show", client_id=client_id))
+    return _page("bimbingan/ikutkan.html", form, client=client, programs=programs, groups=groups,
+                 programs_missing=not got["programs"].ok)
+
+
+def _enrollment_page(enrollment_id, form_class, template, action, done):
+    api = g.api
+    enrollment = api.bimbingan.get(f"/enrollments/{enrollment_id}")
+    got = parallel(client=lambda: api.klien.get(f"/clients/{enrollment['client_id']}"),
+                   program=lambda: api.pokmas.get(f"/programs/{enrollment['program_id']}"))
+    if enrollment["status"] != "enrolled":
+        abort(404)
+    form = form_class()
+    if form.validate_on_submit():
+        body = {k: v for k, v in form.data.items() if k != "csrf_token" and v}
+        try:
+            api.bimbingan.post(f"/enrollments/{enrollment_id}/{action}", body, version=enrollment["version"])
+        except ApiError as error:
+            apply_problem(form, error)
+        else:
+            saved(done)
+            return redirect(url_for("klien.show", client_id=enrollment["client_id"]))
+    return _page(template, form, enrollment=enrollment, client=got["client"].value_or(None),
+                 program=got["program"].value_or(None))
+
+
+@blp.route("/bimbingan/<uuid:enrollment_id>/selesai", methods=["GET", "POST"])
+@roles(*WRITERS)
+def complete(enrollment_id):
+    return _enrollment_page(enrollment_id, CompleteForm, "bimbingan/selesai.html", "complete",
+                            _("The enrollment is completed."))
+
+
+@blp.route("/bimbingan/<uuid:enrollment_id>/keluarkan", methods=["GET", "POST"])
+@roles(*WRITERS)
+def withdraw(enrollment_id):
+    return _enrollment_page(enrollment_id, WithdrawForm, "bimbingan/keluarkan.html", "withdraw",
+                            _("The client is withdrawn from the program."))
+
+
+@blp.get("/sesi")
+def week():
+    """A week of sessions (Monday to Sunday); ?minggu=YYYY-MM-DD picks the week."""
+    day = dates.parse_date(request.args.get("minggu")) or dates.today()
+    monday, sunday = dates.week_of(day)
+    api = g.api
+    got = parallel(sessions=lambda: api.bimbingan.all("/sessions"), programs=lambda: api.pokmas.all("/programs"))
+    if not got["sessions"].ok:
+        raise got["sessions"].error
+    by_day = {monday + timedelta(days=i): [] for i in range(7)}
+    for s in got["sessions"].value:
+        day_of = dates.local(s["starts_at"]).date()
+        if day_of in by_day:
+            by_day[day_of].append(s)
+    return render_template("bimbingan/minggu.html", by_day=by_day, monday=monday, sunday=sunday,
+                           previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
+                           programs={p["id"]: p for p in got["programs"].value_or([])}, labels=labels)
+
+
+@blp.route("/sesi/baru", methods=["GET", "POST"])
+@roles(*WRITERS)
+def schedule():
+    programs = [p for p in g.api.pokmas.all("/programs") if p["agreement_status"] == "active"]
+    form = SessionForm(program_id=request.args.get("program"))
+    form.program_id.choices = [("", _("Choose…"))] + [(p["id"], p["name"]) for p in programs]
+    if form.validate_on_submit():
+        body = {"program_id": form.program_id.data, "starts_at": dates.instant_of(form.date.data, form.time.data),
+                "topic": form.topic.data, "facilitator": form.facilitator.data, "delivery": form.delivery.data}
+        try:
+            session = g.api.bimbingan.post("/sessions", body)
+        except ApiError as error:
+            apply_problem(form, error, {"starts_at": "date"})
+        else:
+            saved(_("The session is scheduled."))
+            return redirect(url_for("bimbingan.week", minggu=form.date.data.isoformat(), _anchor=session["id"]))
+    return _page("bimbingan/sesi_baru.html", form)
+
+
+def _session_with_program(session_id):
+    session = g.api.bimbingan.get(f"/sessions/{session_id}")
+    program = parallel(p=lambda: g.api.pokmas.get(f"/programs/{session['program_id']}"))["p"].value_or(None)
+    return session, program
+
+
+@blp.route("/sesi/<uuid:session_id>/jadwal-ulang", methods=["GET", "POST"])
+@roles(*WRITERS)
+def reschedule(session_id):
+    session, program = _session_with_program(session_id)
+    if session["status"] != "scheduled":
+        abort(404)
+    form = RescheduleForm()
+    if request.method == "GET":
+        start = dates.local(session["starts_at"])
+        form.date.data, form.time.data = start.date(), start.time().replace(second=0, microsecond=0)
+    if form.validate_on_submit():
+        body = {"starts_at": dates.instant_of(form.date.data, form.time.data), "reason": form.reason.data}
+        try:
+            g.api.bimbingan.post(f"/sessions/{session_id}/reschedule", body, version=session["version"])
+        except ApiError as error:
+            apply_problem(form, error, {"starts_at": "date"})
+        else:
+            saved(_("The session is moved."))
+            return redirect(url_for("bimbingan.week", minggu=form.date.data.isoformat()))
+    return _page("bimbingan/jadwal_ulang.html", form, session=session, program=program)
+
+
+@blp.route("/sesi/<uuid:session_id>/batal", methods=["GET", "POST"])
+@roles(*WRITERS)
+def cancel(session_id):
+    session, program = _session_with_program(session_id)
+    if session["status"] != "scheduled":
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            g.api.bimbingan.post(f"/sessions/{session_id}/cancel", {"reason": form.reason.data},
+                                 version=session["version"])
+        except ApiError as error:
+            apply_problem(form, error)
+        else:
+            saved(_("The session is cancelled; marks recorded in it no longer count."))
+            return redirect(url_for("bimbingan.week", minggu=dates.local(session["starts_at"]).date().isoformat()))
+    return _page("bimbingan/batal.html", form, session=session, program=program)
+
+
+@blp.route("/sesi/<uuid:session_id>/presensi", methods=["GET", "POST"])
+def attendance(session_id):
+    """The register: every open participant of the session's program, one mark each."""
+    if g.user.role == "auditor" and request.method == "POST":
+        abort(403)
+    api = g.api
+    session = api.bimbingan.get(f"/sessions/{session_id}")
+    got = parallel(program=lambda: api.pokmas.get(f"/programs/{session['program_id']}"),
+                   enrollments=lambda: api.bimbingan.all("/enrollments", program_id=session["program_id"]))
+    start = dates.local(session["starts_at"]).date().isoformat()
+    enrollments = [e for e in got["enrollments"].value_or([])
+                   if e["start_date"] <= start and (e["status"] == "enrolled" or (e.get("ended_on") or "") >= start)]
+    names = parallel(**{e["client_id"]: (lambda cid=e["client_id"]: api.klien.get(f"/clients/{cid}"))
+                        for e in enrollments})
+    marks = {m["enrollment_id"]: m for m in session.get("attendance", [])}
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        records = _records(enrollments)
+        if records:
+            try:
+                api.bimbingan.post(f"/sessions/{session_id}/attendance", {"records": records})
+            except ApiError as error:
+                apply_problem(form, error)
+            else:
+                saved(_("Attendance is saved for %(count)d participants.", count=len(records)))
+                return redirect(url_for("bimbingan.attendance", session_id=session_id))
+        else:
+            form.form_errors.append(_("Choose a mark for at least one participant."))
+    return _page("bimbingan/presensi.html", form, session=session, program=got["program"].value_or(None),
+                 enrollments=enrollments, names={k: v.value_or(None) for k, v in names.items()}, marks=marks,
+                 may_record=g.user.role in ("admin", "officer", "partner") and session["status"] == "scheduled")
+
+
+def _records(enrollments) -> list:
+    records = []
+    for e in enrollments:
+        mark = request.form.get(f"mark-{e['id']}")
+        if mark in labels.ATTENDANCE:
+            record = {"enrollment_id": e["id"], "attendance": mark}
+            note = (request.form.get(f"note-{e['id']}") or "").strip()
+            if note:
+                record["note"] = note[:2000]
+            records.append(record)
+    return records
