@@ -3,6 +3,8 @@ the user's own identity, so the services' rules (role, region, partner's group) 
 
 One small client per service; `parallel` runs the calls a page needs at the same time.
 """
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -13,6 +15,7 @@ from shared.auth import issue_token
 TOKEN_TTL_SECONDS = 120
 TIMEOUT_SECONDS = 10
 MAX_PAGES = 10                      # a list read whole stops after this many pages of 500
+DESCRIPTION_TTL_SECONDS = 60        # how long what a service offers (its OpenAPI document) is trusted
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="portal-api")
 
 
@@ -79,6 +82,11 @@ class ServiceClient:
     def patch(self, path: str, body: dict, version: int | None = None):
         return self.request("PATCH", path, json=body, version=version)
 
+    def offers(self, path: str, parameter: str) -> bool:
+        """Whether the service's own OpenAPI document lists this query parameter on GET `path`: a
+        filter it does not know must not be sent (a service that ignored it would answer everyone)."""
+        return (path, parameter) in _described_parameters(self.base_url, self.http)
+
     def all(self, path: str, **params) -> list:
         """Every item of a list, page after page (at most MAX_PAGES pages of 500)."""
         items, cursor = [], None
@@ -89,6 +97,26 @@ class ServiceClient:
             if not cursor:
                 break
         return items
+
+
+_descriptions: dict[str, tuple[float, frozenset]] = {}
+_descriptions_lock = threading.Lock()
+
+
+def _described_parameters(base_url: str, http: requests.Session) -> frozenset:
+    now = time.monotonic()
+    cached = _descriptions.get(base_url)
+    if cached and cached[0] > now:
+        return cached[1]
+    try:
+        document = http.get(base_url + "/openapi.json", timeout=TIMEOUT_SECONDS).json()
+        found = frozenset((path, parameter["name"]) for path, item in document.get("paths", {}).items()
+                          for parameter in item.get("get", {}).get("parameters", []) if parameter.get("in") == "query")
+    except (requests.RequestException, ValueError, AttributeError):
+        found = frozenset()
+    with _descriptions_lock:
+        _descriptions[base_url] = (now + DESCRIPTION_TTL_SECONDS, found)
+    return found
 
 
 class Services:

@@ -53,6 +53,10 @@ class FakeService:
     def __init__(self, answers: dict | None = None):
         self.answers = dict(answers or {})
         self.calls = []
+        self.parameters: set[tuple[str, str]] = set()      # (path, query parameter) its OpenAPI lists
+
+    def offers(self, path, parameter):
+        return (path, parameter) in self.parameters
 
     def _answer(self, method, path, payload):
         self.calls.append((method, path, payload))

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, g, render_template
 
 from services.portal import dates, labels
-from services.portal.clients import parallel
+from services.portal.clients import ApiError, parallel
 
 blp = Blueprint("beranda", __name__)
 ENDING_WITHIN_DAYS = 30
@@ -26,7 +26,7 @@ def _staff():
     api = g.api
     got = parallel(
         caseload=lambda: api.klien.all("/clients", status="active", **mine),
-        attention=lambda: api.klien.all("/clients", status="active", attention="true", **mine),
+        attention=lambda: _attention(api, mine),
         enrollments=lambda: api.bimbingan.all("/enrollments", status="enrolled"),
         programs=lambda: api.pokmas.all("/programs"),
     )
@@ -45,6 +45,13 @@ def _staff():
         attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
         sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention),
         week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
+
+
+def _attention(api, mine: dict) -> list:
+    """Clients with an open attention flag, when klien offers that filter (otherwise the page says so)."""
+    if not api.klien.offers("/clients", "attention"):
+        raise ApiError(501, {"detail": "attention filter not offered"})
+    return api.klien.all("/clients", status="active", attention="true", **mine)
 
 
 def _week_sessions(enrollments: list, client_ids: set, today) -> list:

@@ -18,6 +18,9 @@ SEARCH_FILTERS = ("q", "nik", "status", "supervision_type", "officer_id")
 def search():
     filters = {k: request.args.get(k, "").strip() for k in SEARCH_FILTERS}
     query = {k: v for k, v in filters.items() if v}
+    if "nik" in query and not g.api.klien.offers("/clients", "nik"):
+        error = ApiError(422, {"errors": {"nik": [_("The client service does not offer search by NIK yet.")]}})
+        return render_template("klien/cari.html", filters=filters, page=None, error=error, labels=labels)
     page, error = None, None
     try:
         page = g.api.klien.get("/clients", limit=50, cursor=request.args.get("cursor"), **query)
