@@ -73,8 +73,9 @@ def check_account(account: Account) -> None:
 
 
 class AccountStore:
-    def __init__(self, redis):
+    def __init__(self, redis, hasher: PasswordHasher | None = None):
         self.redis = redis
+        self.hasher = hasher or _hasher
 
     def add(self, account: Account, password: str | None = None) -> str:
         """Create the account; answer its password (the one given, or a new one)."""
@@ -82,7 +83,7 @@ class AccountStore:
         password = password or new_password()
         if len(password) < MIN_PASSWORD:
             raise AccountError("password", f"a password needs at least {MIN_PASSWORD} characters")
-        record = {**asdict(account), "password_hash": _hasher.hash(password)}
+        record = {**asdict(account), "password_hash": self.hasher.hash(password)}
         if not self.redis.set(account_key(account.username), json.dumps(record), nx=True):
             raise AccountError("username", f"the account {account.username!r} exists already")
         self.redis.sadd(ACCOUNTS, account.username)
@@ -110,13 +111,13 @@ class AccountStore:
         """The account, when the password is right and the account is not disabled."""
         record = self._record(username) if USERNAME.match(username or "") else None
         try:
-            _hasher.verify(record["password_hash"] if record else _DUMMY_HASH, password or "")
+            self.hasher.verify(record["password_hash"] if record else _DUMMY_HASH, password or "")
         except (VerificationError, InvalidHashError):
             return None
         if record is None or record.get("disabled"):
             return None
-        if _hasher.check_needs_rehash(record["password_hash"]):
-            self._save({**record, "password_hash": _hasher.hash(password)})
+        if self.hasher.check_needs_rehash(record["password_hash"]):
+            self._save({**record, "password_hash": self.hasher.hash(password)})
         return _account(record)
 
     def set_disabled(self, username: str, disabled: bool) -> None:
@@ -128,7 +129,7 @@ class AccountStore:
     def reset_password(self, username: str) -> str:
         record = self._existing(username)
         password = new_password()
-        self._save({**record, "password_hash": _hasher.hash(password)})
+        self._save({**record, "password_hash": self.hasher.hash(password)})
         self.end_sessions(username)
         return password
 

@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, services_factory=None, redis=No
         BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
         BABEL_DEFAULT_TIMEZONE=str(dates.zone()),
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        **{name: os.environ[name] for name in ("PORTAL_SIGNIN_LIMIT_PER_ACCOUNT", "PORTAL_SIGNIN_LIMIT_PER_ADDRESS")
+           if os.environ.get(name)},
     )
     app.config.update(config or {})
     app.session_interface = TlsAwareSessions()

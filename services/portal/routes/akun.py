@@ -29,10 +29,10 @@ def _account_key() -> str:
 def register(app, limiter) -> None:
     per_address = app.config.get("PORTAL_SIGNIN_LIMIT_PER_ADDRESS", LIMIT_PER_ADDRESS)
     per_account = app.config.get("PORTAL_SIGNIN_LIMIT_PER_ACCOUNT", LIMIT_PER_ACCOUNT)
+    app.register_blueprint(blp)
     view = limiter.limit(per_address, methods=["POST"], deduct_when=_failed)(sign_in)
     view = limiter.limit(per_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)(view)
-    blp.add_url_rule("/masuk", "sign_in", view, methods=["GET", "POST"])
-    app.register_blueprint(blp)
+    app.view_functions["akun.sign_in"] = view
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,6 +42,7 @@ def _safe_next(target: str | None) -> str:
     return url_for("beranda.home")
 
 
+@blp.route("/masuk", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():

@@ -1,5 +1,6 @@
 """The portal with fake services and in-memory accounts: page tests read what a person reads."""
 import pytest
+from argon2 import PasswordHasher
 from bs4 import BeautifulSoup
 
 from services.portal.accounts import Account
@@ -19,6 +20,7 @@ def app(services):
     app = create_app(settings, services_factory=services.factory, redis=FakeRedis(), limits_uri="memory://",
                      config={"TESTING": True, "WTF_CSRF_ENABLED": False})
     store = app.extensions["portal.accounts"]
+    store.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # fast; the real one in integration
     store.add(Account(username="pk1", role="officer", name="Siti PK", bapas_office="Bapas Palembang"), "password-pk1")
     store.add(Account(username="boss", role="admin", name="Kepala", bapas_office="Bapas Palembang"), "password-boss")
     store.add(Account(username="audit", role="auditor", name="Auditor"), "password-audit")
