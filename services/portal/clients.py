@@ -149,7 +149,8 @@ class Outcome:
 
 def parallel(**calls) -> dict[str, Outcome]:
     """Run the zero-argument `calls` at the same time; each answers an Outcome, so one failing
-    call leaves the rest of the page standing."""
+    call leaves the rest of the page standing. The calls run in other threads: they must not touch
+    flask.g or the request (take what they need into local names first)."""
     futures = {name: _pool.submit(call) for name, call in calls.items()}
     outcomes = {}
     for name, future in futures.items():

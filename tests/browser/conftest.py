@@ -43,7 +43,13 @@ def browser_page(chromium):
     context.close()
 
 
-def shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+def shot(page, name: str, phone: bool = False) -> None:
+    """A screenshot for docs/portal.md when BAPAS_SCREENSHOTS names a folder (phone: 360 px wide)."""
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    if phone:
+        page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)

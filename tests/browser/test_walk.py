@@ -129,7 +129,7 @@ def test_a_partner_cannot_open_another_groups_session(portal, browser_page):
     sign_in(browser_page, stack.portal_url, "mitra.a")
     findings = {}
     check_page(browser_page, findings)
-    shot(browser_page, "beranda-mitra")
+    shot(browser_page, "beranda-mitra", phone=True)
     answer = browser_page.goto(f"{stack.portal_url}/sesi/{other}/presensi")
     assert answer.status == 403
     assert "tidak boleh membuka" in browser_page.inner_text("h1")
@@ -137,6 +137,7 @@ def test_a_partner_cannot_open_another_groups_session(portal, browser_page):
     assert answer.status == 200
     assert "Menanam bibit" in browser_page.inner_text("main")
     check_page(browser_page, findings)
+    shot(browser_page, "presensi-mitra", phone=True)
     assert findings == {}, findings
 
 

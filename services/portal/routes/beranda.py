@@ -76,10 +76,10 @@ def _per_officer(caseload, ending, attention) -> list:
 
 def _partner():
     """A partner group: its programs and its sessions from today on (the services show it only its own)."""
-    api = g.api
+    api, group_id = g.api, g.user.group_id
     got = parallel(programs=lambda: api.pokmas.all("/programs"),
                    sessions=lambda: api.bimbingan.all("/sessions"),
-                   group=lambda: api.pokmas.get(f"/groups/{g.user.group_id}"))
+                   group=lambda: api.pokmas.get(f"/groups/{group_id}"))
     today = dates.today()
     monday, _sunday = dates.week_of(today)
     sessions = [s for s in got["sessions"].value_or([]) if dates.local(s["starts_at"]).date() >= monday]

@@ -124,8 +124,9 @@ def schedule():
 
 
 def _session_with_program(session_id):
-    session = g.api.bimbingan.get(f"/sessions/{session_id}")
-    program = parallel(p=lambda: g.api.pokmas.get(f"/programs/{session['program_id']}"))["p"].value_or(None)
+    api = g.api
+    session = api.bimbingan.get(f"/sessions/{session_id}")
+    program = parallel(p=lambda: api.pokmas.get(f"/programs/{session['program_id']}"))["p"].value_or(None)
     return session, program
 
 

@@ -90,8 +90,9 @@ def agreement_new(group_id):
 @blp.get("/pks/<uuid:agreement_id>")
 @roles(*STAFF)
 def agreement(agreement_id):
-    agreement = g.api.pokmas.get(f"/agreements/{agreement_id}")
-    group = parallel(g=lambda: g.api.pokmas.get(f"/groups/{agreement['group_id']}"))["g"].value_or(None)
+    api = g.api
+    agreement = api.pokmas.get(f"/agreements/{agreement_id}")
+    group = parallel(group=lambda: api.pokmas.get(f"/groups/{agreement['group_id']}"))["group"].value_or(None)
     horizon = (dates.today() + timedelta(days=EXPIRING_WITHIN_DAYS)).isoformat()
     return render_template("pokmas/pks.html", agreement=agreement, group=group, horizon=horizon, labels=labels,
                            form=ConfirmForm())
