@@ -68,7 +68,10 @@ def create_app(settings: Settings | None = None, services_factory=None, redis=No
     app.config.update(
         SECRET_KEY=_secret_key(settings), SESSION_COOKIE_NAME="bapas_portal", SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=os.environ.get("PORTAL_COOKIE_SECURE") == "1",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8), WTF_CSRF_TIME_LIMIT=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # A form's token lives as long as its sign-in (which lapses after 8 idle hours): the offline
+        # register sends with the token of the page it was opened on, possibly hours later.
+        WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.max_body_bytes, BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
         BABEL_DEFAULT_TIMEZONE=str(dates.zone()),

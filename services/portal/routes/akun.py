@@ -67,7 +67,10 @@ def sign_out():
     session.clear()
     if lang:
         session["lang"] = lang
-    return redirect(url_for("akun.sign_in"))
+    response = redirect(url_for("akun.sign_in"))
+    # The offline register's cached pages, its queue and its service worker go with the sign-in.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @blp.post("/bahasa")

@@ -1,7 +1,7 @@
 """Guidance: enroll, complete, withdraw; sessions (week, schedule, reschedule, cancel); the attendance register."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from services.portal import dates, labels
@@ -202,6 +202,34 @@ def attendance(session_id):
     return _page("bimbingan/presensi.html", form, session=session, program=got["program"].value_or(None),
                  enrollments=enrollments, names={k: v.value_or(None) for k, v in names.items()}, marks=marks,
                  may_record=g.user.role in ("admin", "officer", "partner") and session["status"] == "scheduled")
+
+
+@blp.post("/sesi/<uuid:session_id>/presensi/kirim")
+def attendance_sync(session_id):
+    """The offline register's batches (JSON, CSRF token in X-CSRFToken), passed on to bimbingan with
+    their Idempotency-Key, so a batch sent twice is applied once."""
+    if g.user.role not in ("admin", "officer", "partner"):
+        abort(403)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+        return jsonify(detail=_("Send the marks as {\"records\": [...]}.")), 400
+    key = request.headers.get("Idempotency-Key")
+    try:
+        answer = g.api.bimbingan.post(f"/sessions/{session_id}/attendance", {"records": body["records"]},
+                                      headers={"Idempotency-Key": key} if key else None)
+    except ApiError as error:
+        status = error.status if 400 <= error.status < 500 else 503
+        return jsonify(detail=error.detail, errors=error.field_errors), status
+    return jsonify(recorded=len(answer.get("enrollments", [])))
+
+
+@blp.get("/sw.js")
+def service_worker():
+    """The register's service worker, from the root so that its scope covers the register and the
+    session list."""
+    response = current_app.send_static_file("sw.js")
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def _records(enrollments) -> list:

@@ -1,0 +1,83 @@
+/* The register's queue of attendance batches, in IndexedDB: used by the page and by the service
+   worker (Background Sync). A batch: {key, url, records, state: waiting|sent|refused, detail, at}.
+   Its key is the Idempotency-Key, so a batch sent twice (page and worker, or a lost answer) is
+   applied once by bimbingan. */
+var BapasQueue = (function () {
+  "use strict";
+  var DB = "bapas-presensi", STORE = "batches";
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(STORE, { keyPath: "key" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function run(mode, work) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode), result;
+        tx.oncomplete = function () { db.close(); resolve(result); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+        work(tx.objectStore(STORE), function (value) { result = value; });
+      });
+    });
+  }
+
+  function all() {
+    return run("readonly", function (store, done) {
+      var request = store.getAll();
+      request.onsuccess = function () {
+        done(request.result.sort(function (a, b) { return a.at - b.at; }));
+      };
+    });
+  }
+
+  function put(batch) {
+    return run("readwrite", function (store) { store.put(batch); });
+  }
+
+  function newKey() {
+    if (self.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  /* Send every waiting batch, oldest first. A batch the portal refuses (4xx other than 401/408/429)
+     is kept as refused with the reason; no answer, 401 (signed out), or 5xx: it keeps waiting. */
+  function sync() {
+    return all().then(function (batches) {
+      var waiting = batches.filter(function (b) { return b.state === "waiting"; });
+      return waiting.reduce(function (previous, batch) {
+        return previous.then(function () { return send(batch); });
+      }, Promise.resolve());
+    });
+  }
+
+  function send(batch) {
+    return fetch(batch.url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": batch.csrf, "Idempotency-Key": batch.key },
+      body: JSON.stringify({ records: batch.records })
+    }).then(function (answer) {
+      if (answer.ok) {
+        batch.state = "sent"; batch.sentAt = Date.now();
+        return put(batch);
+      }
+      if ([401, 408, 429].indexOf(answer.status) >= 0 || answer.status >= 500) {
+        batch.detail = answer.status === 401 ? "signed-out" : "";
+        return put(batch);
+      }
+      return answer.json().catch(function () { return {}; }).then(function (body) {
+        batch.state = "refused"; batch.detail = body.detail || String(answer.status);
+        return put(batch);
+      });
+    }, function () { return undefined; });
+  }
+
+  return { all: all, put: put, sync: sync, newKey: newKey };
+}());
