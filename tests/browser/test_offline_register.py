@@ -29,7 +29,7 @@ def _participants(stack, program_id: str) -> list[tuple[str, str]]:
     people = []
     for n, name in enumerate(("Andi Wijaya", "Dewi Lestari", "Rudi Hartono")):
         client = _api(stack, "klien", "POST", "/clients", {
-            "register_number": f"PAS-OFF-{n}", "name": name, "nik": f"167101010190000{n}", "birth_date": "1991-03-04",
+            "register_number": f"PAS-OFF-{n}", "name": name, "nik": f"167102020291000{n}", "birth_date": "1991-03-04",
             "sex": "L", "address": "Jl. Kenari", "supervision_type": "PIDANA_BERSYARAT", "offence_category": "lainnya",
             "decree": None, "supervision_start": (today - timedelta(days=30)).isoformat(),
             "supervision_end": (today + timedelta(days=200)).isoformat(), "officer_id": "pk.siti",

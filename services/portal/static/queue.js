@@ -41,20 +41,33 @@ var BapasQueue = (function () {
     return run("readwrite", function (store) { store.put(batch); });
   }
 
+  function remove(key) {
+    return run("readwrite", function (store) { store.delete(key); });
+  }
+
   function newKey() {
     if (self.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  /* Send every waiting batch, oldest first. A batch the portal refuses (4xx other than 401/408/429)
+  var KEEP_DONE_MS = 24 * 3600 * 1000;
+
+  /* Send every waiting batch, oldest first (answers how many were sent); a sent or refused batch is
+     shown for a day, then forgotten. A batch the portal refuses (4xx other than 401/408/429)
      is kept as refused with the reason; no answer, 401 (signed out), or 5xx: it keeps waiting. */
   function sync() {
     return all().then(function (batches) {
+      var now = Date.now(), sent = 0;
+      var old = batches.filter(function (b) { return b.state !== "waiting" && now - (b.sentAt || b.at) > KEEP_DONE_MS; });
       var waiting = batches.filter(function (b) { return b.state === "waiting"; });
-      return waiting.reduce(function (previous, batch) {
-        return previous.then(function () { return send(batch); });
-      }, Promise.resolve());
+      return Promise.all(old.map(function (b) { return remove(b.key); })).then(function () {
+        return waiting.reduce(function (previous, batch) {
+          return previous.then(function () { return send(batch); }).then(function () {
+            if (batch.state === "sent") { sent += 1; }
+          });
+        }, Promise.resolve());
+      }).then(function () { return sent; });
     });
   }
 
@@ -73,7 +86,7 @@ var BapasQueue = (function () {
         return put(batch);
       }
       return answer.json().catch(function () { return {}; }).then(function (body) {
-        batch.state = "refused"; batch.detail = body.detail || String(answer.status);
+        batch.state = "refused"; batch.detail = body.detail || String(answer.status); batch.sentAt = Date.now();
         return put(batch);
       });
     }, function () { return undefined; });

@@ -75,7 +75,13 @@
   }
 
   function sync() {
-    return BapasQueue.sync().then(show).then(function () {
+    return BapasQueue.sync().then(function (sent) {
+      if (sent > 0 && navigator.onLine) {           /* show the marks as the service now has them */
+        location.reload();
+        return undefined;
+      }
+      return show();
+    }).then(function () {
       if ("serviceWorker" in navigator && navigator.onLine === false) {
         return navigator.serviceWorker.ready.then(function (registration) {
           return registration.sync ? registration.sync.register("presensi") : undefined;
