@@ -75,7 +75,8 @@ class SessionStore:
         """Read the enrollment's marks, replace this session's, and recount (watched by the enrollment key)."""
         marks = {sid: json.loads(raw) for sid, raw in pipe.hgetall(keys.enrollment_marks(before["id"])).items()}
         mark = {"session_id": session["id"], "starts_at": session["starts_at"], "attendance": record["attendance"],
-                "note": record.get("note"), "recorded_at": ctx.at, "recorded_by": ctx.actor}
+                "note": record.get("note"), "behaviour_note": record.get("behaviour_note"),
+                "pk_should_know": record.get("pk_should_know", False), "recorded_at": ctx.at, "recorded_by": ctx.actor}
         marks[session["id"]] = mark
         after, raise_now = domain.with_attendance(before, list(marks.values()))
         return before, after, mark, raise_now
@@ -84,7 +85,8 @@ class SessionStore:
         pipe.hset(keys.enrollment_marks(after["id"]), mark["session_id"], json.dumps(mark))
         pipe.hset(keys.session_marks(mark["session_id"]), after["id"], json.dumps(mark))
         events = [("bimbingan.attendance.recorded", {"session_id": mark["session_id"],
-                                                     "attendance": mark["attendance"]})]
+                                                     "attendance": mark["attendance"],
+                                                     "pk_should_know": mark["pk_should_know"]})]
         if raise_now:
             events.append(("bimbingan.enrollment.attention_required", {}))
         save_enrollment(pipe, self.outbox, before, after, ctx.correlation_id, *events)

@@ -1,15 +1,4 @@
 """Idempotency-Key on POST /sessions/{id}/attendance: a batch sent twice is applied once."""
-import pytest
-
-from tests.integration.bimbingan.test_sessions_and_attendance import STARTS, schedule
-
-
-@pytest.fixture
-def session(world, officer):
-    agreement = world.agreement(capacity=5)
-    enrollment = officer.post("/enrollments", json={"client_id": world.client(),
-                                                    "program_id": agreement["program_id"]}).json
-    return schedule(officer, agreement["program_id"], STARTS[0]).json, enrollment
 
 
 def send(http, session, enrollment, attendance, key):
@@ -17,8 +6,8 @@ def send(http, session, enrollment, attendance, key):
                      json={"records": [{"enrollment_id": enrollment["id"], "attendance": attendance}]})
 
 
-def test_a_batch_sent_again_with_its_key_is_applied_once_and_answered_the_same(world, officer, session):
-    session, enrollment = session
+def test_a_batch_sent_again_with_its_key_is_applied_once_and_answered_the_same(world, officer, one_session):
+    session, enrollment = one_session
     first = send(officer, session, enrollment, "absent", "batch-0001")
     events = len(world.outbox("bimbingan.attendance"))
     again = send(officer, session, enrollment, "absent", "batch-0001")
@@ -28,8 +17,8 @@ def test_a_batch_sent_again_with_its_key_is_applied_once_and_answered_the_same(w
     assert officer.get(f"/enrollments/{enrollment['id']}").json["version"] == first.json["enrollments"][0]["version"]
 
 
-def test_another_batch_with_a_used_key_is_422_and_changes_nothing(officer, session):
-    session, enrollment = session
+def test_another_batch_with_a_used_key_is_422_and_changes_nothing(officer, one_session):
+    session, enrollment = one_session
     send(officer, session, enrollment, "present", "batch-0002")
     other = send(officer, session, enrollment, "absent", "batch-0002")
     assert other.status_code == 422 and "Idempotency-Key" in other.json["errors"]
@@ -37,16 +26,16 @@ def test_another_batch_with_a_used_key_is_422_and_changes_nothing(officer, sessi
     assert [m["attendance"] for m in marks] == ["present"]
 
 
-def test_a_refusal_is_answered_again_the_same(officer, session):
-    session, enrollment = session
+def test_a_refusal_is_answered_again_the_same(officer, one_session):
+    session, enrollment = one_session
     officer.post(f"/sessions/{session['id']}/cancel", json={"reason": "hujan"})
     first = send(officer, session, enrollment, "present", "batch-0003")
     again = send(officer, session, enrollment, "present", "batch-0003")
     assert first.status_code == again.status_code == 409 and again.json["detail"] == first.json["detail"]
 
 
-def test_keys_belong_to_their_user_and_are_checked(world, officer, session):
-    session, enrollment = session
+def test_keys_belong_to_their_user_and_are_checked(world, officer, one_session):
+    session, enrollment = one_session
     send(officer, session, enrollment, "present", "batch-0004")
     colleague = world.http("officer", sub="pk-2")
     assert send(colleague, session, enrollment, "late", "batch-0004").status_code == 200
