@@ -60,6 +60,8 @@ def test_marks_recorded_offline_are_sent_once_when_the_network_is_back(portal, c
     context.set_offline(True)
     for (_client, enrollment), mark in zip(people, MARKS):
         page.check(f"#mark-{enrollment}-{mark}")
+    page.fill(f"#behaviour-{people[2][1]}", "Tidak datang, kabarnya sakit")
+    page.check(f"#flag-{people[2][1]}")                                 # session feedback for the PK
     page.click("main button[type=submit]")
     page.wait_for_selector("#antrian li[data-state=waiting]")
     assert "Menunggu jaringan: 3 presensi" in page.inner_text("#antrian")
@@ -72,9 +74,10 @@ def test_marks_recorded_offline_are_sent_once_when_the_network_is_back(portal, c
     context.set_offline(False)
     page.wait_for_selector("#antrian li[data-state=sent]", timeout=30000)
     key = page.get_attribute("#antrian li[data-state=sent]", "data-key")
-    marks = {m["enrollment_id"]: m["attendance"]
-             for m in _api(stack, "bimbingan", "GET", f"/sessions/{session['id']}").json()["attendance"]}
-    assert marks == {enrollment: mark for (_c, enrollment), mark in zip(people, MARKS)}
+    recorded = _api(stack, "bimbingan", "GET", f"/sessions/{session['id']}").json()["attendance"]
+    assert {m["enrollment_id"]: m["attendance"] for m in recorded} == {
+        enrollment: mark for (_c, enrollment), mark in zip(people, MARKS)}
+    assert [m["enrollment_id"] for m in recorded if m["pk_should_know"]] == [people[2][1]]
     counts = {e: _api(stack, "bimbingan", "GET", f"/enrollments/{e}").json() for _c, e in people}
     assert [(c["sessions_attended"], c["sessions_missed"]) for c in counts.values()] == [(1, 0), (1, 0), (0, 1)]
 
@@ -84,7 +87,9 @@ def test_marks_recorded_offline_are_sent_once_when_the_network_is_back(portal, c
     eventually(guidance_exact, timeout=30)
 
     replay = _api(stack, "bimbingan", "POST", f"/sessions/{session['id']}/attendance",
-                  {"records": [{"enrollment_id": e, "attendance": m} for (_c, e), m in zip(people, MARKS)]},
+                  {"records": [{"enrollment_id": e, "attendance": m, "pk_should_know": e == people[2][1],
+                                **({"behaviour_note": "Tidak datang, kabarnya sakit"} if e == people[2][1] else {})}
+                               for (_c, e), m in zip(people, MARKS)]},
                   role="partner", group=world["group_a"], sub="mitra.a", headers={"Idempotency-Key": key})
     assert replay.status_code == 200, replay.text
     after = {e: _api(stack, "bimbingan", "GET", f"/enrollments/{e}").json()["version"] for _c, e in people}

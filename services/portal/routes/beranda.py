@@ -9,6 +9,8 @@ from services.portal.clients import ApiError, parallel
 
 blp = Blueprint("beranda", __name__)
 ENDING_WITHIN_DAYS = 30
+FEEDBACK_DAYS = 28                 # flagged feedback of the last four weeks
+MAX_FEEDBACK_ENROLLMENTS = 200     # a head of office's home reads at most this many enrollments
 
 
 @blp.get("/")
@@ -38,13 +40,36 @@ def _staff():
     ending = sorted((c for c in caseload if c["supervision_end"] <= horizon), key=lambda c: c["supervision_end"])
     ids = {c["id"] for c in caseload}
     attention = [c for c in got["attention"].value_or([]) if c["id"] in ids]
-    sessions = _week_sessions(got["enrollments"].value_or([]), ids, today)
+    mine_open = [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
+    sessions, flagged = _second_round(mine_open, today)
     programs = {p["id"]: p for p in got["programs"].value_or([])}
+    names = {c["id"]: c for c in caseload}
     return render_template(
         "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
         attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
         sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention),
+        flagged=[(mark, names[e["client_id"]]) for mark, e in flagged],
         week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
+
+
+def _second_round(enrollments: list, today):
+    """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
+    (one call per program) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
+    api = g.api
+    program_ids = sorted({e["program_id"] for e in enrollments})
+    calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids}
+    calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
+                  for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
+    got = parallel(**calls)
+    monday, sunday = dates.week_of(today)
+    week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
+            if monday <= dates.local(s["starts_at"]).date() <= sunday]
+    since = (today - timedelta(days=FEEDBACK_DAYS)).isoformat()
+    flagged = [(mark, e) for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]
+               for mark in got[f"e:{e['id']}"].value_or({}).get("attendance", [])
+               if mark.get("pk_should_know") and mark["starts_at"][:10] >= since]
+    return sorted(week, key=lambda s: s["starts_at"]), sorted(flagged, key=lambda pair: pair[0]["starts_at"],
+                                                              reverse=True)
 
 
 def _attention(api, mine: dict) -> list:
@@ -52,18 +77,6 @@ def _attention(api, mine: dict) -> list:
     if not api.klien.offers("/clients", "attention"):
         raise ApiError(501, {"detail": "attention filter not offered"})
     return api.klien.all("/clients", status="active", attention="true", **mine)
-
-
-def _week_sessions(enrollments: list, client_ids: set, today) -> list:
-    """This week's sessions of the programs the caseload's clients are enrolled in (one call per program,
-    all at once)."""
-    program_ids = sorted({e["program_id"] for e in enrollments if e["client_id"] in client_ids})
-    api = g.api
-    got = parallel(**{pid: (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids})
-    monday, sunday = dates.week_of(today)
-    week = [s for outcome in got.values() for s in outcome.value_or([])
-            if monday <= dates.local(s["starts_at"]).date() <= sunday]
-    return sorted(week, key=lambda s: s["starts_at"])
 
 
 def _per_officer(caseload, ending, attention) -> list:

@@ -241,5 +241,9 @@ def _records(enrollments) -> list:
             note = (request.form.get(f"note-{e['id']}") or "").strip()
             if note:
                 record["note"] = note[:2000]
+            behaviour = (request.form.get(f"behaviour-{e['id']}") or "").strip()
+            if behaviour:
+                record["behaviour_note"] = behaviour[:500]
+            record["pk_should_know"] = request.form.get(f"flag-{e['id']}") == "1"
             records.append(record)
     return records

@@ -35,8 +35,11 @@
       var checked = fieldset.querySelector("input[type=radio]:checked");
       if (!checked) { return; }
       var record = { enrollment_id: id, attendance: checked.value };
-      var note = fieldset.querySelector("input[type=text]").value.trim();
+      var note = fieldset.querySelector("input[name^='note-']").value.trim();
       if (note) { record.note = note.slice(0, 2000); }
+      var behaviour = fieldset.querySelector("input[name^='behaviour-']").value.trim();
+      if (behaviour) { record.behaviour_note = behaviour.slice(0, 500); }
+      record.pk_should_know = fieldset.querySelector("input[name^='flag-']").checked;
       records.push(record);
     });
     return records;
@@ -71,6 +74,8 @@
     batch.records.forEach(function (record) {
       var radio = form.querySelector("input[name='mark-" + record.enrollment_id + "'][value='" + record.attendance + "']");
       if (radio) { radio.checked = true; }
+      var flag = form.querySelector("input[name='flag-" + record.enrollment_id + "']");
+      if (flag) { flag.checked = Boolean(record.pk_should_know); }
     });
   }
 

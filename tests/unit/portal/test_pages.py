@@ -206,10 +206,27 @@ def test_the_register_sends_one_record_per_marked_participant(as_partner, servic
     assert [lbl.get_text(strip=True) for lbl in soup.select(".radios__label")] == [
         "Hadir", "Terlambat", "Tidak hadir", "Izin"]
     as_partner.post(f"/sesi/{SESSION_ID}/presensi", data={f"mark-{ENROLLMENT_ID}": "late",
-                                                          f"note-{ENROLLMENT_ID}": " macet "})
+                                                          f"note-{ENROLLMENT_ID}": " macet ",
+                                                          f"behaviour-{ENROLLMENT_ID}": "Gelisah",
+                                                          f"flag-{ENROLLMENT_ID}": "1"})
     assert services.bimbingan.posted(f"/sessions/{SESSION_ID}/attendance") == [
-        {"body": {"records": [{"enrollment_id": ENROLLMENT_ID, "attendance": "late", "note": "macet"}]},
-         "version": None}]
+        {"body": {"records": [{"enrollment_id": ENROLLMENT_ID, "attendance": "late", "note": "macet",
+                               "behaviour_note": "Gelisah", "pk_should_know": True}]}, "version": None}]
+
+
+def test_the_pk_home_lists_feedback_partners_flagged_for_the_caseload(as_pk, services):
+    services.klien.answers[("GET", "/clients")] = pages(client())
+    services.bimbingan.answers[("GET", "/enrollments")] = pages(ENROLLMENT)
+    services.bimbingan.answers[("GET", "/sessions")] = pages()
+    services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [
+        {"session_id": SESSION_ID, "starts_at": "2099-01-01T02:00:00Z", "attendance": "present",
+         "behaviour_note": "Sering melamun", "pk_should_know": True},
+        {"session_id": SESSION_ID, "starts_at": "2099-01-02T02:00:00Z", "attendance": "present",
+         "behaviour_note": "Biasa saja", "pk_should_know": False}]}
+    services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
+    soup = page(as_pk.get("/"))
+    items = soup.find("h2", string="Catatan mitra untuk PK").find_next("ul").select("li")
+    assert len(items) == 1 and "Budi Santoso" in items[0].get_text() and "Sering melamun" in items[0].get_text()
 
 
 def test_a_session_the_service_refuses_is_a_403_page(as_partner, services):
