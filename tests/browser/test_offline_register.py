@@ -69,6 +69,10 @@ def test_marks_recorded_offline_are_sent_once_when_the_network_is_back(portal, c
     page.wait_for_selector("#antrian li[data-state=waiting]")
     assert page.is_checked(f"#mark-{people[2][1]}-absent")
     shot(page, "presensi-luring", phone=True)
+    page.click("nav button:has-text('Keluar')")                         # would delete the waiting marks
+    page.wait_for_selector("#keluar-peringatan:not([hidden])")
+    assert "1 kiriman presensi belum terkirim" in page.inner_text("#keluar-peringatan")
+    assert page.url == register
     assert _api(stack, "bimbingan", "GET", f"/sessions/{session['id']}").json()["attendance"] == []
 
     context.set_offline(False)

@@ -24,6 +24,24 @@
     return registration;
   }).catch(function () { return undefined; });
 
+  /* Signing out clears the queue (Clear-Site-Data): the first press says what would be lost. */
+  var signOut = document.querySelector("form[action='" + text.signOut + "']"), warned = false;
+  if (signOut) {
+    signOut.addEventListener("submit", function (event) {
+      if (warned) { return; }
+      event.preventDefault();
+      BapasQueue.all().then(function (batches) {
+        var waiting = batches.filter(function (b) { return b.state === "waiting"; }).length;
+        if (!waiting) { warned = true; signOut.submit(); return; }
+        warned = true;
+        var note = document.getElementById("keluar-peringatan");
+        note.textContent = text.unsent.replace("{count}", waiting);
+        note.hidden = false;
+        note.focus();
+      });
+    });
+  }
+
   var form = document.querySelector("form.register");
   if (!form) { return; }
   var session = text.session, list = document.getElementById("antrian");
