@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, services_factory=None, redis=No
     app.extensions["portal.accounts"] = AccountStore(redis)
     app.extensions["portal.settings"] = settings
     app.extensions["portal.services"] = services_factory or _services_factory(settings)
-    CSRFProtect(app)
+    CSRFProtect(app)                      # first: any form without a valid token is 400, signed in or not
     Babel(app, locale_selector=_locale)
     limiter = Limiter(get_remote_address, app=app, storage_uri=limits_uri or settings.redis_url,
                       key_prefix="portal-limits", strategy="fixed-window", headers_enabled=False)

@@ -56,13 +56,14 @@ var BapasQueue = (function () {
   /* Send every waiting batch, oldest first (answers how many were sent); a sent or refused batch is
      shown for a day, then forgotten. A batch the portal refuses (4xx other than 401/408/429)
      is kept as refused with the reason; no answer, 401 (signed out), or 5xx: it keeps waiting. */
-  function sync() {
+  function sync(csrf) {
     return all().then(function (batches) {
       var now = Date.now(), sent = 0;
       var old = batches.filter(function (b) { return b.state !== "waiting" && now - (b.sentAt || b.at) > KEEP_DONE_MS; });
       var waiting = batches.filter(function (b) { return b.state === "waiting"; });
       return Promise.all(old.map(function (b) { return remove(b.key); })).then(function () {
         return waiting.reduce(function (previous, batch) {
+          if (csrf) { batch.csrf = csrf; }
           return previous.then(function () { return send(batch); }).then(function () {
             if (batch.state === "sent") { sent += 1; }
           });
@@ -81,8 +82,11 @@ var BapasQueue = (function () {
         batch.state = "sent"; batch.sentAt = Date.now();
         return put(batch);
       }
-      if ([401, 408, 429].indexOf(answer.status) >= 0 || answer.status >= 500) {
-        batch.detail = answer.status === 401 ? "signed-out" : "";
+      var json = (answer.headers.get("Content-Type") || "").indexOf("json") >= 0;
+      /* 401, or a 400 that is the portal's CSRF page (a sign-in newer than the batch): sent again
+         with the token of the next page opened after signing in. */
+      if ([401, 408, 429].indexOf(answer.status) >= 0 || answer.status >= 500 || (answer.status === 400 && !json)) {
+        batch.detail = answer.status === 401 || answer.status === 400 ? "signed-out" : "";
         return put(batch);
       }
       return answer.json().catch(function () { return {}; }).then(function (body) {

@@ -98,7 +98,7 @@
   }
 
   function sync() {
-    return BapasQueue.sync().then(function (sent) {
+    return BapasQueue.sync(text.csrf).then(function (sent) {
       if (sent > 0 && navigator.onLine) {           /* show the marks as the service now has them */
         location.reload();
         return undefined;
