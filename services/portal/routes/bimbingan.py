@@ -9,7 +9,7 @@ from services.portal.clients import ApiError, parallel
 from services.portal.forms import (CompleteForm, ConfirmForm, EnrollForm, ReasonForm, RescheduleForm, SessionForm,
                                    WithdrawForm)
 from services.portal.routes.common import apply_problem, saved
-from services.portal.security import STAFF, WRITERS, roles
+from services.portal.security import WRITERS, roles
 
 blp = Blueprint("bimbingan", __name__)
 

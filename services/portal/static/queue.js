@@ -56,7 +56,14 @@ var BapasQueue = (function () {
   /* Send every waiting batch, oldest first (answers how many were sent); a sent or refused batch is
      shown for a day, then forgotten. A batch the portal refuses (4xx other than 401/408/429)
      is kept as refused with the reason; no answer, 401 (signed out), or 5xx: it keeps waiting. */
+  /* One sender at a time across the page and the worker (Web Locks), so a batch is never sent twice
+     at once; whoever comes second reads the queue after the first has finished. */
   function sync(csrf) {
+    var work = function () { return syncNow(csrf); };
+    return self.navigator && navigator.locks ? navigator.locks.request("bapas-presensi-sync", work) : work();
+  }
+
+  function syncNow(csrf) {
     return all().then(function (batches) {
       var now = Date.now(), sent = 0;
       var old = batches.filter(function (b) { return b.state !== "waiting" && now - (b.sentAt || b.at) > KEEP_DONE_MS; });
