@@ -6,7 +6,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from services.portal import labels
 from services.portal.clients import Identity
 
-PUBLIC_ENDPOINTS = {"static", "akun.sign_in", "akun.healthz", "akun.language", "bimbingan.service_worker"}
+PUBLIC_ENDPOINTS = {"static", "akun.sign_in", "akun.healthz", "akun.language", "sesi.service_worker"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 

@@ -13,7 +13,7 @@ PAGE = 200
 LINKS = ((re.compile(r"^/clients/([0-9a-f-]{36})"), "klien.show", "client_id"),
          (re.compile(r"^/agreements/([0-9a-f-]{36})"), "pokmas.agreement", "agreement_id"),
          (re.compile(r"^/groups/([0-9a-f-]{36})"), "pokmas.group", "group_id"),
-         (re.compile(r"^/sessions/([0-9a-f-]{36})"), "bimbingan.attendance", "session_id"))
+         (re.compile(r"^/sessions/([0-9a-f-]{36})"), "sesi.attendance", "session_id"))
 
 
 def link_of(path: str | None) -> str | None:
