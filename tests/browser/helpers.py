@@ -30,12 +30,20 @@ def horizontal_overflow(page) -> int:
         page.set_viewport_size(size)
 
 
+WIDE = """() => Array.from(document.querySelectorAll('body *'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement && e.parentElement.closest('.table-wrap')))
+    .slice(-3).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"""
+
+
 def check_page(page, seen: dict) -> None:
     """axe and the 360 px check on the page now open; findings are kept by page title."""
     title = page.title()
     problems = serious_violations(page)
     overflow = horizontal_overflow(page)
     if overflow > 0:
-        problems.append(f"{overflow}px wider than a 360px screen")
+        size = page.viewport_size
+        page.set_viewport_size({"width": 360, "height": 740})
+        problems.append(f"{overflow}px wider than a 360px screen: {page.evaluate(WIDE)}")
+        page.set_viewport_size(size)
     if problems:
         seen[title] = problems
