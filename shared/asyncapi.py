@@ -48,7 +48,9 @@ def _message(catalog: Catalog, entry, region: str) -> dict:
                 "dataversion": {"type": "integer", "enum": [entry.dataversion]},
                 "data": {"$ref": f"#/components/schemas/{schema_name(entry.schema)}"}}},
         ]},
-        "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}},
+        # The AMQP message binding (0.3.0) knows only contentEncoding and messageType; persistent
+        # delivery (deliveryMode 2) belongs to the operation's binding, below.
+        "bindings": {"amqp": {"contentEncoding": "utf-8", "messageType": entry.type, "bindingVersion": "0.3.0"}},
         "examples": [{"name": "example", "payload": example_event(catalog, entry.type, region)}],
     }
 
@@ -67,6 +69,11 @@ def document(catalog: Catalog, *, region: str) -> dict:
         }
         for name, entry in zip(messages, catalog)
     }
+    if not messages:  # a pure consumer (laporan): a valid document that says so, with no channel to publish on
+        return {"asyncapi": "3.0.0", "info": {"title": f"BAPAS {catalog.service} events", "version": "1.0.0",
+                                              "description": f"The {catalog.service} service publishes no events."},
+                "defaultContentType": "application/cloudevents+json", "channels": {}, "operations": {},
+                "components": {"messages": {}, "schemas": {}}}
     return {
         "asyncapi": "3.0.0",
         "info": {

@@ -1,6 +1,6 @@
 """Cursor pagination over Redis sorted sets kept in lexicographic order.
 
-An index member is "<sort key>|<id>" with score 0, so ZRANGEBYLEX pages are
+An index member is "<sort key>\0|<id>" with score 0, so ZRANGEBYLEX pages are
 stable under inserts and cost O(log n + limit) whatever the number of records.
 Cursors are opaque to clients (urlsafe base64 of the last member returned).
 """
@@ -9,11 +9,14 @@ import binascii
 from itertools import combinations
 from urllib.parse import quote
 
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from shared.errors import Invalid
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+# Query arguments of a list: a parameter the path does not know is 422 naming it (a filter ignored
+# silently shows a PK the wrong list): @blp.arguments(Filter, **QUERY).
+QUERY = {"location": "query", "unknown": RAISE}
 
 
 class PageArgs(Schema):
@@ -43,18 +46,31 @@ def decode_cursor(cursor: str) -> str:
     return member
 
 
+def sort_key_range(low: str | None, high: str | None) -> tuple[str, str]:
+    """ZRANGEBYLEX bounds of the members whose sort key is at least `low` and below `high`."""
+    return ("[" + low if low else "-"), ("(" + high if high else "+")
+
+
 def index_member(sort_key: str, record_id: str) -> str:
-    return f"{sort_key}|{record_id}"
+    # NUL ends the sort key, so "Yayasan A" sorts before "Yayasan A B" and "Yayasan Aa"
+    # ("|" would sort after the space and every letter).
+    return f"{sort_key}\0|{record_id}"
 
 
 def member_id(member: str) -> str:
     return member.rsplit("|", 1)[1]
 
 
-def lex_page(client, key: str, cursor: str | None, limit: int) -> tuple[list[str], str | None]:
-    """Ids of one page of the index `key` after `cursor`, and the next cursor (None on the last page)."""
-    start = "(" + decode_cursor(cursor) if cursor else "-"
-    members = client.zrangebylex(key, start, "+", start=0, num=limit + 1)
+def member_sort_key(member: str) -> str:
+    return member.rsplit("|", 1)[0].removesuffix("\0")
+
+
+def lex_page(client, key: str, cursor: str | None, limit: int, low: str = "-",
+             high: str = "+") -> tuple[list[str], str | None]:
+    """Ids of one page of the index `key` after `cursor` (within the ZRANGEBYLEX bounds `low` and
+    `high`: sort keys from `low`, before `high`), and the next cursor (None on the last page)."""
+    start = "(" + decode_cursor(cursor) if cursor else low
+    members = client.zrangebylex(key, start, high, start=0, num=limit + 1)
     more = len(members) > limit
     members = members[:limit]
     next_cursor = encode_cursor(members[-1]) if more and members else None

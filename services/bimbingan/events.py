@@ -1,5 +1,5 @@
 """The events bimbingan publishes: its catalog. Enrollment events carry the enrollment's state."""
-from services.bimbingan.schemas import AttendanceEventData, EnrollmentEventData, SessionEventData
+from services.bimbingan.schemas import AttendanceEventData, EnrollmentEventData, RecountEventData, SessionEventData
 from shared.catalog import Catalog, EventType
 
 _ENROLLMENT = {"id": "5b7c1d2e-3f40-4a51-8b62-7c83d94ea5f6", "client_id": "3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e",
@@ -23,6 +23,10 @@ CATALOG = Catalog("bimbingan", [
     EventType("bimbingan.attendance.recorded", AttendanceEventData,
               "A session's attendance was recorded for an enrollment (a new mark replaces the earlier one "
               "for the same session); carries the enrollment's counts after it.", _ATTENDED),
+    EventType("bimbingan.attendance.recounted", RecountEventData,
+              "A session with marks was cancelled: its mark no longer counts, and the enrollment's attended and "
+              "missed counts and run of absences are recomputed (carries the state after it).",
+              {**_ENROLLMENT, "session_id": _ATTENDED["session_id"]}),
     EventType("bimbingan.enrollment.attention_required", EnrollmentEventData,
               "Three unexcused absences in a row: the supervising PK should act. Raised once per streak.",
               _ABSENT_THRICE),

@@ -9,13 +9,19 @@ import hashlib
 import json
 import re
 
-from shared import errors
 from shared.errors import BapasError, Conflict, Invalid
 
 KEY_TTL_SECONDS = 24 * 3600
 KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 HEADER = "Idempotency-Key"
-_REFUSALS = {cls.status: cls for cls in (errors.Forbidden, errors.NotFound, errors.Conflict, errors.BadRequest)}
+
+
+class Replayed(BapasError):
+    """The refusal kept with a key, answered again as it was."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, errors: dict | None):
+        super().__init__(detail, errors)
+        self.status, self.slug, self.title = status, slug, title
 
 
 def slot(scope: str, key: str) -> str:
@@ -41,7 +47,8 @@ class Replies:
             if refusal.status >= 500:
                 self.redis.delete(where)
             else:
-                self._keep(where, digest, {"refused": [refusal.status, refusal.detail, refusal.errors]})
+                self._keep(where, digest, {"refused": [refusal.status, refusal.slug, refusal.title, refusal.detail,
+                                                       refusal.errors]})
             raise
         except Exception:
             self.redis.delete(where)
@@ -59,10 +66,7 @@ class Replies:
         if kept["digest"] != digest:
             raise Invalid({HEADER: ["this key was used for another batch; use a new key for a new batch"]})
         if "refused" in kept:
-            status, detail, fields = kept["refused"]
-            if status == 422:
-                raise Invalid(fields or {}, detail)
-            raise _REFUSALS.get(status, Conflict)(detail)
+            raise Replayed(*kept["refused"])
         return kept["answer"]
 
 

@@ -7,6 +7,8 @@ from shared.pagination import PageArgs
 
 TEXT, LONG_TEXT = validate.Length(min=1, max=200), validate.Length(min=1, max=2000)
 NOTE = validate.Length(max=2000)
+LOCAL_TIME = {"description": "RFC 3339; an instant without an offset (2026-12-05T08:00) is local time where the "
+                             "BAPAS is (BAPAS_TIMEZONE, default Asia/Jakarta, WIB). Answered in UTC."}
 
 
 class EnrollmentCreate(Schema):
@@ -39,6 +41,8 @@ FEEDBACK = validate.Length(max=500)
 
 class AttendanceMark(Schema):
     session_id = fields.UUID()
+    session_cancelled = fields.Boolean(metadata={"description": "true: the session was cancelled; the mark no "
+                                                                "longer counts"})
     starts_at = IsoDateTime()
     attendance = fields.String()
     note = fields.String(allow_none=True)
@@ -74,7 +78,7 @@ class Enrollment(Schema):
 
 class SessionCreate(Schema):
     program_id = fields.UUID(required=True)
-    starts_at = IsoDateTime(required=True)
+    starts_at = IsoDateTime(required=True, metadata=LOCAL_TIME)
     topic = fields.String(required=True, validate=TEXT)
     facilitator = fields.String(required=True, validate=TEXT)
     delivery = fields.String(required=True, validate=validate.OneOf(domain.DELIVERY))
@@ -83,10 +87,13 @@ class SessionCreate(Schema):
 class SessionFilter(PageArgs):
     program_id = fields.UUID()
     group_id = fields.UUID()
+    from_ = IsoDate(data_key="from", metadata={"description": "Sessions on or after this day (in BAPAS_TIMEZONE)"})
+    to = IsoDate(metadata={"description": "Sessions on or before this day (in BAPAS_TIMEZONE): from and to give a "
+                                          "week's calendar"})
 
 
 class Reschedule(Schema):
-    starts_at = IsoDateTime(required=True)
+    starts_at = IsoDateTime(required=True, metadata=LOCAL_TIME)
     reason = fields.String(required=True, validate=LONG_TEXT)
 
 
@@ -150,6 +157,10 @@ class EnrollmentEventData(Schema):
     ended_on = IsoDate(required=True, allow_none=True)
 
 
+class RecountEventData(EnrollmentEventData):
+    session_id = fields.UUID(required=True, metadata={"description": "the cancelled session"})
+
+
 class AttendanceEventData(EnrollmentEventData):
     session_id = fields.UUID(required=True)
     attendance = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE))
@@ -164,3 +175,36 @@ class SessionEventData(Schema):
     starts_at = IsoDateTime(required=True)
     delivery = fields.String(required=True)
     status = fields.String(required=True)
+
+
+class ClientState(Schema):
+    """What bimbingan's client replica reads of klien's client events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    supervision_start = IsoDate(load_default=None)
+    status_effective_date = IsoDate(load_default=None, allow_none=True)
+
+    class Meta:
+        unknown = "exclude"
+
+
+class ProgramState(Schema):
+    id = fields.UUID(required=True)
+    guidance_type = fields.String(load_default=None)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0))
+
+    class Meta:
+        unknown = "exclude"
+
+
+class AgreementState(Schema):
+    """What bimbingan's program replicas read of pokmas's agreement events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    valid_from = IsoDate(load_default=None)
+    valid_until = IsoDate(load_default=None)
+    programs = fields.List(fields.Nested(ProgramState), required=True)
+
+    class Meta:
+        unknown = "exclude"

@@ -1,27 +1,21 @@
-"""klien HTTP: request -> store -> response. Full records are audited reads; NIK is masked by role."""
+"""klien HTTP: request -> use case -> response. Full records are audited reads; NIK is masked by role."""
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.klien import domain
 from services.klien.schemas import (Client, ClientCreate, ClientExport, ClientFilter, ClientPatch, HistoryEntry,
                                     StatusChange)
-from shared import clock
-from shared.audit import mark_read
 from shared.authz import EXPORT_CLIENT, READ, READ_CLIENTS, WRITE_CLIENTS, requires
+from shared.http.auditing import mark_read
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
-from shared.pagination import PageArgs, page_schema
+from shared.pagination import QUERY, PageArgs, page_schema
 
 ClientPage = page_schema(Client, "ClientPage")
 HistoryPage = page_schema(HistoryEntry, "HistoryPage")
 
 
-def _shown(client: dict) -> dict:
-    return domain.shown_to(client, g.principal.role)
-
-
-def blueprint(store, search, gatherer) -> Blueprint:
+def blueprint(clients) -> Blueprint:
     blp = Blueprint("clients", __name__, description="Clients (klien) under supervision")
 
     @blp.route("/clients")
@@ -30,15 +24,14 @@ def blueprint(store, search, gatherer) -> Blueprint:
         @blp.arguments(ClientCreate)
         @blp.response(201, Client)
         def post(self, body):
-            return with_etag(_shown(store.register(body, command_context())), 201)
+            return with_etag(clients.register(body, command_context(201)), 201)
 
         @requires(READ_CLIENTS)
-        @blp.arguments(ClientFilter, location="query")
+        @blp.arguments(ClientFilter, **QUERY)
         @blp.response(200, ClientPage)
         def get(self, args):
             mark_read("list_clients")
-            items, next_cursor = search.page(args, args.get("cursor"), args["limit"])
-            return {"items": [_shown(c) for c in items], "next_cursor": next_cursor}
+            return clients.page(args, command_context())
 
     @blp.route("/clients/<uuid:client_id>")
     class ClientById(MethodView):
@@ -46,19 +39,15 @@ def blueprint(store, search, gatherer) -> Blueprint:
         @blp.response(200, Client)
         def get(self, client_id):
             """The client with its guidance; a partner gets id and name only, of its own participants."""
-            client = store.get(str(client_id))
-            if g.principal.is_partner:
-                mark_read("read_client_name")
-                return with_etag(domain.partner_view(client, g.principal.group_id))
-            mark_read("read_client")
-            return with_etag(_shown(client))
+            client = clients.get(str(client_id), command_context())
+            mark_read("read_client_name" if g.principal.is_partner else "read_client")
+            return with_etag(client)
 
         @requires(WRITE_CLIENTS)
         @blp.arguments(ClientPatch)
         @blp.response(200, Client)
         def patch(self, body, client_id):
-            client = store.correct(str(client_id), body, expected_version(), command_context())
-            return with_etag(_shown(client))
+            return with_etag(clients.correct(str(client_id), body, expected_version(), command_context()))
 
     @blp.route("/clients/<uuid:client_id>/status")
     class ClientStatus(MethodView):
@@ -66,17 +55,15 @@ def blueprint(store, search, gatherer) -> Blueprint:
         @blp.arguments(StatusChange)
         @blp.response(200, Client)
         def post(self, body, client_id):
-            client = store.change_status(str(client_id), body, expected_version(), command_context())
-            return with_etag(_shown(client))
+            return with_etag(clients.change_status(str(client_id), body, expected_version(), command_context()))
 
     @blp.route("/clients/<uuid:client_id>/history")
     class ClientHistory(MethodView):
         @requires(READ_CLIENTS)
-        @blp.arguments(PageArgs, location="query")
+        @blp.arguments(PageArgs, **QUERY)
         @blp.response(200, HistoryPage)
         def get(self, args, client_id):
-            items, next_cursor = store.history(str(client_id), args.get("cursor"), args["limit"])
-            return {"items": items, "next_cursor": next_cursor}
+            return clients.history(str(client_id), args.get("cursor"), args["limit"], command_context())
 
     @blp.route("/clients/<uuid:client_id>/export")
     class ClientExportView(MethodView):
@@ -84,9 +71,6 @@ def blueprint(store, search, gatherer) -> Blueprint:
         @blp.response(200, ClientExport)
         def get(self, client_id):
             mark_read("export_client")
-            client = store.get(str(client_id))
-            return {"exported_at": clock.instant(), "exported_by": g.principal.sub,
-                    "klien": {"client": client, "history": store.whole_history(client["id"])},
-                    **gatherer.gather(client["id"])}
+            return clients.export(str(client_id), command_context())
 
     return blp

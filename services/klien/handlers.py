@@ -1,27 +1,27 @@
-"""bimbingan's enrollment events -> each client's guidance view: one entry per enrollment,
-overwritten with the state the event carries (the Applier drops duplicates and older sequences)."""
-import json
+"""The events klien consumes: bimbingan's enrollment events -> each client's guidance view; pokmas's
+group and agreement events -> the names of the groups and programs that view shows."""
+from services.klien.schemas import AgreementPrograms, EnrollmentState, GroupName
+from shared.context import system_context
+from shared.subscriptions import Subscriptions
 
-from marshmallow import ValidationError
-
-from services.klien import domain
-from services.klien.schemas import EnrollmentState
-from services.klien.store import guidance_key
-
-ENROLLMENT_EVENTS = ("bimbingan.enrollment.created", "bimbingan.attendance.recorded",
-                     "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn",
-                     "bimbingan.enrollment.attention_required")
+subscriptions = Subscriptions()
 
 
-def enrollment_changed(pipe, event: dict) -> None:
-    try:
-        data = EnrollmentState().dump(EnrollmentState().load(event["data"]))
-    except ValidationError as exc:
-        # Retried, then dead-lettered by the consumer: a producer bug must be seen, not applied.
-        raise ValueError(f"{event['type']} {event['id']}: enrollment data does not match: {exc.messages}") from None
-    pipe.multi()
-    pipe.hset(guidance_key(data["client_id"]), data["id"], json.dumps(domain.guidance_entry(data)))
+@subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",
+                       "bimbingan.attendance.recounted", "bimbingan.enrollment.completed",
+                       "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
+                       data=EnrollmentState)
+def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
+    cases.record_enrollment(tx, data, system_context("klien", event["correlationid"]))
 
 
-HANDLERS = {event_type: enrollment_changed for event_type in ENROLLMENT_EVENTS}
+@subscriptions.handles("pokmas.group.registered", "pokmas.group.updated", data=GroupName)
+def group_changed(cases, tx, data: dict, event: dict) -> None:
+    cases.record_group(tx, data, system_context("klien", event["correlationid"]))
 
+
+@subscriptions.handles("pokmas.agreement.created", "pokmas.agreement.programs_changed", "pokmas.agreement.activated",
+                       "pokmas.agreement.suspended", "pokmas.agreement.terminated", "pokmas.agreement.expired",
+                       data=AgreementPrograms)
+def agreement_changed(cases, tx, data: dict, event: dict) -> None:
+    cases.record_programs(tx, data, system_context("klien", event["correlationid"]))

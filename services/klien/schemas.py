@@ -59,7 +59,8 @@ def _client_fields(required: bool) -> dict:
         "sex": fields.String(required=required, validate=SEX),
         "address": fields.String(required=required, validate=_text(500)),
         "supervision_type": fields.String(required=required, validate=SUPERVISION_TYPE),
-        "offence_category": fields.String(required=required, validate=_text(100)),
+        "offence_category": fields.String(required=required, validate=validate.OneOf(
+            domain.OFFENCE_CATEGORIES, error="must be one of " + ", ".join(domain.OFFENCE_CATEGORIES))),
         "decree": DecreeField(Decree, allow_none=True,
                                 metadata={"description": "Required for PB, CB, CMB and ASIMILASI"}),
         "supervision_start": IsoDate(required=required),
@@ -75,8 +76,11 @@ ClientPatch = Schema.from_dict(_client_fields(False), name="ClientPatch")
 
 
 class StatusChange(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(domain.ENDED_STATUSES,
-                                                                  error="must be completed, revoked or transferred"))
+    status = fields.String(required=True, validate=validate.OneOf(
+        domain.STATUSES, error="must be completed, revoked or transferred (or active, by an admin, to undo)"),
+        metadata={"description": "completed, revoked or transferred ends an active client; active (admin only, "
+                                 "with the reason) undoes a status set in error: enrollments withdrawn meanwhile "
+                                 "stay withdrawn"})
     reason = fields.String(required=True, validate=_text(1000))
     effective_date = IsoDate(required=True)
 
@@ -87,12 +91,21 @@ class ClientFilter(PageArgs):
     supervision_type = fields.String(validate=SUPERVISION_TYPE)
     q = fields.String(validate=validate.Length(min=1, max=100),
                       metadata={"description": "Words that start the name's words or the register number"})
+    attention = fields.Boolean(metadata={"description": "true: clients whose guidance needs the PK's attention "
+                                                        "(three unexcused absences in a row, still open)"})
+    ending_within_days = fields.Integer(strict=False, validate=validate.Range(min=0, max=3660),
+                                        metadata={"description": "Active clients whose supervision_end is within "
+                                                                 "this many days from today (soonest first)"})
+    nik = fields.String(validate=NIK, metadata={"description": "Exact NIK (16 digits)"})
 
 
 class GuidanceEnrollment(Schema):
     enrollment_id = fields.UUID()
     program_id = fields.UUID()
+    program_name = fields.String(allow_none=True, metadata={"description": "As pokmas names it (null until known)"})
+    guidance_type = fields.String(allow_none=True, metadata={"description": "kepribadian or kemandirian"})
     group_id = fields.UUID()
+    group_name = fields.String(allow_none=True, metadata={"description": "As pokmas names it (null until known)"})
     status = fields.String()
     start_date = IsoDate()
     ended_on = IsoDate(allow_none=True)
@@ -132,7 +145,10 @@ class HistoryEntry(Schema):
     at = IsoDateTime()
     by = fields.String()
     fields_ = fields.List(fields.String(), attribute="fields", data_key="fields",
-                          metadata={"description": "Names of the fields changed (never their values)"})
+                          metadata={"description": "Names of the fields changed"})
+    changes = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                          metadata={"description": "On a correction: each changed field's {old, new} (the NIK "
+                                                   "masked for roles that see it masked)"})
     status = fields.String()
     previous_status = fields.String()
     effective_date = IsoDate()
@@ -151,13 +167,39 @@ class ClientEventData(Schema):
     register_number = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(domain.STATUSES))
     supervision_type = fields.String(required=True, validate=validate.OneOf(domain.SUPERVISION_TYPES))
-    offence_category = fields.String(required=True)
     officer_id = fields.String(required=True)
     bapas_office = fields.String(required=True)
     supervision_start = IsoDate(required=True)
     supervision_end = IsoDate(required=True)
-    decree_number = fields.String(required=True, allow_none=True)
     status_effective_date = IsoDate(required=True, allow_none=True)
+
+
+class GroupName(Schema):
+    """What the guidance view reads of pokmas's group events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    name = fields.String(load_default=None, validate=validate.Length(max=200))
+
+    class Meta:
+        unknown = "exclude"
+
+
+class ProgramName(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(load_default=None, validate=validate.Length(max=200))
+    guidance_type = fields.String(load_default=None)
+
+    class Meta:
+        unknown = "exclude"
+
+
+class AgreementPrograms(Schema):
+    """What the guidance view reads of pokmas's agreement events: its programs' names and its group."""
+    id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    programs = fields.List(fields.Nested(ProgramName), required=True)
+
+    class Meta:
+        unknown = "exclude"
 
 
 class EnrollmentState(Schema):

@@ -145,6 +145,7 @@ class Compliance(Schema):
 
 class GroupEventData(Schema):
     id = fields.UUID(required=True)
+    name = fields.String(required=True)
     legal_form = fields.String(required=True, validate=validate.OneOf(domain.LEGAL_FORMS))
     bapas_office = fields.String(required=True)
     status = fields.String(required=True)
@@ -152,6 +153,7 @@ class GroupEventData(Schema):
 
 class ProgramEventData(Schema):
     id = fields.UUID(required=True)
+    name = fields.String(required=True)
     guidance_type = fields.String(required=True, validate=validate.OneOf(domain.GUIDANCE_TYPES))
     capacity = fields.Integer(required=True)
 

@@ -20,7 +20,7 @@ def new_client(admin) -> dict:
     return admin.klien.created("/clients", {
         "register_number": f"CMP-{uuid.uuid4().hex[:10]}", "name": "Klien Uji", "nik": f"{uuid.uuid4().int % 10**16:016d}",
         "birth_date": "1990-01-01", "sex": "P", "address": "Jl. Uji 1", "supervision_type": "ASIMILASI",
-        "offence_category": "narcotics", "decree": {"number": "PAS-7/2026", "date": "2026-01-01"},
+        "offence_category": "narkotika", "decree": {"number": "PAS-7/2026", "date": "2026-01-01"},
         "supervision_start": "2026-01-05", "supervision_end": "2027-01-05", "officer_id": "pk-compose",
         "bapas_office": "palembang"})
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.local_stack import LocalStack
 from tests.support.poll import eventually
 
@@ -13,7 +13,7 @@ from tests.support.poll import eventually
 def new_client_body() -> dict:
     return {"register_number": f"SKEL-{uuid.uuid4().hex[:8]}", "name": "Budi Santoso", "supervision_type": "PB",
             "officer_id": "pk-1", "nik": f"{uuid.uuid4().int % 10**16:016d}", "birth_date": "1980-01-01",
-            "sex": "L", "address": "Jl. Merdeka 1", "offence_category": "theft",
+            "sex": "L", "address": "Jl. Merdeka 1", "offence_category": "pencurian",
             "decree": {"number": "PAS-1/2026", "date": "2026-01-01"}, "supervision_start": "2026-01-02",
             "supervision_end": "2027-01-01", "bapas_office": "palembang"}
 
@@ -54,7 +54,7 @@ def test_the_skeleton_flow_over_rabbitmq(request, stack):
     vhost = request.getfixturevalue("rabbitmq_vhost")
     rabbit_stack = LocalStack(broker_url=vhost.url).start()
     try:
-        bearer = token(rabbit_stack.jwt_secret, rabbit_stack.region, sub="skeleton")
+        bearer = token(sub="skeleton", secret=rabbit_stack.jwt_secret, region=rabbit_stack.region)
         walk(*(ServiceClient(rabbit_stack.url(name), bearer) for name in ("klien", "pokmas", "bimbingan")))
     finally:
         rabbit_stack.cleanup()

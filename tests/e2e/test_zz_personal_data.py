@@ -41,7 +41,8 @@ def stack_logs(stack) -> str:
 def test_no_personal_identifier_reaches_an_event_or_a_log_line(stack, admin):
     client = admin.klien.created("/clients", {
         **PERSON, "register_number": f"PDP-{uuid.uuid4().hex[:8]}", "birth_date": "1990-02-03", "sex": "L",
-        "supervision_type": "CB", "offence_category": "fraud", "decree": {"number": "PAS-9/2026", "date": "2026-01-01"},
+        "supervision_type": "CB", "offence_category": "penipuan_penggelapan",
+        "decree": {"number": "PAS-9/2026", "date": "2026-01-01"},
         "supervision_start": "2026-01-10", "supervision_end": "2027-01-10", "officer_id": "pk-privacy",
         "bapas_office": "palembang"})
     admin.klien.post(f"/clients/{client['id']}/status",

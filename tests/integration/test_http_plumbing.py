@@ -6,6 +6,7 @@ import pytest
 
 from shared import auth
 from tests.support.plumbing_app import make_app
+from tests.support.client import REGION, SECRET
 
 PROBLEM = "application/problem+json"
 
@@ -20,7 +21,7 @@ def http(app):
     return app.test_client()
 
 
-def bearer(role="admin", region="testreg", secret="s"):
+def bearer(role="admin", region=REGION, secret=SECRET):
     return {"Authorization": "Bearer " + auth.issue_token(secret, role=role, sub="u-1", region=region)}
 
 
@@ -65,7 +66,23 @@ def test_the_request_id_is_echoed_and_the_correlation_id_reaches_the_event(http)
                          headers={**bearer(), "X-Correlation-ID": correlation})
     assert response.status_code == 201
     assert response.get_json()["correlationid"] == correlation
+    assert response.headers["X-Correlation-ID"] == correlation
     assert uuid.UUID(response.headers["X-Request-ID"])
+
+
+@pytest.mark.parametrize("request_id", [str(uuid.uuid4()), "0f5c2a9e6d0b4c8e9a1b2c3d4e5f6a7b"])
+def test_without_a_correlation_id_the_request_id_is_the_correlation_id(http, request_id):
+    """nginx's $request_id is 32 hex digits: a request traced by it finds its events by the same id."""
+    response = http.post("/things", json={"name": "a", "count": 1}, headers={**bearer(), "X-Request-ID": request_id})
+    assert response.status_code == 201
+    assert response.get_json()["correlationid"] == request_id
+    assert response.headers["X-Request-ID"] == response.headers["X-Correlation-ID"] == request_id
+
+
+@pytest.mark.parametrize("hostile", ["x" * 65, "a b", "<script>", "id;drop"])
+def test_an_unusable_request_id_is_replaced_by_a_new_one(http, hostile):
+    response = http.get("/healthz", headers={"X-Request-ID": hostile})
+    assert uuid.UUID(response.headers["X-Request-ID"]) and response.headers["X-Correlation-ID"] != hostile
 
 
 def test_health_readiness_metrics_and_docs_answer(http):
@@ -103,7 +120,7 @@ def test_the_events_feed_pages_in_order_and_refuses_unknown_positions(http):
     assert_problem(http.get(f"/events?after={uuid.uuid4()}", headers=bearer()), 404)
     assert_problem(http.get("/events?after=klien:outbox", headers=bearer()), 422)
     assert_problem(http.get("/events?limit=1001", headers=bearer()), 422)
-    partner = {"Authorization": "Bearer " + auth.issue_token("s", role="partner", sub="p", region="testreg",
+    partner = {"Authorization": "Bearer " + auth.issue_token(SECRET, role="partner", sub="p", region=REGION,
                                                                group_id=str(uuid.uuid4()))}
     assert_problem(http.get("/events", headers=partner), 403)
 
@@ -119,6 +136,8 @@ def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_u
     # committed in the same transaction as the change (and its event): no status to wait for
     assert [(e["method"], e["path"], e["role"], e["outcome"]) for e in page["items"]] == \
         [("POST", "/things", "officer", "committed")] * 3
+    # the status the write answered and the record it made, kept with the change (issue 13)
+    assert [(e["status"], e["resource_id"]) for e in page["items"]] == [(201, "t-1")] * 3
     assert http.post("/audit", headers=bearer()).status_code == 405
     assert_problem(http.get("/audit", headers=bearer("officer")), 403)
 

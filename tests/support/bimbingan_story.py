@@ -4,13 +4,14 @@ import random
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from shared import broker, service
+from shared import broker, clock
 from shared.commands.replay import replay
 from shared.config import Settings
 from shared.feed import FeedReader, service_token
-from shared.runtime import build_runtime
-from tests.support.api import ServiceClient
+from shared.subscriptions import declared
+from tests.support.client import ServiceClient
 from tests.support.poll import eventually
 
 
@@ -24,7 +25,7 @@ def tag() -> str:
 def client_body(label: str) -> dict:
     return {"register_number": f"STORY-{label}-{tag()}", "name": f"Klien {label}", "supervision_type": "PB",
             "officer_id": "pk-story", "nik": "".join(random.choices("0123456789", k=16)),
-            "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Sudirman 10", "offence_category": "theft",
+            "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Sudirman 10", "offence_category": "pencurian",
             "decree": {"number": f"PAS-{tag()}", "date": "2026-01-10"}, "supervision_start": "2026-01-15",
             "supervision_end": "2027-12-31", "bapas_office": "palembang"}
 
@@ -34,9 +35,23 @@ def group_body() -> dict:
             "contact": "0711-000000", "bapas_office": "palembang"}
 
 
+def day(offset: int) -> str:
+    """A date relative to today where the BAPAS is."""
+    return (clock.today() + timedelta(days=offset)).isoformat()
+
+
+# The story's sessions have taken place (attendance is recorded once a session has started), within
+# its agreement's validity and after its enrollments started.
+VALID_FROM, ENROLLED_ON = day(-60), day(-35)
+
+
+def session_start(week: int) -> str:
+    return f"{day(-28 + 7 * week)}T02:00:00Z"
+
+
 def agreement_body(group_id: str, capacities: list[int]) -> dict:
-    return {"group_id": group_id, "number": f"PKS/{tag()}/2026", "signed_on": "2026-11-01",
-            "valid_from": "2026-11-01", "valid_until": "2027-10-31",
+    return {"group_id": group_id, "number": f"PKS/{tag()}/2026", "signed_on": VALID_FROM,
+            "valid_from": VALID_FROM, "valid_until": day(300),
             "programs": [{"name": f"Program {i}", "guidance_type": "kemandirian", "capacity": capacity}
                          for i, capacity in enumerate(capacities)]}
 
@@ -77,14 +92,14 @@ class Story:
 
     def enroll(self, name: str, program: int) -> None:
         """Right after the client and the agreement were created: freshness must accept them."""
-        body = {"client_id": self.clients[name], "program_id": self.programs[program]}
+        body = {"client_id": self.clients[name], "program_id": self.programs[program], "start_date": ENROLLED_ON}
         self.enrollments[name, program] = self.admin.bimbingan.created("/enrollments", body)["id"]
         self.expected[name, program] = Guidance(self.programs[program])
 
     def schedule(self, count: int) -> None:
         for week in range(count):
             self.sessions.append(self.admin.bimbingan.created("/sessions", {
-                "program_id": self.programs[0], "starts_at": f"2026-12-{week * 7 + 1:02d}T02:00:00Z",
+                "program_id": self.programs[0], "starts_at": session_start(week),
                 "topic": f"Week {week}", "facilitator": "Ustadz Hasan", "delivery": "in_person"})["id"])
 
     def attend(self, session: int, marks: dict[str, str]) -> None:
@@ -192,11 +207,8 @@ class Story:
         eventually(self.views_are_exact, timeout=timeout, interval=0.2)
 
 
-def _handled_types(stack, name: str) -> set[str]:
-    definition = service.load(name)
-    settings = Settings(redis_url=stack.redis_url, broker_url=stack.broker_url, region=stack.region,
-                        jwt_secret=stack.jwt_secret)
-    return set(definition.handlers(build_runtime(name, definition.catalog, settings)))
+def _handled_types(name: str) -> set[str]:
+    return set(declared(name))
 
 
 def redeliver_everything(stack) -> dict[str, int]:
@@ -206,7 +218,7 @@ def redeliver_everything(stack) -> dict[str, int]:
     sent = {}
     with broker.connect(stack.broker_url) as connection:
         for consumer in ("klien", "pokmas", "bimbingan"):
-            types = _handled_types(stack, consumer)
+            types = _handled_types(consumer)
             sent[consumer] = 0
             for source in ("klien", "pokmas", "bimbingan"):
                 wanted = {t for t in types if t.startswith(source + ".")}

@@ -5,9 +5,10 @@ from collections import Counter
 
 import requests
 
+from shared.config import SERVICES
 from tests.support import faults_payloads as payloads
 from tests.support import faults_backbone
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.poll import eventually
 
 PROGRAMS = 3
@@ -16,7 +17,7 @@ PROGRAMS = 3
 class Drill:
     def __init__(self, stack):
         self.stack = stack
-        secret = token(stack.jwt_secret, stack.region, role="admin", sub="fault-drill")
+        secret = token(role="admin", sub="fault-drill", secret=stack.jwt_secret, region=stack.region)
         self.klien = ServiceClient(stack.klien_url, secret)
         self.pokmas = ServiceClient(stack.pokmas_url, secret)
         self.bimbingan = ServiceClient(stack.bimbingan_url, secret)
@@ -140,7 +141,7 @@ class Drill:
                 return events
 
     def _no_dead_letters(self) -> bool:
-        assert faults_backbone.dead_lettered(self.stack.redis_url) == {"klien": 0, "pokmas": 0, "bimbingan": 0}
+        assert faults_backbone.dead_lettered(self.stack.redis_url) == {service: 0 for service in SERVICES}
         depths = faults_backbone.queue_depths(self.stack.broker_url)
         assert all(depth == 0 for name, depth in depths.items() if name.endswith(".dead")), depths
         return True

@@ -10,7 +10,7 @@ def unique_nik() -> str:
 def client_body(**overrides) -> dict:
     body = {"register_number": f"PAS-{uuid.uuid4().hex[:10]}", "name": "Budi Santoso", "nik": unique_nik(),
             "birth_date": "1980-01-01", "sex": "L", "address": "Jl. Merdeka 1, Palembang",
-            "supervision_type": "PB", "offence_category": "theft",
+            "supervision_type": "PB", "offence_category": "pencurian",
             "decree": {"number": "PAS-1.PK.05.09-123/2026", "date": "2026-01-01"},
             "supervision_start": "2026-01-02", "supervision_end": "2027-01-01", "officer_id": "pk-0007",
             "bapas_office": "palembang"}

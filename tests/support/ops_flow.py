@@ -17,7 +17,7 @@ def register_client(admin) -> dict:
         "register_number": unique("OPS"), "name": "Rahmat Hidayat",
         "nik": f"167101010185{uuid.uuid4().int % 10000:04d}",  # NIK is unique among active clients
         "birth_date": "1985-01-01", "sex": "L", "address": "Jl. Sudirman 9", "supervision_type": "PB",
-        "offence_category": "theft", "decree": {"number": unique("PAS"), "date": "2026-10-01"},
+        "offence_category": "pencurian", "decree": {"number": unique("PAS"), "date": "2026-10-01"},
         "supervision_start": "2026-10-02", "supervision_end": "2027-10-01", "officer_id": "pk-ops",
         "bapas_office": "palembang"})
 
@@ -34,8 +34,10 @@ def guidance_flow(admin) -> dict:
     assert activated.status_code == 200, activated.text
     program_id = agreement["programs"][0]["id"]
     client = register_client(admin)
-    enrollment = admin.bimbingan.created("/enrollments", {"client_id": client["id"], "program_id": program_id})
-    session = admin.bimbingan.created("/sessions", {"program_id": program_id, "starts_at": "2026-12-01T02:00:00Z",
+    # a session that has taken place, of an enrollment that started by then: attendance can be recorded
+    enrollment = admin.bimbingan.created("/enrollments", {"client_id": client["id"], "program_id": program_id,
+                                                          "start_date": "2026-11-01"})
+    session = admin.bimbingan.created("/sessions", {"program_id": program_id, "starts_at": "2026-11-01T02:00:00Z",
                                                     "topic": "Menjahit dasar", "facilitator": "Ibu Sari",
                                                     "delivery": "in_person"})
     attended = admin.bimbingan.post(f"/sessions/{session['id']}/attendance",

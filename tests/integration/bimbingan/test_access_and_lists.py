@@ -10,10 +10,11 @@ def two_groups(world, officer):
     for _ in range(2):
         agreement = world.agreement(capacity=10)
         enrollments = [officer.post("/enrollments", json={"client_id": world.client(), "note": "PK's own note",
-                                                          "program_id": agreement["program_id"]}).json
+                                                          "program_id": agreement["program_id"],
+                                                          "start_date": "2026-06-01"}).json
                        for _ in range(3)]
         session = officer.post("/sessions", json={"program_id": agreement["program_id"],
-                                                  "starts_at": "2026-12-01T02:00:00Z", "topic": "t",
+                                                  "starts_at": "2026-06-01T02:00:00Z", "topic": "t",
                                                   "facilitator": "f", "delivery": "online"}).json
         groups.append({**agreement, "enrollments": enrollments, "session": session})
     return groups
@@ -79,3 +80,9 @@ def test_unknown_ids_are_404(world, officer):
     assert officer.get(f"/sessions/{new_id()}").status_code == 404
     assert officer.post(f"/enrollments/{new_id()}/complete",
                         json={"outcome": "achieved", "summary": "x"}).status_code == 404
+
+
+def test_a_query_parameter_a_list_does_not_know_is_422_naming_it(officer):
+    for path in ("/sessions?since=2026-12-01", "/enrollments?client=x"):
+        response = officer.get(path)
+        assert response.status_code == 422 and list(response.json["errors"]) == [path.split("?")[1].split("=")[0]]

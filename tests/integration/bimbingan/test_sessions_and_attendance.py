@@ -3,14 +3,17 @@ import pytest
 
 from tests.support.bimbingan_world import new_id
 
-STARTS = ["2026-12-01T02:00:00Z", "2026-12-08T02:00:00Z", "2026-12-15T02:00:00Z", "2026-12-22T02:00:00Z",
-          "2026-12-29T02:00:00Z"]
+# Sessions that have taken place (attendance is recorded once a session has started), of enrollments
+# that started before them.
+STARTS = ["2026-06-01T02:00:00Z", "2026-06-08T02:00:00Z", "2026-06-15T02:00:00Z", "2026-06-22T02:00:00Z",
+          "2026-06-29T02:00:00Z"]
+ENROLLED_ON = "2026-06-01"
 
 
 @pytest.fixture
 def program(world, officer):
     agreement = world.agreement(capacity=5)
-    enrollments = [officer.post("/enrollments", json={"client_id": world.client(),
+    enrollments = [officer.post("/enrollments", json={"client_id": world.client(), "start_date": ENROLLED_ON,
                                                       "program_id": agreement["program_id"]}).json
                    for _ in range(2)]
     sessions = [schedule(officer, agreement["program_id"], starts_at).json for starts_at in STARTS]
@@ -30,7 +33,7 @@ def mark(http, session, *records):
 def test_a_session_is_scheduled_for_a_program_of_an_active_agreement(world, officer, program):
     session = program["sessions"][0]
     assert session["status"] == "scheduled" and session["group_id"] == program["group_id"]
-    assert session["starts_at"] == "2026-12-01T02:00:00.000Z" and session["created_by"] == "pk-1"
+    assert session["starts_at"] == "2026-06-01T02:00:00.000Z" and session["created_by"] == "pk-1"
     events = [e for e in world.outbox() if e["type"] == "bimbingan.session.scheduled"]
     assert len(events) == 5 and "Pak Joko" not in str(events)
     assert schedule(officer, new_id()).status_code == 422
@@ -104,7 +107,7 @@ def test_three_unexcused_absences_in_a_row_raise_attention_once(world, officer, 
 
 def test_records_that_cannot_be_marked_are_422_naming_their_index(world, officer, program):
     other = world.agreement()
-    outsider = officer.post("/enrollments", json={"client_id": world.client(),
+    outsider = officer.post("/enrollments", json={"client_id": world.client(), "start_date": ENROLLED_ON,
                                                   "program_id": other["program_id"]}).json
     ended = program["enrollments"][1]
     officer.post(f"/enrollments/{ended['id']}/complete", json={"outcome": "achieved", "summary": "ok"})
@@ -127,3 +130,19 @@ def test_a_malformed_record_is_422_naming_its_index_and_field(officer, program):
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["records.1.attendance"]
     assert all(isinstance(messages, list) for messages in response.json["errors"].values())
+
+
+def test_a_weeks_calendar_by_program_and_group(world, officer, program):
+    other = world.agreement()
+    schedule(officer, other["program_id"], "2026-06-02T02:00:00Z")
+    week = officer.get("/sessions?from=2026-06-01&to=2026-06-14").json["items"]
+    assert [s["starts_at"][:10] for s in week] == ["2026-06-01", "2026-06-02", "2026-06-08"]
+    mine = officer.get(f"/sessions?from=2026-06-01&to=2026-06-14&program_id={program['program_id']}").json["items"]
+    assert [s["starts_at"][:10] for s in mine] == ["2026-06-01", "2026-06-08"]
+    by_group = officer.get(f"/sessions?from=2026-06-01&to=2026-06-07&group_id={other['group_id']}").json["items"]
+    assert [s["program_id"] for s in by_group] == [other["program_id"]]
+    paged = officer.get("/sessions?from=2026-06-01&to=2026-06-14&limit=2").json
+    rest = officer.get(f"/sessions?from=2026-06-01&to=2026-06-14&limit=2&cursor={paged['next_cursor']}").json
+    assert len(paged["items"]) == 2 and len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert officer.get("/sessions?from=2026-06-14&to=2026-06-01").status_code == 422
+    assert officer.get("/sessions?from=14-06-2026").status_code == 422

@@ -1,12 +1,12 @@
 """Registering, correcting and ending clients over HTTP, against a real Redis."""
+import json
 import uuid
 
-from tests.support.klien_app import assert_problem
+from tests.support.client import assert_problem
 from tests.support.klien_data import client_body
 
 
 def outbox_events(klien) -> list[dict]:
-    import json
     return [json.loads(fields["event"]) for _, fields in klien.redis.xrange("klien:outbox")]
 
 
@@ -24,22 +24,22 @@ def test_a_registered_client_is_active_at_version_1_and_readable(officer):
 
 
 def test_a_register_number_is_unique_in_any_case(officer):
-    officer.created(client_body(register_number="PAS-UNIQ-1"))
+    officer.created("/clients", client_body(register_number="PAS-UNIQ-1"))
     body = assert_problem(officer.post("/clients", client_body(register_number="pas-uniq-1")), 409)
     assert "PAS-UNIQ-1".casefold() in body["detail"].casefold()
 
 
 def test_a_second_active_client_with_the_same_nik_is_refused_without_showing_the_nik(officer):
-    first = officer.created(client_body(nik="1671010101800001"))
+    first = officer.created("/clients", client_body(nik="1671010101800001"))
     body = assert_problem(officer.post("/clients", client_body(nik="1671010101800001")), 409)
     assert "1671010101800001" not in body["detail"] and first["id"] in body["detail"]
 
 
 def test_an_ended_client_can_be_registered_again_as_a_new_client(officer):
-    first = officer.created(client_body(nik="1671010101800002"))
+    first = officer.created("/clients", client_body(nik="1671010101800002"))
     officer.post(f"/clients/{first['id']}/status", {"status": "completed", "reason": "served",
                                                     "effective_date": "2027-01-01"})
-    again = officer.created(client_body(nik="1671010101800002"))
+    again = officer.created("/clients", client_body(nik="1671010101800002"))
     assert again["id"] != first["id"] and again["status"] == "active"
     assert officer.get(f"/clients/{first['id']}").get_json()["status"] == "completed"
 
@@ -61,7 +61,7 @@ def test_unknown_client_is_404_and_a_bad_id_never_reaches_redis(officer):
 
 
 def test_a_correction_with_if_match_bumps_the_version_and_a_stale_one_is_412(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     response = officer.patch(f"/clients/{client['id']}", {"officer_id": "pk-0099", "name": "Budi S."},
                              headers={"If-Match": '"1"'})
     assert response.status_code == 200 and response.headers["ETag"] == '"2"'
@@ -73,8 +73,8 @@ def test_a_correction_with_if_match_bumps_the_version_and_a_stale_one_is_412(off
 
 
 def test_a_correction_keeps_register_number_and_nik_unique(officer):
-    one = officer.created(client_body(register_number="PAS-A-1", nik="1671010101800003"))
-    two = officer.created(client_body(register_number="PAS-A-2"))
+    one = officer.created("/clients", client_body(register_number="PAS-A-1", nik="1671010101800003"))
+    two = officer.created("/clients", client_body(register_number="PAS-A-2"))
     assert_problem(officer.patch(f"/clients/{two['id']}", {"register_number": "PAS-A-1"}), 409)
     assert_problem(officer.patch(f"/clients/{two['id']}", {"nik": "1671010101800003"}), 409)
     assert officer.patch(f"/clients/{one['id']}", {"register_number": "PAS-A-3"}).status_code == 200
@@ -82,14 +82,14 @@ def test_a_correction_keeps_register_number_and_nik_unique(officer):
 
 
 def test_a_correction_that_breaks_a_rule_is_422_and_changes_nothing(officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     assert "decree" in assert_problem(officer.patch(f"/clients/{client['id']}", {"decree": None}), 422)["errors"]
     assert_problem(officer.patch(f"/clients/{client['id']}", {}), 422)
     assert officer.get(f"/clients/{client['id']}").get_json()["version"] == 1
 
 
 def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the_status(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     response = officer.post(f"/clients/{client['id']}/status", {"status": "revoked", "reason": "violated conditions",
                                                                  "effective_date": "2026-07-01"},
                             headers={"If-Match": '"1"'})
@@ -106,14 +106,14 @@ def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the
 
 
 def test_a_stale_status_change_is_412(officer):
-    client = officer.created(client_body())
-    officer.patch(f"/clients/{client['id']}", {"offence_category": "fraud"})
+    client = officer.created("/clients", client_body())
+    officer.patch(f"/clients/{client['id']}", {"offence_category": "penipuan_penggelapan"})
     assert_problem(officer.post(f"/clients/{client['id']}/status", {
         "status": "completed", "reason": "x", "effective_date": "2026-08-01"}, headers={"If-Match": '"1"'}), 412)
 
 
-def test_history_keeps_who_when_and_which_fields_without_personal_values(officer, klien):
-    client = officer.created(client_body())
+def test_history_keeps_who_when_which_fields_and_their_values(officer, klien):
+    client = officer.created("/clients", client_body())
     klien.as_("admin", "admin-7").patch(f"/clients/{client['id']}", {"address": "Jl. Rahasia 9", "sex": "P"})
     officer.post(f"/clients/{client['id']}/status", {"status": "transferred", "reason": "moved",
                                                      "effective_date": "2026-09-01"})
@@ -122,7 +122,8 @@ def test_history_keeps_who_when_and_which_fields_without_personal_values(officer
         ("registered", 1, "officer-1"), ("updated", 2, "admin-7"), ("status_changed", 3, "officer-1")]
     assert history["items"][1]["fields"] == ["address", "sex"]
     assert (history["items"][2]["previous_status"], history["items"][2]["effective_date"]) == ("active", "2026-09-01")
-    assert "Rahasia" not in str(history)
+    assert history["items"][1]["changes"]["address"] == {"old": "Jl. Merdeka 1, Palembang", "new": "Jl. Rahasia 9"}
+    assert "Rahasia" not in str(outbox_events(klien))    # events carry no value of a personal field
     first = officer.get(f"/clients/{client['id']}/history?limit=2").get_json()
     rest = officer.get(f"/clients/{client['id']}/history?limit=2&cursor={first['next_cursor']}").get_json()
     assert [e["version"] for e in first["items"] + rest["items"]] == [1, 2, 3] and rest["next_cursor"] is None
@@ -130,7 +131,7 @@ def test_history_keeps_who_when_and_which_fields_without_personal_values(officer
 
 def test_events_carry_ids_codes_dates_and_statuses_only(officer, klien):
     body = client_body(name="Nama Rahasia", nik="9876543210987654", address="Alamat Rahasia")
-    client = officer.created(body)
+    client = officer.created("/clients", body)
     officer.patch(f"/clients/{client['id']}", {"name": "Nama Lain Rahasia"})
     published = str(outbox_events(klien))
     assert not [v for v in ("Rahasia", "9876543210987654", "1980-01-01") if v in published]
@@ -145,3 +146,42 @@ def test_concurrent_registrations_of_one_register_number_or_nik_let_exactly_one_
         statuses = list(pool.map(lambda body: klien.as_("officer").post("/clients", body).status_code, bodies))
     assert sorted(statuses[:6]) == [201] + [409] * 5
     assert sorted(statuses[6:]) == [201] + [409] * 5
+
+
+def test_a_diversion_is_for_a_child_and_an_adult_is_refused_naming_the_birth_date(officer):
+    adult = assert_problem(officer.post("/clients", client_body(supervision_type="DIVERSI", decree=None,
+                                                                birth_date="1970-01-01")), 422)
+    assert "DIVERSI" in adult["errors"]["birth_date"][0]
+    child = officer.created("/clients", client_body(supervision_type="DIVERSI", decree=None, birth_date="2011-06-01"))
+    assert_problem(officer.patch(f"/clients/{child['id']}", {"birth_date": "1999-06-01"}), 422)
+
+
+def test_an_admin_undoes_a_status_set_in_error_and_an_officer_may_not(officer, admin, klien):
+    client = officer.created("/clients", client_body())
+    officer.post(f"/clients/{client['id']}/status", {"status": "revoked", "reason": "wrong file",
+                                                     "effective_date": "2026-08-01"})
+    undo = {"status": "active", "reason": "revoked the wrong client", "effective_date": "2026-08-01"}
+    assert_problem(officer.post(f"/clients/{client['id']}/status", undo), 403)
+    undone = admin.post(f"/clients/{client['id']}/status", undo)
+    assert undone.status_code == 200 and undone.get_json()["status"] == "active"
+    assert_problem(admin.post(f"/clients/{client['id']}/status", undo), 409)
+    event = outbox_events(klien)[-1]
+    assert (event["type"], event["sequence"], event["data"]["status"]) == ("klien.client.status_changed", 3, "active")
+    history = officer.get(f"/clients/{client['id']}/history").get_json()["items"]
+    assert (history[-1]["previous_status"], history[-1]["status"], history[-1]["by"]) == ("revoked", "active",
+                                                                                          "admin-1")
+    entries = [json.loads(fields["entry"]) for _, fields in klien.redis.xrange("klien:audit")]
+    committed = [(e["path"], e["status"], e["resource_id"]) for e in entries if e.get("outcome") == "committed"]
+    assert committed == [("/clients", 201, client["id"]), (f"/clients/{client['id']}/status", 200, client["id"]),
+                         (f"/clients/{client['id']}/status", 200, client["id"])]
+    refused = [(e["status"], e["resource_id"]) for e in entries if e.get("outcome") != "committed"]
+    assert refused == [(403, client["id"]), (409, client["id"])]
+
+
+def test_a_nik_correction_is_in_history_masked_for_an_auditor(officer, klien):
+    client = officer.created("/clients", client_body(nik="1671010101800031"))
+    officer.patch(f"/clients/{client['id']}", {"nik": "1671010101800032"})
+    as_officer = officer.get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]["nik"]
+    as_auditor = klien.as_("auditor").get(f"/clients/{client['id']}/history").get_json()["items"][-1]["changes"]
+    assert as_officer == {"old": "1671010101800031", "new": "1671010101800032"}
+    assert as_auditor["nik"] == {"old": "************0031", "new": "************0032"}

@@ -6,7 +6,7 @@ import pytest
 from flask import current_app
 
 from shared.inbox import APPLIED, DUPLICATE, STALE
-from tests.support.klien_app import Klien
+from tests.support.client import ServiceApp
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.klien_fakes import FakeService
 
@@ -17,7 +17,7 @@ ATTENTION = "bimbingan.enrollment.attention_required"
 
 @pytest.fixture
 def client(officer):
-    return officer.created(client_body())
+    return officer.created("/clients", client_body())
 
 
 def guidance(officer, client) -> dict:
@@ -109,8 +109,38 @@ def test_a_lost_view_is_rebuilt_from_bimbingans_feed(redis_url, officer, klien, 
         klien.applier.apply(event)
     before = guidance(officer, client)
     klien.redis.delete(f"klien:guidance:{client['id']}")
-    with FakeService({"/events": {"items": events, "next_after": None}}) as bimbingan:
-        rebuilt = Klien(redis_url, urls={"bimbingan": bimbingan.url})
+    with FakeService({"/events": {"items": events, "next_after": None}}) as bimbingan, \
+            FakeService({"/events": {"items": [], "next_after": None}}) as pokmas:
+        rebuilt = ServiceApp("klien", redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
         with rebuilt.app.app_context():
-            assert rebuild(current_app.extensions["bapas"], SERVICE) == {"bimbingan": 4}
+            assert rebuild(current_app.extensions["bapas"], SERVICE) == {"bimbingan": 4, "pokmas": 0}
     assert guidance(officer, client) == before
+
+
+def test_a_recount_after_a_cancelled_session_clears_the_attention_flag(klien, officer, client):
+    base = enrollment_data(client["id"])
+    klien.deliver(CREATED, base, 1)
+    klien.deliver(ATTENTION, {**base, "sessions_missed": 3, "consecutive_absences": 3}, 4)
+    assert guidance(officer, client)["attention_required"] == 1
+    klien.deliver("bimbingan.attendance.recounted", {**base, "sessions_missed": 2, "consecutive_absences": 2,
+                                                     "session_id": str(uuid.uuid4())}, 5)
+    view = guidance(officer, client)
+    assert (view["attention_required"], view["sessions_missed"]) == (0, 2)
+
+
+def test_each_guidance_entry_names_its_program_group_and_guidance_type(klien, officer, client):
+    base = enrollment_data(client["id"])
+    klien.deliver(CREATED, base, 1)
+    entry = guidance(officer, client)["enrollments"][0]
+    assert (entry["program_name"], entry["group_name"], entry["guidance_type"]) == (None, None, None)
+    klien.deliver("pokmas.group.registered", {"id": base["group_id"], "name": "Yayasan Bina Insani",
+                                              "legal_form": "yayasan", "bapas_office": "palembang",
+                                              "status": "active"}, 1)
+    klien.deliver("pokmas.agreement.activated", {
+        "id": base["agreement_id"], "group_id": base["group_id"], "number": "PKS-1", "status": "active",
+        "valid_from": "2026-01-01", "valid_until": "2027-12-31",
+        "programs": [{"id": base["program_id"], "name": "Budidaya bidara arab", "guidance_type": "kemandirian",
+                      "capacity": 10}]}, 2)
+    entry = guidance(officer, client)["enrollments"][0]
+    assert (entry["program_name"], entry["group_name"], entry["guidance_type"]) == (
+        "Budidaya bidara arab", "Yayasan Bina Insani", "kemandirian")

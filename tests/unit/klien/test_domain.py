@@ -43,7 +43,17 @@ def test_parole_leave_and_assimilation_need_their_decree(supervision_type):
 
 @pytest.mark.parametrize("supervision_type", ["PIDANA_BERSYARAT", "DIVERSI"])
 def test_conditional_sentence_and_diversion_need_no_decree(supervision_type):
-    assert new(supervision_type=supervision_type, decree=None)["decree"] is None
+    assert new(supervision_type=supervision_type, decree=None, birth_date="2010-03-01")["decree"] is None
+
+
+@pytest.mark.parametrize("birth_date, allowed", [("1970-01-01", False), ("2005-01-03", True),
+                                                  ("2005-01-02", False), ("2014-01-02", True), ("2014-01-03", False)])
+def test_diversion_is_for_children_at_least_12_and_under_21_when_it_starts(birth_date, allowed):
+    body = {"supervision_type": "DIVERSI", "decree": None, "birth_date": birth_date}   # start 2026-01-02
+    if allowed:
+        assert new(**body)["supervision_type"] == "DIVERSI"
+    else:
+        assert "birth_date" in invalid_fields(**body)
 
 
 def test_a_decree_cannot_postdate_the_start_of_supervision():
@@ -52,14 +62,15 @@ def test_a_decree_cannot_postdate_the_start_of_supervision():
 
 def test_a_correction_bumps_the_version_and_names_only_the_changed_fields():
     client = new()
-    updated, changed = domain.correct(client, {"name": "Budi S.", "sex": "L", "officer_id": "pk-9"}, LATER)
-    assert changed == ["name", "officer_id"]
+    updated, entry, events = domain.correct(client, {"name": "Budi S.", "sex": "L", "officer_id": "pk-9"}, LATER)
+    assert entry["fields"] == ["name", "officer_id"]
+    assert [(e.type, e.subject, e.sequence) for e in events] == [("klien.client.updated", client["id"], 2)]
     assert (updated["version"], updated["updated_by"], updated["created_by"]) == (2, "pk-2", "pk-1")
 
 
 def test_a_correction_that_changes_nothing_keeps_the_version():
     client = new()
-    assert domain.correct(client, {"sex": "L"}, LATER) == (client, [])
+    assert domain.correct(client, {"sex": "L"}, LATER) == (client, None, [])
 
 
 def test_a_correction_is_checked_against_the_rules():
@@ -75,14 +86,16 @@ def test_an_empty_correction_is_refused():
 
 @pytest.mark.parametrize("status", ["completed", "revoked", "transferred"])
 def test_an_active_client_can_be_ended(status):
-    ended = domain.change_status(new(), status, "done", "2026-12-31", LATER)
+    ended, entry, events = domain.change_status(new(), status, "done", "2026-12-31", LATER)
+    assert (entry["previous_status"], entry["effective_date"]) == ("active", "2026-12-31")
+    assert [e.type for e in events] == ["klien.client.status_changed"] and events[0].data["status"] == status
     assert (ended["status"], ended["status_effective_date"]) == (status, "2026-12-31")
     assert ended["status_changed_by"] == "pk-2"
     assert ended["version"] == 2
 
 
 def test_an_ended_client_cannot_change_status_again_and_the_error_names_the_status():
-    ended = domain.change_status(new(), "revoked", "violation", "2026-12-31", LATER)
+    ended = domain.change_status(new(), "revoked", "violation", "2026-12-31", LATER).client
     with pytest.raises(Conflict, match="current status is revoked"):
         domain.change_status(ended, "completed", "x", "2027-01-01", LATER)
 
@@ -94,17 +107,24 @@ def test_an_end_cannot_take_effect_before_supervision_started():
 
 
 def test_events_carry_no_personal_data():
-    data = domain.event_data(domain.change_status(new(), "transferred", "moved", "2026-06-01", LATER))
+    data = domain.event_data(domain.change_status(new(), "transferred", "moved", "2026-06-01", LATER).client)
     assert not {"name", "nik", "address", "birth_date", "sex", "status_reason"} & set(data)
-    assert (data["decree_number"], data["status_effective_date"]) == ("PAS-1.PK.05.09-123/2026", "2026-06-01")
+    # criminal-record data travels in no event either (issue 13: it used to carry both)
+    assert not {"offence_category", "decree", "decree_number"} & set(data)
+    assert data["status_effective_date"] == "2026-06-01"
 
 
-def test_history_names_fields_and_not_their_values():
-    client = new()
-    updated, changed = domain.correct(client, {"name": "Siti Aminah", "address": "Jl. Baru 2"}, LATER)
-    entry = domain.history_entry("updated", updated, LATER, changed)
+def test_history_names_the_fields_with_their_old_and_new_values():
+    client = new(nik="1671010101800001")
+    entry = domain.correct(client, {"name": "Siti Aminah", "address": "Jl. Baru 2"}, LATER).history
     assert entry["fields"] == ["address", "name"] and (entry["by"], entry["version"]) == ("pk-2", 2)
-    assert "Siti" not in str(entry) and "Baru" not in str(entry)
+    # issue 13: history keeps the values (read only by roles that may read the record; events carry none)
+    assert entry["changes"] == {"address": {"old": "Jl. Merdeka 1, Palembang", "new": "Jl. Baru 2"},
+                                "name": {"old": "Budi Santoso", "new": "Siti Aminah"}}
+    nik = domain.correct(client, {"nik": "1671010101800002"}, LATER).history
+    assert domain.history_shown_to(nik, "officer")["changes"]["nik"]["new"] == "1671010101800002"
+    assert domain.history_shown_to(nik, "auditor")["changes"]["nik"] == {"old": "************0001",
+                                                                          "new": "************0002"}
 
 
 @pytest.mark.parametrize("role,shown", [("admin", "1671010101800001"), ("officer", "1671010101800001"),
@@ -141,3 +161,29 @@ def test_guidance_counts_open_completed_attended_and_missed_from_the_entries():
 def test_attention_is_not_flagged_once_an_enrollment_has_ended():
     entry = domain.guidance_entry(enrollment_data("c", status="withdrawn", consecutive_absences=3))
     assert entry["attention_required"] is False
+
+
+def test_an_end_set_in_error_is_undone_with_a_reason_and_announced():
+    ended = domain.change_status(new(), "revoked", "wrong client", "2026-12-31", LATER).client
+    undone, entry, events = domain.change_status(ended, "active", "revoked the wrong client", "2026-12-31", LATER)
+    assert (undone["status"], undone["status_reason"], undone["version"]) == ("active", "revoked the wrong client", 3)
+    assert (entry["previous_status"], entry["status"]) == ("revoked", "active")
+    assert [e.data["status"] for e in events] == ["active"]
+    with pytest.raises(Conflict, match="already active"):
+        domain.change_status(undone, "active", "again", "2026-12-31", LATER)
+
+
+def test_the_nik_index_is_named_by_a_keyed_digest_and_only_active_clients_are_listed_by_their_end():
+    client = new(nik="1671010101800001")
+    members = dict(domain.index_members(client, b"key-1"))
+    nik_index = [name for name in members if name.startswith("nik:")]
+    assert len(nik_index) == 1 and "1671010101800001" not in nik_index[0]
+    assert nik_index != [name for name in dict(domain.index_members(client, b"key-2")) if name.startswith("nik:")]
+    assert "ending" in members and "attention" not in members
+    assert "attention" in dict(domain.index_members(client, b"key-1", attention=True))
+    ended = domain.change_status(client, "completed", "done", "2026-12-31", LATER).client
+    assert "ending" not in dict(domain.index_members(ended, b"key-1"))
+
+
+def test_the_ending_window_counts_days_from_today():
+    assert domain.ending_window("2026-11-28", 3) == ("2026-11-28", "2026-12-01")

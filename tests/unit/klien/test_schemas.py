@@ -47,9 +47,11 @@ def test_a_patch_may_send_any_subset_of_fields():
     assert errors(ClientPatch, {"name": "Budi S."}) == {}
 
 
-def test_a_status_change_goes_only_to_an_ended_status_with_reason_and_date():
+def test_a_status_change_goes_to_a_known_status_with_reason_and_date():
     assert errors(StatusChange, {"status": "completed", "reason": "served", "effective_date": "2027-01-01"}) == {}
-    assert set(errors(StatusChange, {"status": "active"})) == {"status", "reason", "effective_date"}
+    # `active` undoes a status set in error; only an admin may (the use case checks the role)
+    assert errors(StatusChange, {"status": "active", "reason": "set in error", "effective_date": "2027-01-01"}) == {}
+    assert set(errors(StatusChange, {"status": "lost"})) == {"status", "reason", "effective_date"}
 
 
 def test_list_filters_are_checked():
