@@ -47,5 +47,5 @@ RUN pip install --no-deps --no-build-isolation /src \
 USER bapas
 WORKDIR /home/bapas
 ENV BAPAS_BIND_HOST=0.0.0.0
-EXPOSE 5001 5002 5003
+EXPOSE 5000 5001 5002 5003
 CMD ["bapas", "--help"]

@@ -6,10 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from shared.config import SERVICES, load_settings, service_port
+from shared.config import SERVICES, WEB_APPS, load_settings, service_port
 
 # Operator commands live in shared/commands/<name>.py, each with register(subparsers).
-COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events", "migrate")
+COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events", "migrate", "user")
 
 
 def data_dir() -> Path:
@@ -91,11 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the whole stack locally (embedded Redis unless REDIS_URL)").set_defaults(
         func=cmd_run)
-    for name, func, text in (("serve", cmd_serve, "serve one service's HTTP API under gunicorn"),
-                             ("worker", cmd_worker, "run one service's worker (relay, consumer, tasks)"),
-                             ("worker-health", cmd_worker_health, "exit 0 if a worker on this host is alive")):
+    for name, func, text, choices in (
+            ("serve", cmd_serve, "serve one service's HTTP API (or the portal) under gunicorn", SERVICES + WEB_APPS),
+            ("worker", cmd_worker, "run one service's worker (relay, consumer, tasks)", SERVICES),
+            ("worker-health", cmd_worker_health, "exit 0 if a worker on this host is alive", SERVICES)):
         command = sub.add_parser(name, help=text)
-        command.add_argument("service", choices=SERVICES)
+        command.add_argument("service", choices=choices)
         command.set_defaults(func=func)
     token = sub.add_parser("token", help="print a JWT signed with the configured secret")
     token.add_argument("--role", required=True, choices=("admin", "officer", "partner", "auditor"))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 SERVICES = ("klien", "pokmas", "bimbingan", "laporan")
 DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
+WEB_APPS = ("portal",)                       # HTTP only: no worker, no events of its own
+DEFAULT_PORTS.update(portal=5000)
 EXCHANGE = "bapas.events"
 DEAD_EXCHANGE = "bapas.dead"
 RETRY_EXCHANGE = "bapas.retry"

@@ -19,7 +19,7 @@ from pathlib import Path
 import requests
 
 from shared import config, embedded_redis
-from shared.config import SERVICES, service_port
+from shared.config import SERVICES, WEB_APPS, service_port
 
 PR_SET_PDEATHSIG = 1
 
@@ -60,6 +60,7 @@ class Stack:
         self.children: dict[str, subprocess.Popen] = {}
         self.redis = None
         self.stopping = False
+        self.admin_password = None
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -76,9 +77,12 @@ class Stack:
         self.env.setdefault("BROKER_URL", config.secret("BROKER_URL") or config.secret("REDIS_URL"))
         for service in SERVICES:
             self.env.setdefault(f"{service.upper()}_URL", f"http://127.0.0.1:{service_port(service)}")
+        self.admin_password = _first_admin(self.env["REDIS_URL"])
         for service in SERVICES:
             self._spawn(f"{service}-api", ["serve", service])
             self._spawn(f"{service}-worker", ["worker", service])
+        for app in WEB_APPS:
+            self._spawn(f"{app}-api", ["serve", app])
         self._write_state()
 
     def _spawn(self, name: str, args: list[str]) -> None:
@@ -134,6 +138,19 @@ class Stack:
             self.redis.wait(timeout=15)
 
 
+def _first_admin(redis_url: str) -> str | None:
+    """A portal with no account gets `admin`; its password is shown once, in the banner."""
+    import redis
+
+    from services.portal.accounts import AccountStore
+    from shared import redis_tx
+    try:
+        return AccountStore(redis_tx.connect(redis_url)).ensure_admin()
+    except redis.RedisError as error:  # the stack still starts; `bapas user add` makes an account later
+        _say(f"could not check the portal's accounts ({error}); add one with: bapas user add")
+        return None
+
+
 def run(data_dir: Path) -> int:
     stack = Stack(data_dir)
     stop_requested = threading.Event()
@@ -147,6 +164,10 @@ def run(data_dir: Path) -> int:
     stack.start()
     if stack.wait_ready():
         _say("all services ready:")
+        portal = f"http://127.0.0.1:{service_port('portal')}"
+        _say(f"  portal     {portal}   sign in in a browser")
+        if stack.admin_password:
+            _say(f"  first sign-in: username admin, password {stack.admin_password}   (shown this once)")
         for service in SERVICES:
             url = stack.env[f"{service.upper()}_URL"]
             _say(f"  {service:<10} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")

@@ -1,8 +1,9 @@
 """bimbingan HTTP: request -> use case -> response. Partner scoping is done by the use cases."""
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.bimbingan import schemas
+from services.bimbingan import idempotency, schemas
 from shared.authz import READ, RECORD_ATTENDANCE, WRITE_GUIDANCE, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
@@ -67,6 +68,7 @@ def _enrollments(enrollments) -> Blueprint:
 
 def _sessions(sessions) -> Blueprint:
     blp = Blueprint("sessions", __name__, description="Guidance sessions of a program and their attendance")
+    replies = idempotency.Replies(sessions.uow.redis)
 
     @blp.route("/sessions")
     class Sessions(MethodView):
@@ -115,8 +117,15 @@ def _sessions(sessions) -> Blueprint:
         @requires(RECORD_ATTENDANCE)
         @blp.arguments(schemas.AttendanceBatch)
         @blp.response(200, schemas.AttendanceResult)
+        @blp.doc(parameters=[{"in": "header", "name": idempotency.HEADER, "required": False,
+                              "schema": {"type": "string", "pattern": idempotency.KEY.pattern},
+                              "description": "A batch sent again with the same key is applied once and answered "
+                                             "as the first time (keys kept 24 hours); another batch with a used "
+                                             "key is 422"}])
         def post(self, body, session_id):
             """Record attendance; a new mark for the same enrollment replaces the earlier one."""
-            return sessions.record_attendance(str(session_id), body["records"], command_context())
+            return replies.once(request.headers.get(idempotency.HEADER), f"{g.principal.sub}|{session_id}", body,
+                                lambda: sessions.record_attendance(str(session_id), body["records"],
+                                                                   command_context()))
 
     return blp

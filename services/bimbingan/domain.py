@@ -80,6 +80,8 @@ class Mark(TypedDict):
     starts_at: str
     attendance: str
     note: str | None
+    behaviour_note: NotRequired[str | None]  # session feedback (never in an event)
+    pk_should_know: NotRequired[bool]        # session feedback: flagged for the PK
     recorded_at: str
     recorded_by: str
     session_cancelled: NotRequired[bool]      # kept for the record; a cancelled session's mark does not count
@@ -196,15 +198,18 @@ def attendance_counts(marks: list[dict]) -> tuple[int, int, int]:
     return attended, missed, streak
 
 
-def new_mark(session: Session, attendance: str, note: str | None, ctx) -> Mark:
+def new_mark(session: Session, attendance: str, note: str | None, ctx, behaviour_note: str | None = None,
+             pk_should_know: bool = False) -> Mark:
     return {"session_id": session["id"], "starts_at": session["starts_at"], "attendance": attendance,
-            "note": note, "recorded_at": ctx.at, "recorded_by": ctx.actor}
+            "note": note, "behaviour_note": behaviour_note, "pk_should_know": pk_should_know,
+            "recorded_at": ctx.at, "recorded_by": ctx.actor}
 
 
 def record_attendance(enrollment: Enrollment, marks: dict[str, Mark], mark: Mark) -> tuple[Enrollment, list[Event]]:
     """The enrollment after `mark` replaced its mark for that session (marks: session id -> mark); its
     attendance event, and the attention event when this mark makes a third unexcused absence in a row."""
-    return _remarked(enrollment, marks, mark, ATTENDANCE_RECORDED, attendance=mark["attendance"])
+    return _remarked(enrollment, marks, mark, ATTENDANCE_RECORDED, attendance=mark["attendance"],
+                     pk_should_know=mark.get("pk_should_know", False))
 
 
 def discount_cancelled(enrollment: Enrollment, marks: dict[str, Mark],

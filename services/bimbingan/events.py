@@ -8,7 +8,7 @@ _ENROLLMENT = {"id": "5b7c1d2e-3f40-4a51-8b62-7c83d94ea5f6", "client_id": "3f0c1
                "start_date": "2026-11-28", "sessions_attended": 0, "sessions_missed": 0, "consecutive_absences": 0,
                "outcome": None, "reason_code": None, "ended_on": None}
 _ATTENDED = {**_ENROLLMENT, "sessions_attended": 1, "session_id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
-             "attendance": "present"}
+             "attendance": "present", "pk_should_know": False}
 _ABSENT_THRICE = {**_ENROLLMENT, "sessions_missed": 3, "consecutive_absences": 3}
 _COMPLETED = {**_ENROLLMENT, "status": "completed", "sessions_attended": 8, "outcome": "achieved",
               "ended_on": "2027-02-28"}

@@ -36,6 +36,9 @@ class Withdrawal(Schema):
     note = fields.String(validate=NOTE)
 
 
+FEEDBACK = validate.Length(max=500)
+
+
 class AttendanceMark(Schema):
     session_id = fields.UUID()
     session_cancelled = fields.Boolean(metadata={"description": "true: the session was cancelled; the mark no "
@@ -43,6 +46,8 @@ class AttendanceMark(Schema):
     starts_at = IsoDateTime()
     attendance = fields.String()
     note = fields.String(allow_none=True)
+    behaviour_note = fields.String(allow_none=True, metadata={"description": "Session feedback: behaviour"})
+    pk_should_know = fields.Boolean(metadata={"description": "Session feedback: the PK should know (flag)"})
     recorded_at = IsoDateTime()
     recorded_by = fields.String()
 
@@ -100,6 +105,10 @@ class AttendanceRecord(Schema):
     enrollment_id = fields.UUID(required=True)
     attendance = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE))
     note = fields.String(validate=NOTE)
+    behaviour_note = fields.String(validate=FEEDBACK, metadata={
+        "description": "Session feedback: a short note on the participant's behaviour (never in events)"})
+    pk_should_know = fields.Boolean(load_default=False, metadata={
+        "description": "Session feedback: flag it for the supervising PK"})
 
 
 class AttendanceBatch(Schema):
@@ -155,6 +164,8 @@ class RecountEventData(EnrollmentEventData):
 class AttendanceEventData(EnrollmentEventData):
     session_id = fields.UUID(required=True)
     attendance = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE))
+    pk_should_know = fields.Boolean(required=True, metadata={"description": "the partner flagged its feedback "
+                                                                            "for the PK (the note is not sent)"})
 
 
 class SessionEventData(Schema):

@@ -186,7 +186,8 @@ class Sessions:
             domain.check_attendance_targets(session, befores, clock.local_date(session["starts_at"]))
             events, afters = [], []
             for before, record in zip(befores, records):
-                mark = domain.new_mark(session, record["attendance"], record.get("note"), ctx)
+                mark = domain.new_mark(session, record["attendance"], record.get("note"), ctx,
+                                       record.get("behaviour_note"), record.get("pk_should_know", False))
                 after, announced = domain.record_attendance(before, tx.enrollments.marks(before["id"]), mark)
                 tx.enrollments.save_mark(after["id"], mark)
                 tx.enrollments.save(before, after)

@@ -79,6 +79,7 @@ def compose_settings():
         "AMQP_HOST_PORT": str(free_port()),
         "RABBITMQ_UI_HOST_PORT": str(free_port()),
         **{f"{name.upper()}_HOST_PORT": str(free_port()) for name in APIS},
+        "PORTAL_HOST_PORT": str(free_port()),
     }
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings.items():

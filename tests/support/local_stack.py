@@ -24,6 +24,7 @@ class LocalStack:
         self.jwt_secret = "test-secret-" + os.urandom(8).hex()
         self.data_dir = Path(tempfile.mkdtemp(prefix="bapas-stack-"))
         self.ports = {service: free_port() for service in SERVICES}
+        self.portal_port = free_port()
         self.redis_port = free_port()
         self.broker_url_override = broker_url
         self.extra_env = extra_env or {}
@@ -33,6 +34,7 @@ class LocalStack:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    portal_url = property(lambda self: f"http://127.0.0.1:{self.portal_port}")
     klien_url = property(lambda self: self.url("klien"))
     pokmas_url = property(lambda self: self.url("pokmas"))
     bimbingan_url = property(lambda self: self.url("bimbingan"))
@@ -54,6 +56,7 @@ class LocalStack:
         for service, port in self.ports.items():
             env[f"{service.upper()}_PORT"] = str(port)
             env[f"{service.upper()}_URL"] = self.url(service)
+        env["PORTAL_PORT"] = str(self.portal_port)
         env.update(self.extra_env)
         return env
 

@@ -1,0 +1,161 @@
+"""Calls to the services' APIs, as the signed-in user: every call carries a short-lived token of
+the user's own identity, so the services' rules (role, region, partner's group) hold here too.
+
+One small client per service; `parallel` runs the calls a page needs at the same time.
+"""
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import requests
+
+from shared.auth import issue_token
+
+TOKEN_TTL_SECONDS = 120
+TIMEOUT_SECONDS = 10
+MAX_PAGES = 10                      # a list read whole stops after this many pages of 500
+DESCRIPTION_TTL_SECONDS = 60        # how long what a service offers (its OpenAPI document) is trusted
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="portal-api")
+
+
+class ApiError(Exception):
+    """A service's refusal (problem+json) or its absence (status 503, no problem)."""
+
+    def __init__(self, status: int, problem: dict | None = None):
+        self.status = status
+        self.problem = problem or {}
+        super().__init__(self.detail)
+
+    @property
+    def detail(self) -> str:
+        return self.problem.get("detail") or self.problem.get("title") or f"HTTP {self.status}"
+
+    @property
+    def field_errors(self) -> dict:
+        errors = self.problem.get("errors")
+        return errors if isinstance(errors, dict) else {}
+
+
+@dataclass(frozen=True)
+class Identity:
+    sub: str
+    role: str
+    region: str
+    group_id: str | None = None
+
+
+class ServiceClient:
+    def __init__(self, base_url: str, secret: str, identity: Identity, session: requests.Session):
+        self.base_url = base_url.rstrip("/")
+        self.secret = secret
+        self.identity = identity
+        self.http = session
+
+    def _headers(self, version: int | None = None) -> dict:
+        token = issue_token(self.secret, role=self.identity.role, sub=self.identity.sub,
+                            region=self.identity.region, group_id=self.identity.group_id,
+                            ttl_seconds=TOKEN_TTL_SECONDS)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if version is not None:
+            headers["If-Match"] = f'"{version}"'
+        return headers
+
+    def request(self, method: str, path: str, *, params=None, json=None, version=None, headers=None):
+        try:
+            answer = self.http.request(method, self.base_url + path, params=params, json=json,
+                                       headers={**self._headers(version), **(headers or {})},
+                                       timeout=TIMEOUT_SECONDS)
+        except requests.RequestException:
+            raise ApiError(503) from None
+        if answer.status_code >= 400:
+            problem = answer.json() if "json" in answer.headers.get("Content-Type", "") else None
+            raise ApiError(answer.status_code, problem)
+        return answer.json()
+
+    def get(self, path: str, **params):
+        return self.request("GET", path, params={k: v for k, v in params.items() if v not in (None, "")})
+
+    def post(self, path: str, body: dict | None = None, version: int | None = None, headers=None):
+        return self.request("POST", path, json=body or {}, version=version, headers=headers)
+
+    def patch(self, path: str, body: dict, version: int | None = None):
+        return self.request("PATCH", path, json=body, version=version)
+
+    def offers(self, path: str, parameter: str) -> bool:
+        """Whether the service's own OpenAPI document lists this query parameter on GET `path`: a
+        filter it does not know must not be sent (a service that ignored it would answer everyone)."""
+        return (path, parameter) in _described_parameters(self.base_url, self.http)
+
+    def all(self, path: str, **params) -> list:
+        """Every item of a list, page after page (at most MAX_PAGES pages of 500)."""
+        items, cursor = [], None
+        for _ in range(MAX_PAGES):
+            page = self.get(path, limit=500, cursor=cursor, **params)
+            items.extend(page["items"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+        return items
+
+
+_descriptions: dict[str, tuple[float, frozenset]] = {}
+_descriptions_lock = threading.Lock()
+
+
+def _described_parameters(base_url: str, http: requests.Session) -> frozenset:
+    now = time.monotonic()
+    cached = _descriptions.get(base_url)
+    if cached and cached[0] > now:
+        return cached[1]
+    try:
+        document = http.get(base_url + "/openapi.json", timeout=TIMEOUT_SECONDS).json()
+        found = frozenset((path, parameter["name"]) for path, item in document.get("paths", {}).items()
+                          for parameter in item.get("get", {}).get("parameters", []) if parameter.get("in") == "query")
+    except (requests.RequestException, ValueError, AttributeError):
+        found = frozenset()
+    with _descriptions_lock:
+        _descriptions[base_url] = (now + DESCRIPTION_TTL_SECONDS, found)
+    return found
+
+
+class Services:
+    """The three services, as one user."""
+
+    def __init__(self, urls: dict, secret: str, identity: Identity, session: requests.Session | None = None):
+        session = session or requests.Session()
+        self.identity = identity
+        self.klien = ServiceClient(urls["klien"], secret, identity, session)
+        self.pokmas = ServiceClient(urls["pokmas"], secret, identity, session)
+        self.bimbingan = ServiceClient(urls["bimbingan"], secret, identity, session)
+
+    def by_name(self, name: str) -> ServiceClient:
+        return {"klien": self.klien, "pokmas": self.pokmas, "bimbingan": self.bimbingan}[name]
+
+
+class Outcome:
+    """What one of several parallel calls gave: its value, or the ApiError it raised."""
+
+    def __init__(self, value=None, error: ApiError | None = None):
+        self.value, self.error = value, error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def value_or(self, default):
+        return self.value if self.error is None else default
+
+
+def parallel(**calls) -> dict[str, Outcome]:
+    """Run the zero-argument `calls` at the same time; each answers an Outcome, so one failing
+    call leaves the rest of the page standing. The calls run in other threads: they must not touch
+    flask.g or the request (take what they need into local names first)."""
+    futures = {name: _pool.submit(call) for name, call in calls.items()}
+    outcomes = {}
+    for name, future in futures.items():
+        try:
+            outcomes[name] = Outcome(future.result())
+        except ApiError as error:
+            outcomes[name] = Outcome(error=error)
+    return outcomes

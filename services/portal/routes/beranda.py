@@ -1,0 +1,101 @@
+"""The home page: what the signed-in user needs first, by role."""
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import Blueprint, g, render_template
+
+from services.portal import dates, labels
+from services.portal.clients import ApiError, parallel
+
+blp = Blueprint("beranda", __name__)
+ENDING_WITHIN_DAYS = 30
+FEEDBACK_DAYS = 28                 # flagged feedback of the last four weeks
+MAX_FEEDBACK_ENROLLMENTS = 200     # a head of office's home reads at most this many enrollments
+
+
+@blp.get("/")
+def home():
+    if g.user.role == "partner":
+        return _partner()
+    if g.user.role == "auditor":
+        return render_template("beranda/auditor.html")
+    return _staff()
+
+
+def _staff():
+    """A PK: own caseload; a head of office (admin): the office's, per PK."""
+    mine = {"officer_id": g.user.username} if g.user.role == "officer" else {}
+    api = g.api
+    got = parallel(
+        caseload=lambda: api.klien.all("/clients", status="active", **mine),
+        attention=lambda: _attention(api, mine),
+        enrollments=lambda: api.bimbingan.all("/enrollments", status="enrolled"),
+        programs=lambda: api.pokmas.all("/programs"),
+    )
+    caseload = got["caseload"].value_or([])
+    if g.user.role == "admin" and g.user.bapas_office:
+        caseload = [c for c in caseload if c["bapas_office"] == g.user.bapas_office]
+    today = dates.today()
+    horizon = (today + timedelta(days=ENDING_WITHIN_DAYS)).isoformat()
+    ending = sorted((c for c in caseload if c["supervision_end"] <= horizon), key=lambda c: c["supervision_end"])
+    ids = {c["id"] for c in caseload}
+    attention = [c for c in got["attention"].value_or([]) if c["id"] in ids]
+    mine_open = [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
+    sessions, flagged = _second_round(mine_open, today)
+    programs = {p["id"]: p for p in got["programs"].value_or([])}
+    names = {c["id"]: c for c in caseload}
+    return render_template(
+        "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
+        attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
+        sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention),
+        flagged=[(mark, names[e["client_id"]]) for mark, e in flagged],
+        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
+
+
+def _second_round(enrollments: list, today):
+    """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
+    (one call per program) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
+    api = g.api
+    program_ids = sorted({e["program_id"] for e in enrollments})
+    calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids}
+    calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
+                  for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
+    got = parallel(**calls)
+    monday, sunday = dates.week_of(today)
+    week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
+            if monday <= dates.local(s["starts_at"]).date() <= sunday]
+    since = (today - timedelta(days=FEEDBACK_DAYS)).isoformat()
+    flagged = [(mark, e) for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]
+               for mark in got[f"e:{e['id']}"].value_or({}).get("attendance", [])
+               if mark.get("pk_should_know") and mark["starts_at"][:10] >= since]
+    return sorted(week, key=lambda s: s["starts_at"]), sorted(flagged, key=lambda pair: pair[0]["starts_at"],
+                                                              reverse=True)
+
+
+def _attention(api, mine: dict) -> list:
+    """Clients with an open attention flag, when klien offers that filter (otherwise the page says so)."""
+    if not api.klien.offers("/clients", "attention"):
+        raise ApiError(501, {"detail": "attention filter not offered"})
+    return api.klien.all("/clients", status="active", attention="true", **mine)
+
+
+def _per_officer(caseload, ending, attention) -> list:
+    rows = defaultdict(lambda: {"caseload": 0, "ending": 0, "attention": 0})
+    for key, clients in (("caseload", caseload), ("ending", ending), ("attention", attention)):
+        for client in clients:
+            rows[client["officer_id"]][key] += 1
+    return sorted(rows.items())
+
+
+def _partner():
+    """A partner group: its programs and its sessions from today on (the services show it only its own)."""
+    api, group_id = g.api, g.user.group_id
+    got = parallel(programs=lambda: api.pokmas.all("/programs"),
+                   sessions=lambda: api.bimbingan.all("/sessions"),
+                   group=lambda: api.pokmas.get(f"/groups/{group_id}"))
+    today = dates.today()
+    monday, _sunday = dates.week_of(today)
+    sessions = [s for s in got["sessions"].value_or([]) if dates.local(s["starts_at"]).date() >= monday]
+    programs = {p["id"]: p for p in got["programs"].value_or([])}
+    return render_template("beranda/mitra.html", group=got["group"].value_or(None), programs=programs,
+                           sessions=sessions, today=today, labels=labels)

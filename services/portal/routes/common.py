@@ -1,0 +1,36 @@
+"""What every area's pages share: turning a service's refusal into what a person can act on."""
+from flask import abort, flash
+from flask_babel import gettext as _
+
+from services.portal.clients import ApiError
+
+
+def refuse_or_raise(error: ApiError) -> None:
+    """A refusal about the page itself (no such record, not allowed, service away) ends the page."""
+    if error.status in (403, 404):
+        abort(error.status)
+    if error.status in (401, 503) or error.status >= 500:
+        abort(503)
+
+
+def apply_problem(form, error: ApiError, field_map: dict | None = None) -> None:
+    """Put a service's refusal of a form beside the fields it names, and its gist above them.
+
+    The service's own message is shown as it is: it says exactly what to change."""
+    refuse_or_raise(error)
+    field_map = field_map or {}
+    placed = False
+    for name, messages in error.field_errors.items():
+        field = getattr(form, field_map.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [str(m) for m in messages]
+            placed = True
+    if error.status == 412:
+        form.form_errors.append(_("Someone else changed this record meanwhile. Open it again and redo "
+                                  "your change."))
+    elif not placed:
+        form.form_errors.append(_("The service refused this: %(detail)s", detail=error.detail))
+
+
+def saved(message: str) -> None:
+    flash(message, "success")

@@ -1,0 +1,55 @@
+"""The calls the portal makes: a short-lived token of the user's own identity, accepted by the services."""
+import requests
+
+from services.portal.clients import ApiError, Identity, ServiceClient, parallel
+from shared.auth import authenticate
+
+SECRET = "unit-secret"
+
+
+class Recorder(requests.Session):
+    def __init__(self, status=200, body=b'{"items": [], "next_cursor": null}', content_type="application/json"):
+        super().__init__()
+        self.sent, self.status, self.body, self.content_type = [], status, body, content_type
+
+    def request(self, method, url, **kwargs):
+        self.sent.append((method, url, kwargs))
+        answer = requests.Response()
+        answer.status_code, answer._content = self.status, self.body
+        answer.headers["Content-Type"] = self.content_type
+        return answer
+
+
+def test_each_call_carries_a_token_of_the_users_identity_that_the_services_accept():
+    http = Recorder()
+    identity = Identity(sub="mitra.a", role="partner", region="sumsel", group_id="11111111-1111-4111-8111-111111111111")
+    ServiceClient("http://klien", SECRET, identity, http).get("/clients", q="budi", status=None)
+    method, url, kwargs = http.sent[0]
+    assert (method, url, kwargs["params"]) == ("GET", "http://klien/clients", {"q": "budi"})
+    principal = authenticate(kwargs["headers"]["Authorization"], secret=SECRET, region="sumsel")
+    assert (principal.sub, principal.role, principal.group_id) == ("mitra.a", "partner", identity.group_id)
+
+
+def test_a_write_sends_the_version_it_read_as_if_match():
+    http = Recorder(body=b"{}")
+    ServiceClient("http://b", SECRET, Identity("pk1", "officer", "r"), http).post("/x", {"a": 1}, version=4)
+    assert http.sent[0][2]["headers"]["If-Match"] == '"4"'
+
+
+def test_a_refusal_is_an_api_error_with_the_problem():
+    http = Recorder(status=422, body=b'{"detail": "bad", "errors": {"nik": ["16 digits"]}}',
+                    content_type="application/problem+json")
+    try:
+        ServiceClient("http://k", SECRET, Identity("pk1", "officer", "r"), http).post("/clients", {})
+    except ApiError as error:
+        assert (error.status, error.detail, error.field_errors) == (422, "bad", {"nik": ["16 digits"]})
+    else:
+        raise AssertionError("expected an ApiError")
+
+
+def test_parallel_keeps_each_outcome():
+    def refused():
+        raise ApiError(503)
+
+    got = parallel(one=lambda: 1, two=refused)
+    assert got["one"].value == 1 and got["two"].error.status == 503 and got["two"].value_or("x") == "x"
