@@ -6,6 +6,7 @@ import hypothesis
 import pytest
 import schemathesis
 from schemathesis import checks
+from schemathesis.core.errors import NoLinksFound
 
 from shared.config import SERVICES
 from shared.http.request_parser import FORBIDDEN
@@ -70,5 +71,8 @@ def test_no_sequence_of_calls_gets_a_server_error_or_an_undocumented_answer(stac
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS, headers=headers)
 
-    Machine.run(settings=hypothesis.settings(max_examples=15, stateful_step_count=6, deadline=None,
-                                             derandomize=True, suppress_health_check=list(hypothesis.HealthCheck)))
+    try:
+        Machine.run(settings=hypothesis.settings(max_examples=15, stateful_step_count=6, deadline=None,
+                                                 derandomize=True, suppress_health_check=list(hypothesis.HealthCheck)))
+    except NoLinksFound:  # laporan only reads: no answer of one of its calls feeds another
+        pytest.skip(f"{service} has no links between its operations: no sequence to fuzz")
