@@ -83,11 +83,21 @@ class LocalStack:
     def state(self) -> dict:
         return json.loads((self.data_dir / "stack.json").read_text())
 
-    def kill_worker(self, service: str) -> int:
-        """kill -9 one service's worker; `bapas run` starts it again. Returns the killed pid."""
-        pid = self.state()["children"][f"{service}-worker"]
-        os.kill(pid, signal.SIGKILL)
-        return pid
+    def kill_worker(self, service: str, timeout: float = 30) -> int:
+        """kill -9 one service's worker; `bapas run` starts it again. Returns the killed pid.
+
+        Right after an earlier kill the recorded pid may still be the dead worker's (the supervisor
+        has not restarted it yet): wait for the live one, and only ever signal a process that is
+        that worker (a dead pid may be reused by anything)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pid = self.state()["children"][f"{service}-worker"]
+            if _is_worker(pid, service, self.process.pid):
+                os.kill(pid, signal.SIGKILL)
+                return pid
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{service}'s worker was not running again within {timeout}s")
+            time.sleep(0.2)
 
     def kill_all(self) -> None:
         """kill -9 the whole process group, embedded Redis included."""
@@ -109,3 +119,13 @@ class LocalStack:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def _is_worker(pid: int, service: str, supervisor: int) -> bool:
+    """`pid` is `service`'s worker, a child of this stack's supervisor."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return False
+    return parent == supervisor and b"worker" in command and service.encode() in command
