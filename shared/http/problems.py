@@ -48,8 +48,9 @@ def from_http_exception(error: HTTPException) -> Response:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
     if messages and error.code == 422:
         return _validation_problem(messages, headers)
-    if messages and error.code == 400:
-        return problem(400, "malformed-body", "Malformed request", "the body is not valid JSON", None, headers)
+    if error.code == 400:   # unreadable JSON (webargs' messages), or a JSON body that is no object
+        detail = "the body is not valid JSON" if messages else error.description
+        return problem(400, "malformed-body", "Malformed request", detail, None, headers)
     slug = (error.name or "error").lower().replace(" ", "-")
     return problem(error.code or 500, slug, error.name, error.description or error.name, None, headers)
 

@@ -8,6 +8,9 @@
   TAB, DEL, C1), a bidirectional override or isolate, a line or paragraph separator, or a lone
   surrogate: such text spoofs what a PK reads, breaks logs and exports, or cannot even be stored
   as UTF-8. It is refused with 422 naming the field, for every field of every schema at once.
+- A body that is not JSON (a form, plain text) is 415 naming the content type to send, and a JSON
+  body that is not an object (an array, a string) is 400 "send a JSON object", instead of a list
+  of every field as missing.
 """
 import json
 import re
@@ -16,6 +19,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -41,6 +45,8 @@ def forbidden_text(data, path: tuple = ()) -> dict:
 class BoundedParser(FlaskParser):
     def _raw_load_json(self, req):
         if not is_json_request(req):
+            if req.content_length or req.get_data(cache=True):
+                raise UnsupportedMediaType(f"send the body as application/json, not {req.mimetype or 'untyped data'}")
             return core.missing
         data = req.get_data(cache=True)
         try:
@@ -54,6 +60,8 @@ class BoundedParser(FlaskParser):
 
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location == "json" and data is not core.missing and not isinstance(data, dict):
+            raise BadRequest("send a JSON object ({...}) as the body")
         if location in ("query", "querystring"):
             errors = forbidden_text(req.args.to_dict(flat=False))
         else:

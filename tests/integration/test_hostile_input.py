@@ -84,3 +84,24 @@ def test_text_outside_the_controls_is_kept_as_sent(admin):
     name = "Siti Nurhaliza binti Abdul \u0628\u0627\u0628 \u00e9 \U0001f600 a\u200db"
     created = admin.created("/clients", client_body(name=name))
     assert admin.get(f"/clients/{created['id']}").get_json()["name"] == name
+
+
+@pytest.mark.parametrize("body", ["[]", json.dumps([client_body()]), '"a client"', "42"])
+def test_a_json_body_that_is_no_object_is_400_saying_so(admin, body):
+    answer = raw_post(admin, "/clients", body)
+    assert_refused(answer, 400)
+    assert "JSON object" in answer.get_json()["detail"]
+    assert admin.get("/clients").get_json()["items"] == []
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"])
+def test_a_body_that_is_not_json_is_415_naming_what_to_send(admin, content_type):
+    answer = admin.post("/clients", data="name=Budi&nik=1234567890123456", content_type=content_type)
+    assert_refused(answer, 415)
+    assert "application/json" in answer.get_json()["detail"]
+    assert admin.get("/clients").get_json()["items"] == []
+
+
+def test_a_path_id_that_is_no_uuid_is_a_problem_404(admin):
+    answer = admin.get("/clients/not-a-uuid")
+    assert_refused(answer, 404)
