@@ -95,9 +95,11 @@ def deadline(due: str, grace_days: int) -> date:
 
 # The record.
 
-def empty(client_id: str) -> dict:
-    """A client without a schedule yet: check-ins are still recorded (they keep nothing)."""
-    return {"client_id": client_id, "version": 0, "frequency": None, "first_due": None, "dues": {},
+def empty(reporting_id: str, client_id: str) -> dict:
+    """A client without a schedule yet: check-ins are still recorded (they keep nothing). The record is
+    an aggregate of its own (its id is the events' subject, its version their sequence), so consumers
+    that order events per subject never compare its counter with the client record's."""
+    return {"id": reporting_id, "client_id": client_id, "version": 0, "frequency": None, "first_due": None, "dues": {},
             "attention": None, "acknowledged_through": None, "attention_log": [],
             "set_at": None, "set_by": None, "updated_at": None}
 
@@ -239,7 +241,7 @@ def summary(record: dict, client: dict) -> dict:
 def event_data(record: dict, client: dict, event) -> dict:
     """The event's own fields and the reporting state after it: ids, codes, dates and counts (no note)."""
     own = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(event).items()}
-    return {"client_id": client["id"], "bapas_office": client["bapas_office"], **own,
+    return {"id": record["id"], "client_id": client["id"], "bapas_office": client["bapas_office"], **own,
             **summary(record, client)}
 
 

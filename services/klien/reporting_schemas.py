@@ -64,6 +64,7 @@ class ReportingSummary(Schema):
 
 
 class Reporting(ReportingSummary):
+    id = fields.UUID(allow_none=True, metadata={"description": "null until a schedule or check-in is recorded"})
     client_id = fields.UUID()
     version = fields.Integer(metadata={"description": "0 until a schedule or check-in is first recorded"})
     first_due = IsoDate(allow_none=True)
@@ -89,6 +90,7 @@ class CheckIn(Schema):
 # Event data: ids, codes, dates and counts; never the note.
 
 class ReportingState(Schema):
+    id = fields.UUID(required=True, metadata={"description": "The client's reporting record (the event's subject)"})
     client_id = fields.UUID(required=True)
     bapas_office = fields.String(required=True)
     frequency = fields.String(required=True, allow_none=True, validate=FREQUENCY)

@@ -11,11 +11,12 @@ CTX = CommandContext(actor="pk-1", role="officer", correlation_id="c", at="2026-
 CLIENT = {"id": "3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e", "status": "active", "supervision_start": "2026-01-02",
           "supervision_end": "2027-12-31", "bapas_office": "palembang"}
 GRACE = 3
+REPORTING_ID = "8d6f5c2e-1b7a-4e0f-9c3d-5a2b1e4f6a70"
 D = date.fromisoformat
 
 
 def scheduled(frequency="weekly", first_due="2026-12-07", today="2026-12-01", client=CLIENT, record=None):
-    record, events = r.set_schedule(record or r.empty(CLIENT["id"]), client, frequency, D(first_due), D(today), CTX)
+    record, events = r.set_schedule(record or r.empty(REPORTING_ID, CLIENT["id"]), client, frequency, D(first_due), D(today), CTX)
     return record
 
 
@@ -72,7 +73,7 @@ def test_an_ended_client_has_no_open_due_date_but_keeps_what_was_settled():
 # Setting and changing the schedule
 
 def test_setting_a_schedule_announces_it_and_bumps_the_version():
-    record, events = r.set_schedule(r.empty(CLIENT["id"]), CLIENT, "monthly", D("2026-12-05"), D("2026-12-01"), CTX)
+    record, events = r.set_schedule(r.empty(REPORTING_ID, CLIENT["id"]), CLIENT, "monthly", D("2026-12-05"), D("2026-12-01"), CTX)
     assert events == [r.ReportingScheduled("monthly", "2026-12-05")]
     assert (record["version"], record["set_by"]) == (1, "pk-1")
 
@@ -145,7 +146,7 @@ def test_a_second_check_in_for_the_same_due_date_is_recorded_and_keeps_nothing_t
 
 
 def test_a_check_in_without_a_schedule_is_recorded_and_keeps_nothing():
-    record, check, _ = check_in(r.empty(CLIENT["id"]), "2026-12-01")
+    record, check, _ = check_in(r.empty(REPORTING_ID, CLIENT["id"]), "2026-12-01")
     assert check["kept_due"] is None and record["version"] == 1
 
 
@@ -233,7 +234,7 @@ def test_event_data_carries_ids_dates_and_counts_never_a_note():
     record, _, events = r.check_in(scheduled(), CLIENT, {"id": "c-1", "date": "2026-12-07", "kind": "daring",
                                                          "note": "rahasia"}, D("2026-12-07"), GRACE, CTX)
     data = r.event_data(record, CLIENT, events[0])
-    assert data == {"client_id": CLIENT["id"], "bapas_office": "palembang", "check_in_id": "c-1",
+    assert data == {"id": REPORTING_ID, "client_id": CLIENT["id"], "bapas_office": "palembang", "check_in_id": "c-1",
                     "date": "2026-12-07", "kind": "daring", "kept_due": "2026-12-07", "frequency": "weekly",
                     "next_due": "2026-12-14", "kept": 1, "missed": 0, "run": 0, "attention_required": False}
 
