@@ -21,7 +21,7 @@ def _shown(client: dict) -> dict:
     return domain.shown_to(client, g.principal.role)
 
 
-def blueprint(store, search, gatherer) -> Blueprint:
+def blueprint(store, search, gatherer, reports) -> Blueprint:
     blp = Blueprint("clients", __name__, description="Clients (klien) under supervision")
 
     @blp.route("/clients")
@@ -45,8 +45,9 @@ def blueprint(store, search, gatherer) -> Blueprint:
         @requires(READ)
         @blp.response(200, Client)
         def get(self, client_id):
-            """The client with its guidance; a partner gets id and name only, of its own participants."""
+            """The client with its guidance and wajib lapor; a partner gets id and name only, of its own participants."""
             client = store.get(str(client_id))
+            client["reporting"] = reports.summary(client)
             if g.principal.is_partner:
                 mark_read("read_client_name")
                 return with_etag(domain.partner_view(client, g.principal.group_id))

@@ -2,7 +2,8 @@
 dates that pass unkept (missed), the run of missed reports and the attention flag it raises.
 
 Pure: records are dicts with ISO date strings (as stored); "today" and the grace days come in as
-arguments; every change returns the new record and the typed events it causes, one version each.
+arguments; every change returns the new record and the typed events it causes, each paired with the
+record right after it (one version per event, so each event carries its own state and sequence).
 
 The record keeps the rule (frequency, first_due) and, as `dues`, only the due dates that cannot be
 derived from it: the settled ones (kept or missed) and the open ones a change of schedule left
@@ -142,7 +143,7 @@ def set_schedule(record: dict, client: dict, frequency: str, first_due: date, to
             **{day: entry for day, entry in record["dues"].items() if entry["status"] != DUE}}
     updated = _changed(record, ctx, frequency=frequency, first_due=first_due.isoformat(), dues=kept,
                        set_at=ctx.at, set_by=ctx.actor)
-    return updated, [ReportingScheduled(frequency, first_due.isoformat())]
+    return updated, [(ReportingScheduled(frequency, first_due.isoformat()), updated)]
 
 
 def target(dues: list[tuple[str, dict]], day: str, grace_days: int) -> tuple[str, dict] | None:
@@ -171,8 +172,8 @@ def check_in(record: dict, client: dict, check_in_: dict, today: date, grace_day
                           "check_in": {"id": check_in_["id"], "date": day, "kind": check_in_["kind"]}}
     recorded = {**check_in_, "client_id": client["id"], "kept_due": kept_due, "version": 1,
                 "recorded_at": ctx.at, "recorded_by": ctx.actor}
-    event = CheckInRecorded(check_in_["id"], day, check_in_["kind"], kept_due)
-    return _changed(record, ctx, dues=dues), recorded, [event]
+    updated = _changed(record, ctx, dues=dues)
+    return updated, recorded, [(CheckInRecorded(check_in_["id"], day, check_in_["kind"], kept_due), updated)]
 
 
 def mark_missed(record: dict, client: dict, today: date, grace_days: int, ctx):
@@ -186,13 +187,13 @@ def mark_missed(record: dict, client: dict, today: date, grace_days: int, ctx):
             continue
         record = _changed(record, ctx, dues={**record["dues"], due: {**_open(), "status": MISSED,
                                                                      "settled_at": ctx.at}})
-        events.append(ReportingMissed(due))
+        events.append((ReportingMissed(due), record))
         unacknowledged = run(record, since=record["acknowledged_through"])
         if record["attention"] is None and len(unacknowledged) >= ATTENTION_RUN:
             attention = {"reason": ATTENTION_REASON, "due_dates": unacknowledged, "raised_on": today.isoformat(),
                          "raised_at": ctx.at}
             record = _changed(record, ctx, attention=attention)
-            events.append(AttentionRequired(ATTENTION_REASON, tuple(unacknowledged), today.isoformat()))
+            events.append((AttentionRequired(ATTENTION_REASON, tuple(unacknowledged), today.isoformat()), record))
     return record, events
 
 
@@ -218,7 +219,7 @@ def clear_attention(record: dict, note: str, today: date, ctx):
     missed = [day for day, entry in record["dues"].items() if entry["status"] == MISSED]
     updated = _changed(record, ctx, attention=None, acknowledged_through=max(missed, default=None),
                        attention_log=[*record["attention_log"], closed])
-    return updated, [AttentionCleared(attention["raised_on"], today.isoformat())]
+    return updated, [(AttentionCleared(attention["raised_on"], today.isoformat()), updated)]
 
 
 def _require_active(client: dict, message: str) -> None:

@@ -7,8 +7,9 @@ from shared.fields import IsoDate, IsoDateTime
 FREQUENCY = validate.OneOf(reporting.FREQUENCIES, error="must be weekly, biweekly or monthly")
 KIND = validate.OneOf(reporting.KINDS, error="must be lapor_diri, kunjungan_rumah or daring")
 # Free text a PK types: line breaks and tabs are fine, other control characters (NUL, ESC, ...) are not.
-NOTE = [validate.Length(min=1, max=2000), validate.Regexp(r"^(?!\s*$)", error="must not be blank"),
-        validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*(?![\s\S])", error="must not hold control characters")]
+NOTE = [validate.Length(min=1, max=2000),
+        validate.Regexp(r"^(?!\s*(?![\s\S]))[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*(?![\s\S])",
+                        error="must not be blank nor hold control characters (NUL, ESC, ...)")]
 
 
 class ScheduleSet(Schema):

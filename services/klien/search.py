@@ -2,7 +2,7 @@
 with each record, so a page costs the same however many clients there are."""
 import json
 
-from services.klien import domain, store
+from services.klien import attention, domain, store
 from shared.errors import Invalid
 from shared.pagination import decode_cursor, encode_cursor, member_id
 
@@ -41,8 +41,11 @@ class ClientSearch:
     def _plan(self, filters: dict):
         wanted = {name: filters[name] for name in domain.LIST_FILTERS if filters.get(name) is not None}
 
+        flag = filters.get("attention")
+
         def fits(client: dict) -> bool:
-            return all(client[name] == value for name, value in wanted.items())
+            return all(client[name] == value for name, value in wanted.items()) and (
+                flag is None or (self.redis.zscore(attention.ATTENTION, attention.member(client)) is not None) == flag)
 
         if filters.get("q") is not None:
             words = domain.words(filters["q"])
@@ -56,6 +59,8 @@ class ClientSearch:
 
             return store.index_key("q"), "[" + prefix, "(" + prefix + "\U0010ffff", accept
         candidates = [store.index_key(domain.filter_index(name, value)) for name, value in wanted.items()]
+        if flag:
+            candidates.append(attention.ATTENTION)
         key = min(candidates or [store.index_key("all")], key=self.redis.zcard)
         return key, "-", "+", lambda client, _member: fits(client)
 

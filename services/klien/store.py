@@ -3,7 +3,7 @@ and guidance view. A change, its indexes, its history entry and its event are on
 import json
 from urllib.parse import quote
 
-from services.klien import domain
+from services.klien import attention, domain
 from services.klien.schemas import ClientCreate, StatusChange
 from shared.errors import Conflict, Invalid, NotFound
 from shared.http.versioning import check_version
@@ -101,6 +101,8 @@ class ClientStore:
             pipe.zrem(index_key(name), member)
         for name, member in new - old:
             pipe.zadd(index_key(name), {member: 0})
+        if before:
+            attention.rename(pipe, before, after)
         pipe.rpush(history_key(client_id), json.dumps(entry))
         self.outbox.stage(pipe, type=event_type, subject=client_id, sequence=after["version"],
                           data=domain.event_data(after), correlation_id=ctx.correlation_id)

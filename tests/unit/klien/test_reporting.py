@@ -29,7 +29,13 @@ def statuses(record, client=CLIENT, upto="2099-01-01"):
 
 
 def sweep(record, today, client=CLIENT):
-    return r.mark_missed(record, client, D(today), GRACE, CTX)
+    """The record after the worker's run on `today`, and the events it caused (without their states)."""
+    record, changes = r.mark_missed(record, client, D(today), GRACE, CTX)
+    return record, only_events(changes)
+
+
+def only_events(changes):
+    return [event for event, _ in changes]
 
 
 # Schedule arithmetic
@@ -70,11 +76,19 @@ def test_an_ended_client_has_no_open_due_date_but_keeps_what_was_settled():
     assert r.mark_missed(record, ended, D("2027-03-01"), GRACE, CTX) == (record, [])
 
 
+def test_each_missed_event_comes_with_the_state_right_after_it():
+    _, changes = r.mark_missed(scheduled(), CLIENT, D("2026-12-25"), GRACE, CTX)
+    assert [state["version"] for _, state in changes] == [2, 3, 4, 5]
+    assert [r.summary(state, CLIENT)["missed"] for _, state in changes] == [1, 2, 3, 3]
+    assert [r.summary(state, CLIENT)["attention_required"] for _, state in changes] == [False, False, False, True]
+
+
 # Setting and changing the schedule
 
 def test_setting_a_schedule_announces_it_and_bumps_the_version():
     record, events = r.set_schedule(r.empty(REPORTING_ID, CLIENT["id"]), CLIENT, "monthly", D("2026-12-05"), D("2026-12-01"), CTX)
-    assert events == [r.ReportingScheduled("monthly", "2026-12-05")]
+    assert only_events(events) == [r.ReportingScheduled("monthly", "2026-12-05")]
+    assert events[0][1] is record
     assert (record["version"], record["set_by"]) == (1, "pk-1")
 
 
@@ -127,7 +141,7 @@ def test_a_check_in_on_the_due_date_keeps_it_and_names_it():
     record, check, events = check_in(scheduled(), "2026-12-07")
     assert check["kept_due"] == "2026-12-07" and statuses(record)["2026-12-07"] == "kept"
     assert record["dues"]["2026-12-07"]["check_in"] == {"id": "c-1", "date": "2026-12-07", "kind": "lapor_diri"}
-    assert events == [r.CheckInRecorded("c-1", "2026-12-07", "lapor_diri", "2026-12-07")]
+    assert only_events(events) == [r.CheckInRecorded("c-1", "2026-12-07", "lapor_diri", "2026-12-07")]
 
 
 @pytest.mark.parametrize("day, kept", [("2026-12-10", "2026-12-07"), ("2026-12-11", "2026-12-14"),
@@ -140,7 +154,7 @@ def test_a_late_check_in_within_the_grace_days_keeps_that_date_and_an_early_one_
 def test_a_second_check_in_for_the_same_due_date_is_recorded_and_keeps_nothing_twice():
     record, _, _ = check_in(scheduled(), "2026-12-07")
     again, check, events = check_in(record, "2026-12-08", check_in_id="c-2", kind="daring")
-    assert check["kept_due"] is None and events[0].kept_due is None
+    assert check["kept_due"] is None and events[0][0].kept_due is None
     assert statuses(again) == statuses(record)
     assert r.summary(again, CLIENT)["kept"] == 1
 
@@ -212,8 +226,8 @@ def test_the_run_follows_date_order_even_when_a_check_in_is_recorded_before_the_
 
 def test_clearing_the_flag_keeps_the_note_and_a_new_flag_needs_three_more_missed():
     record, _ = sweep(scheduled(), "2026-12-25")
-    cleared, events = r.clear_attention(record, "Dipanggil, alasan sakit", D("2026-12-26"), CTX)
-    assert events == [r.AttentionCleared("2026-12-25", "2026-12-26")]
+    cleared, changes = r.clear_attention(record, "Dipanggil, alasan sakit", D("2026-12-26"), CTX)
+    assert only_events(changes) == [r.AttentionCleared("2026-12-25", "2026-12-26")]
     assert cleared["attention"] is None
     assert cleared["attention_log"][0]["note"] == "Dipanggil, alasan sakit"
     two_more, events = sweep(cleared, "2027-01-08")          # 28 Dec and 4 Jan
@@ -233,7 +247,7 @@ def test_clearing_without_an_open_flag_is_a_conflict():
 def test_event_data_carries_ids_dates_and_counts_never_a_note():
     record, _, events = r.check_in(scheduled(), CLIENT, {"id": "c-1", "date": "2026-12-07", "kind": "daring",
                                                          "note": "rahasia"}, D("2026-12-07"), GRACE, CTX)
-    data = r.event_data(record, CLIENT, events[0])
+    data = r.event_data(record, CLIENT, events[0][0])
     assert data == {"id": REPORTING_ID, "client_id": CLIENT["id"], "bapas_office": "palembang", "check_in_id": "c-1",
                     "date": "2026-12-07", "kind": "daring", "kept_due": "2026-12-07", "frequency": "weekly",
                     "next_due": "2026-12-14", "kept": 1, "missed": 0, "run": 0, "attention_required": False}

@@ -1,0 +1,70 @@
+"""Wajib lapor HTTP: the schedule, check-ins and the attention flag of one client."""
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.klien.reporting_schemas import AttentionClear, CheckIn, CheckInCreate, Reporting, ScheduleSet
+from shared import idempotency
+from shared.audit import mark_read
+from shared.authz import READ_CLIENTS, WRITE_CLIENTS, requires
+from shared.http.context import command_context
+from shared.http.versioning import expected_version, with_etag
+from shared.pagination import PageArgs, page_schema
+
+CheckInPage = page_schema(CheckIn, "CheckInPage")
+IDEMPOTENCY_HEADER = {"name": idempotency.HEADER, "in": "header", "required": False, "schema": {"type": "string"},
+                      "description": "Send the same key again (a retry) and get the first answer; the check-in "
+                                     "is recorded once. Another payload with a used key is 422."}
+
+
+def blueprint(reports) -> Blueprint:
+    blp = Blueprint("reporting", __name__, description="Wajib lapor: a client's duty to report, kept and missed")
+
+    @blp.route("/clients/<uuid:client_id>/reporting")
+    class ReportingView(MethodView):
+        @requires(READ_CLIENTS)
+        @blp.arguments(PageArgs, location="query")
+        @blp.response(200, Reporting)
+        def get(self, args, client_id):
+            """The schedule and its due dates (due, kept or missed, with the check-in that kept each), paged."""
+            mark_read("read_reporting")
+            return with_etag(reports.view(str(client_id), args.get("cursor"), args["limit"]))
+
+        @requires(WRITE_CLIENTS)
+        @blp.arguments(ScheduleSet)
+        @blp.response(200, Reporting)
+        def put(self, body, client_id):
+            """Set or change the schedule: past due dates stay as they were, later open ones are replaced."""
+            return with_etag(reports.set_schedule(str(client_id), body, expected_version(), command_context()))
+
+    @blp.route("/clients/<uuid:client_id>/check-ins")
+    class CheckIns(MethodView):
+        @requires(WRITE_CLIENTS)
+        @blp.arguments(CheckInCreate)
+        @blp.response(201, CheckIn)
+        @blp.doc(parameters=[IDEMPOTENCY_HEADER])
+        def post(self, body, client_id):
+            """Record a check-in; it keeps the earliest open due date up to the grace days after it."""
+            key = idempotency.checked_key(request.headers.get(idempotency.HEADER))
+            recorded, replayed = reports.check_in(str(client_id), body, key, command_context())
+            body, status, headers = with_etag(recorded, 201)
+            return body, status, {**headers, "Idempotent-Replayed": "true" if replayed else "false"}
+
+        @requires(READ_CLIENTS)
+        @blp.arguments(PageArgs, location="query")
+        @blp.response(200, CheckInPage)
+        def get(self, args, client_id):
+            mark_read("read_check_ins")
+            return reports.check_ins(str(client_id), args.get("cursor"), args["limit"])
+
+    @blp.route("/clients/<uuid:client_id>/attention/clear")
+    class AttentionClearView(MethodView):
+        @requires(WRITE_CLIENTS)
+        @blp.arguments(AttentionClear)
+        @blp.response(200, Reporting)
+        def post(self, body, client_id):
+            """Clear the wajib lapor attention flag with a note (kept in klien and audited, never published)."""
+            return with_etag(reports.clear_attention(str(client_id), body["note"], expected_version(),
+                                                     command_context()))
+
+    return blp
