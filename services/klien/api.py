@@ -87,7 +87,8 @@ def blueprint(store, search, gatherer, reports) -> Blueprint:
             mark_read("export_client")
             client = store.get(str(client_id))
             return {"exported_at": clock.instant(), "exported_by": g.principal.sub,
-                    "klien": {"client": client, "history": store.whole_history(client["id"])},
+                    "klien": {"client": client, "history": store.whole_history(client["id"]),
+                              "reporting": reports.whole(client["id"])},
                     **gatherer.gather(client["id"])}
 
     return blp

@@ -179,6 +179,13 @@ class ReportingStore:
         raw = self.redis.get(reporting_key(client["id"]))
         return reporting.summary(json.loads(raw), client) if raw else None
 
+    def whole(self, client_id: str) -> dict:
+        """Everything wajib lapor holds about a client (its record with notes, every check-in), for the export."""
+        raw = self.redis.get(reporting_key(client_id))
+        order = self.redis.zrange(check_in_order_key(client_id), 0, -1)
+        raws = self.redis.hmget(check_ins_key(client_id), [m.rsplit("|", 1)[1] for m in order]) if order else []
+        return {"record": json.loads(raw) if raw else None, "check_ins": [json.loads(r) for r in raws if r]}
+
     def check_ins(self, client_id: str, cursor: str | None, limit: int) -> dict:
         if not self.redis.exists(record_key(client_id)):
             raise NotFound(f"no client with id {client_id}")

@@ -6,8 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from shared import clock
-from tests.support.klien_app import assert_problem
+from tests.support.klien_app import Klien, assert_problem
 from tests.support.klien_data import client_body, enrollment_data
+from tests.support.klien_fakes import FakeService
 from tests.support.reporting import day, scheduled_client, staged, worker
 
 MISSED, ATTENTION = "klien.reporting.missed", "klien.client.attention_required"
@@ -169,3 +170,14 @@ def test_attention_list_covers_guidance_absences_and_follows_a_corrected_registe
     klien.deliver("bimbingan.attendance.recorded", {**enrollment, "consecutive_absences": 0, "sessions_attended": 1,
                                                     "session_id": str(uuid.uuid4()), "attendance": "present"}, 5)
     assert flagged_ids(officer) == set()
+
+
+def test_the_export_holds_the_reporting_record_with_notes_and_every_check_in(redis_url):
+    with FakeService({"/enrollments": {"items": [], "next_cursor": None}}) as bimbingan, FakeService({}) as pokmas:
+        klien = Klien(redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
+        client = scheduled_client(klien.as_("officer"), first_due_in=0)
+        check_in(klien.as_("officer"), client, note="Membawa KTP")
+        export = klien.as_("admin").get(f"/clients/{client['id']}/export").get_json()
+    wajib_lapor = export["klien"]["reporting"]
+    assert wajib_lapor["record"]["frequency"] == "weekly"
+    assert [c["note"] for c in wajib_lapor["check_ins"]] == ["Membawa KTP"]
