@@ -74,10 +74,10 @@ class ReportingStore:
         """The check-in recorded and whether it is a replay of an earlier request with the same key."""
         fields = _CHECK_IN.dump(body)
         payload = fingerprint(fields)
-        slot = self.idempotent.slot(ctx.actor, f"/clients/{client_id}/check-ins", idempotency_key or "")
+        slot = idempotency_key and self.idempotent.slot(ctx.actor, f"/clients/{client_id}/check-ins", idempotency_key)
 
         def work(pipe):
-            if idempotency_key and (first := self.idempotent.recall(pipe, slot, payload)) is not None:
+            if slot and (first := self.idempotent.recall(pipe, slot, payload)) is not None:
                 return first, True
             client, record = self._read(pipe, client_id)
             updated, recorded, events = reporting.check_in(record, client, {**fields, "id": new_id()}, self.today(),
@@ -85,7 +85,7 @@ class ReportingStore:
             pipe.multi()
             pipe.hset(check_ins_key(client_id), recorded["id"], json.dumps(recorded))
             pipe.zadd(check_in_order_key(client_id), {f"{recorded['date']}|{ctx.at}|{recorded['id']}": 0})
-            if idempotency_key:
+            if slot:
                 self.idempotent.remember(pipe, slot, payload, recorded)
             self._write(pipe, client, updated, events, ctx)
             return recorded, False
