@@ -1,4 +1,4 @@
-"""Why POST /clients falls behind the floor: concurrent registrations through klien's store, counting
+"""Why POST /clients falls behind the floor: concurrent registrations through klien's use case, counting
 the optimistic transactions that had to start again because a watched key changed under them."""
 import threading
 import time
@@ -7,7 +7,7 @@ import redis
 
 from services.klien.events import CATALOG
 from services.klien.schemas import ClientCreate
-from services.klien.store import ClientStore
+from services.klien.app import use_cases
 from shared.config import Settings
 from shared.context import CommandContext
 from shared.runtime import build_runtime
@@ -29,12 +29,12 @@ def measure(redis_url: str, per_thread: int) -> list[dict]:
     runtime = build_runtime("klien", CATALOG, Settings(redis_url=redis_url, region="bench", jwt_secret="s"))
     runtime.redis.pipeline = lambda transaction=True, shard_hint=None: _CountingPipeline(
         runtime.redis.connection_pool, runtime.redis.response_callbacks, transaction, shard_hint)
-    store, schema = ClientStore(runtime), ClientCreate()
+    clients, schema = use_cases(runtime), ClientCreate()
     ctx = CommandContext(actor="bench", role="admin", correlation_id="bench-contention")
     rows = []
     for threads in (1, 8):
         _CountingPipeline.retries = 0
-        workers = [threading.Thread(target=lambda: [store.register(schema.load(payloads.client()), ctx)
+        workers = [threading.Thread(target=lambda: [clients.register(schema.load(payloads.client()), ctx)
                                                     for _ in range(per_thread)]) for _ in range(threads)]
         start = time.perf_counter()
         for worker in workers:

@@ -1,4 +1,4 @@
-"""Scale: clients loaded with klien's own store writes (what a POST commits), then list,
+"""Scale: clients loaded with klien's own repository writes (what a POST commits), then list,
 filter and search answer times at a small and a large count, and Redis memory per client."""
 import statistics
 import time
@@ -8,7 +8,7 @@ from services.klien import domain
 from services.klien.app import create_app
 from services.klien.events import CATALOG
 from services.klien.schemas import ClientCreate
-from services.klien.store import ClientStore
+from services.klien.app import use_cases
 from shared.config import Settings
 from shared.context import CommandContext
 from shared.ids import new_id
@@ -26,7 +26,7 @@ class ClientScale:
     def __init__(self, redis_url: str):
         settings = Settings(redis_url=redis_url, broker_url=redis_url, region="bench", jwt_secret="bench-secret")
         self.runtime = build_runtime("klien", CATALOG, settings)
-        self.store = ClientStore(self.runtime)
+        self.uow = use_cases(self.runtime).uow
         self.http = create_app(settings).test_client()
         self.headers = {"Authorization": "Bearer " + token("bench-secret", "bench", role="admin", sub="bench")}
         self.count = 0
@@ -35,7 +35,7 @@ class ClientScale:
         self.ctx = CommandContext(actor="bench-loader", role="admin", correlation_id="bench-load")
 
     def load_to(self, count: int, batch: int = 500) -> float:
-        """Register clients until there are `count`, `batch` per MULTI/EXEC with the writes of klien's store
+        """Register clients until there are `count`, `batch` per MULTI/EXEC with the writes of klien's repository
         (record, uniqueness, indexes, history, outbox event; the per-client duplicate checks are skipped:
         register numbers are unique by construction). Returns clients per second."""
         redis = self.runtime.redis
@@ -44,18 +44,18 @@ class ClientScale:
         for first in range(self.count, count, batch):
             made = [self._new_client(n) for n in range(first, min(first + batch, count))]
             with redis.pipeline(transaction=True) as pipe:
-                for client, entry in made:
-                    self.store._write(pipe, None, client, "klien.client.registered", entry, self.ctx)
+                tx = self.uow.on(pipe)
+                for change in made:
+                    tx.clients.save(None, change.client, change.history)
+                tx.commit(self.ctx, [event for change in made for event in change.events])
                 pipe.execute()
-            self.sample = self.sample or made[len(made) // 2][0]
+            self.sample = self.sample or made[len(made) // 2].client
         redis.config_set("appendfsync", "always")
         self.count = count
         return wanted / (time.perf_counter() - start)
 
-    def _new_client(self, n: int) -> tuple[dict, dict]:
-        fields = self.schema.load(payloads.client(n))
-        client = domain.new_client(self.schema.dump(fields), new_id(), self.ctx)
-        return client, domain.history_entry("registered", client, self.ctx, sorted(fields))
+    def _new_client(self, n: int) -> domain.Changed:
+        return domain.register(self.schema.dump(self.schema.load(payloads.client(n))), new_id(), self.ctx)
 
     def answer_times(self, repeats: int) -> dict:
         first = self.http.get("/clients?limit=50", headers=self.headers).get_json()
@@ -95,6 +95,6 @@ def measure(redis_url: str, small: int, large: int, repeats: int) -> tuple[list[
               {"measure": "of which the client record (MEMORY USAGE)", "value": f"{after['record']:,} B"},
               {"measure": f"used_memory at {small:,} / {large:,} clients",
                "value": f"{before['used'] / 2**20:,.1f} MiB / {after['used'] / 2**20:,.1f} MiB"},
-              {"measure": "load rate, batches of klien's store writes (fsync off while loading)",
+              {"measure": "load rate, batches of klien's repository writes (fsync off while loading)",
                "value": f"{load_small:,.0f} / {load_large:,.0f} clients/s"}]
     return rows, memory

@@ -6,20 +6,15 @@ content, computed inside Redis so concurrent requests cannot interleave), so an 
 altered or removed by anyone with Redis access breaks the chain that `verify` checks.
 No endpoint changes or deletes entries; admin and auditor may read them.
 
-A write request's entry is committed in the same MULTI/EXEC as the change it made (the outbox
-stages it with the change's first event): a change is never kept without its audit entry, and
+A write request's entry travels in its CommandContext to the unit of work, which commits it in
+the same MULTI/EXEC as the change it made: a change is never kept without its audit entry, and
 it costs no second write. Requests that changed nothing (refused, invalid, a no-op) get their
-entry, with the answer's status, after the response.
+entry, with the answer's status, after the response (shared/http/auditing.py).
+Nothing here imports Flask: the worker's publishing path does not need the HTTP layer.
 """
-import contextvars
 import hashlib
 import json
-
-from flask import g, request
-
-from shared import clock
-
-AUDIT_FIELDS = ("at", "sub", "role", "action", "method", "path", "status", "request_id", "remote_addr")
+from dataclasses import dataclass
 
 _APPEND = """
 local previous = redis.call('GET', KEYS[2]) or ''
@@ -30,23 +25,17 @@ return digest
 """
 
 
-# This request's write entry: {"entry": {...}, "staged": bool}; None outside write requests.
-_pending = contextvars.ContextVar("audit_pending", default=None)
+@dataclass
+class AuditEntry:
+    """A write request's entry; `committed` is set once it was committed with the change."""
+    fields: dict
+    committed: bool = False
 
 
-def begin_write(entry: dict | None) -> None:
-    _pending.set({"entry": entry, "staged": False} if entry else None)
-
-
-def stage_with_change(pipe, service: str) -> None:
-    """Queue the current request's entry on `pipe` (in MULTI) once per transaction attempt."""
-    pending = _pending.get()
-    if pending is None or getattr(pipe, "bapas_audited", False):
-        return
-    entry = {**pending["entry"], "status": None, "outcome": "committed"}
-    pipe.eval(_APPEND, 2, stream_key(service), head_key(service), json.dumps(entry, sort_keys=True))
-    pipe.bapas_audited = True
-    pending["staged"] = True
+def stage(pipe, service: str, entry: AuditEntry) -> None:
+    """Queue `entry` on `pipe` (in MULTI), as committed with the change in the same transaction."""
+    content = {**entry.fields, "status": None, "outcome": "committed"}
+    pipe.eval(_APPEND, 2, stream_key(service), head_key(service), json.dumps(content, sort_keys=True))
 
 
 def stream_key(service: str) -> str:
@@ -57,41 +46,14 @@ def head_key(service: str) -> str:
     return f"{service}:audit:head"
 
 
-def mark_read(what: str) -> None:
-    """Call from a view that returns a full client record: the read is audited too."""
-    g.audit_read = what
-
-
 class AuditTrail:
     def __init__(self, client, service: str):
         self.redis = client
         self.service = service
         self._append = client.register_script(_APPEND)
 
-    @staticmethod
-    def request_entry(action: str) -> dict | None:
-        principal = g.get("principal")
-        if principal is None:
-            return None
-        return {"at": clock.instant(), "sub": principal.sub, "role": principal.role, "action": action,
-                "method": request.method, "path": request.path, "request_id": g.get("request_id"),
-                "remote_addr": request.headers.get("X-Forwarded-For", request.remote_addr)}
-
-    def record(self, response) -> None:
-        """After the response: audited reads, and writes whose entry did not commit with a change."""
-        pending = _pending.get()
-        _pending.set(None)
-        is_write = request.method not in ("GET", "HEAD", "OPTIONS")
-        if is_write and pending and pending["staged"] and response.status_code < 300:
-            return
-        if not (is_write or g.get("audit_read")):
-            return
-        entry = self.request_entry(g.get("audit_read") or "write")
-        if entry is None:
-            return
-        entry["status"] = response.status_code
-        self._append(keys=[stream_key(self.service), head_key(self.service)],
-                     args=[json.dumps(entry, sort_keys=True)])
+    def append(self, entry: dict) -> None:
+        self._append(keys=[stream_key(self.service), head_key(self.service)], args=[json.dumps(entry, sort_keys=True)])
 
     def page(self, after: str | None, limit: int) -> tuple[list[dict], str | None]:
         start = "(" + after if after else "-"

@@ -11,6 +11,16 @@ from marshmallow import Schema, ValidationError
 
 
 @dataclass(frozen=True)
+class Event:
+    """An event a domain function announces: its type (a constant of the domain), the aggregate it is
+    about, that aggregate's version after it, and its data (checked against the catalog when staged)."""
+    type: str
+    subject: str
+    sequence: int
+    data: dict
+
+
+@dataclass(frozen=True)
 class EventType:
     type: str
     schema: type[Schema]

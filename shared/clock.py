@@ -37,10 +37,6 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def parse_instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
-
-
 def travel(days: float = 0, **kwargs) -> None:
     """Move this process's clock by `days` (and/or timedelta keywords) from the real time."""
     global _offset

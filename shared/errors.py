@@ -17,10 +17,6 @@ class BapasError(Exception):
         self.headers = headers or {}
 
 
-class BadRequest(BapasError):
-    status, slug, title = 400, "bad-request", "Malformed request"
-
-
 class Unauthorized(BapasError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 

@@ -6,7 +6,7 @@ subscribers and view rebuilds read.
 """
 import json
 
-from shared import audit, envelope
+from shared import envelope
 from shared.catalog import Catalog
 from shared.errors import NotFound
 from shared.keys import BackboneKeys
@@ -40,7 +40,6 @@ class Outbox:
         # instead ask SCRIPT EXISTS before every transaction, one round trip more per write.
         pipe.eval(_APPEND, 2, self.keys.outbox, self.keys.outbox_index,
                   event["id"], type, envelope.encode(event), correlation_id)
-        audit.stage_with_change(pipe, self.service)
         return event
 
     def page(self, after: str | None, limit: int, types: set[str] | None = None):

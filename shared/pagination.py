@@ -1,6 +1,6 @@
 """Cursor pagination over Redis sorted sets kept in lexicographic order.
 
-An index member is "<sort key>|<id>" with score 0, so ZRANGEBYLEX pages are
+An index member is "<sort key>\0|<id>" with score 0, so ZRANGEBYLEX pages are
 stable under inserts and cost O(log n + limit) whatever the number of records.
 Cursors are opaque to clients (urlsafe base64 of the last member returned).
 """
@@ -44,11 +44,17 @@ def decode_cursor(cursor: str) -> str:
 
 
 def index_member(sort_key: str, record_id: str) -> str:
-    return f"{sort_key}|{record_id}"
+    # NUL ends the sort key, so "Yayasan A" sorts before "Yayasan A B" and "Yayasan Aa"
+    # ("|" would sort after the space and every letter).
+    return f"{sort_key}\0|{record_id}"
 
 
 def member_id(member: str) -> str:
     return member.rsplit("|", 1)[1]
+
+
+def member_sort_key(member: str) -> str:
+    return member.rsplit("|", 1)[0].removesuffix("\0")
 
 
 def lex_page(client, key: str, cursor: str | None, limit: int) -> tuple[list[str], str | None]:

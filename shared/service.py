@@ -1,11 +1,12 @@
-"""What a service is made of, declared once in its app.py and used by the API, the worker and the CLI."""
+"""What a service is made of, declared once in its app.py and used by the API, the worker and the CLI.
+
+The worker loads the same definition; the HTTP layer (Flask) is imported only when an app is built."""
 import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 from shared.catalog import Catalog
 from shared.config import SERVICES, Settings
-from shared.http.app import build_app
 from shared.runtime import Runtime, build_runtime
 
 
@@ -24,12 +25,13 @@ class ServiceDefinition:
     description: str
     catalog: Catalog
     blueprints: Callable[[Runtime], list]
-    handlers: Callable[[Runtime], dict] = _none          # consumed event type -> handler(pipe, event)
+    handlers: Callable[[Runtime], dict] = _none          # Subscriptions.bind(...): event type -> handler
     tasks: Callable[[Runtime], list] = _no_tasks         # ScheduledTask list for the worker
     sources: tuple[str, ...] = field(default=())         # services whose feeds this one consumes
 
 
 def create_app(definition: ServiceDefinition, settings: Settings | None = None):
+    from shared.http.app import build_app
     runtime = build_runtime(definition.name, definition.catalog, settings)
     return build_app(runtime, title=definition.title, description=definition.description,
                      blueprints=definition.blueprints(runtime))

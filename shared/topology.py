@@ -3,18 +3,18 @@
 A topic exchange drops a message no queue is bound to. If a service's relay published
 before another service's worker had declared its queue (first start, a new region, a
 worker scaled to zero), that service would never see the event. So publishers declare
-the consumers' durable queues too; declaring is idempotent.
+the consumers' durable queues too; declaring is idempotent. The routing keys come from
+each service's declared subscriptions (shared/subscriptions.py), read without importing it.
 """
 from shared import broker
 from shared.config import SERVICES
+from shared.subscriptions import declared
 
 
-def consumer_queues(runtime) -> list:
-    from shared import service  # late import: service definitions import the HTTP layer
+def consumer_queues() -> list:
     queues = []
     for name in SERVICES:
-        # Handler factories only build closures; the keys (event types) are all we read here.
-        routing_keys = list(service.load(name).handlers(runtime))
+        routing_keys = declared(name)
         if routing_keys:
             queues.append(broker.events_queue(name, routing_keys))
             queues.append(broker.dead_queue(name))

@@ -41,7 +41,7 @@ def run_worker(runtime, definition) -> None:
                            lambda: trim_outbox(runtime.redis, service, settings.events_retention_days)),
              *_feed_catch_up_tasks(runtime, definition, handlers)]
     relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
-                  queues=consumer_queues(runtime))
+                  queues=consumer_queues())
     threads = [threading.Thread(target=relay.run, args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]

@@ -1,4 +1,4 @@
-"""bimbingan HTTP: request -> store -> response. Partner scoping is done by the stores."""
+"""bimbingan HTTP: request -> use case -> response. Partner scoping is done by the use cases."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,10 +13,11 @@ SessionPage = page_schema(schemas.Session, "SessionPage")
 
 
 def blueprints(enrollments, sessions) -> list[Blueprint]:
+    """`enrollments` and `sessions` are the use cases (services/bimbingan/usecases.py)."""
     return [_enrollments(enrollments), _sessions(sessions)]
 
 
-def _enrollments(store) -> Blueprint:
+def _enrollments(enrollments) -> Blueprint:
     blp = Blueprint("enrollments", __name__, description="Enrollments of clients in programs")
 
     @blp.route("/enrollments")
@@ -26,14 +27,14 @@ def _enrollments(store) -> Blueprint:
         @blp.response(200, EnrollmentPage)
         def get(self, args):
             """Enrollments, oldest first; filters client_id, program_id, status. A partner sees its group's."""
-            return store.page(args, command_context())
+            return enrollments.page(args, command_context())
 
         @requires(WRITE_GUIDANCE)
         @blp.arguments(schemas.EnrollmentCreate)
         @blp.response(201, schemas.Enrollment)
         def post(self, body):
             """Enroll an active client in a program of an active agreement that has a free place."""
-            return with_etag(store.enroll(body, command_context()), 201)
+            return with_etag(enrollments.enroll(body, command_context()), 201)
 
     @blp.route("/enrollments/<uuid:enrollment_id>")
     class EnrollmentById(MethodView):
@@ -41,7 +42,7 @@ def _enrollments(store) -> Blueprint:
         @blp.response(200, schemas.Enrollment)
         def get(self, enrollment_id):
             """An enrollment with its attendance, session by session."""
-            return with_etag(store.get(str(enrollment_id), command_context()))
+            return with_etag(enrollments.get(str(enrollment_id), command_context()))
 
     @blp.route("/enrollments/<uuid:enrollment_id>/complete")
     class Complete(MethodView):
@@ -50,7 +51,7 @@ def _enrollments(store) -> Blueprint:
         @blp.response(200, schemas.Enrollment)
         def post(self, body, enrollment_id):
             """Complete an open enrollment with its outcome (If-Match supported)."""
-            return with_etag(store.complete(str(enrollment_id), body, expected_version(), command_context()))
+            return with_etag(enrollments.complete(str(enrollment_id), body, expected_version(), command_context()))
 
     @blp.route("/enrollments/<uuid:enrollment_id>/withdraw")
     class Withdraw(MethodView):
@@ -59,12 +60,12 @@ def _enrollments(store) -> Blueprint:
         @blp.response(200, schemas.Enrollment)
         def post(self, body, enrollment_id):
             """Withdraw an open enrollment with a reason code (If-Match supported)."""
-            return with_etag(store.withdraw(str(enrollment_id), body, expected_version(), command_context()))
+            return with_etag(enrollments.withdraw(str(enrollment_id), body, expected_version(), command_context()))
 
     return blp
 
 
-def _sessions(store) -> Blueprint:
+def _sessions(sessions) -> Blueprint:
     blp = Blueprint("sessions", __name__, description="Guidance sessions of a program and their attendance")
 
     @blp.route("/sessions")
@@ -74,14 +75,14 @@ def _sessions(store) -> Blueprint:
         @blp.response(200, SessionPage)
         def get(self, args):
             """Sessions in order of their start; filter program_id. A partner sees its group's."""
-            return store.page(args, command_context())
+            return sessions.page(args, command_context())
 
         @requires(WRITE_GUIDANCE)
         @blp.arguments(schemas.SessionCreate)
         @blp.response(201, schemas.Session)
         def post(self, body):
             """Schedule a session of a program whose agreement is active."""
-            return with_etag(store.schedule(body, command_context()), 201)
+            return with_etag(sessions.schedule(body, command_context()), 201)
 
     @blp.route("/sessions/<uuid:session_id>")
     class SessionById(MethodView):
@@ -89,7 +90,7 @@ def _sessions(store) -> Blueprint:
         @blp.response(200, schemas.Session)
         def get(self, session_id):
             """A session with the attendance recorded in it."""
-            return with_etag(store.get(str(session_id), command_context()))
+            return with_etag(sessions.get(str(session_id), command_context()))
 
     @blp.route("/sessions/<uuid:session_id>/reschedule")
     class Reschedule(MethodView):
@@ -98,7 +99,7 @@ def _sessions(store) -> Blueprint:
         @blp.response(200, schemas.Session)
         def post(self, body, session_id):
             """Move a scheduled session, with the reason (If-Match supported)."""
-            return with_etag(store.reschedule(str(session_id), body, expected_version(), command_context()))
+            return with_etag(sessions.reschedule(str(session_id), body, expected_version(), command_context()))
 
     @blp.route("/sessions/<uuid:session_id>/cancel")
     class Cancel(MethodView):
@@ -107,7 +108,7 @@ def _sessions(store) -> Blueprint:
         @blp.response(200, schemas.Session)
         def post(self, body, session_id):
             """Cancel a scheduled session, with the reason (If-Match supported)."""
-            return with_etag(store.cancel(str(session_id), body, expected_version(), command_context()))
+            return with_etag(sessions.cancel(str(session_id), body, expected_version(), command_context()))
 
     @blp.route("/sessions/<uuid:session_id>/attendance")
     class Attendance(MethodView):
@@ -116,6 +117,6 @@ def _sessions(store) -> Blueprint:
         @blp.response(200, schemas.AttendanceResult)
         def post(self, body, session_id):
             """Record attendance; a new mark for the same enrollment replaces the earlier one."""
-            return store.record_attendance(str(session_id), body["records"], command_context())
+            return sessions.record_attendance(str(session_id), body["records"], command_context())
 
     return blp

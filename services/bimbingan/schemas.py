@@ -153,3 +153,32 @@ class SessionEventData(Schema):
     starts_at = IsoDateTime(required=True)
     delivery = fields.String(required=True)
     status = fields.String(required=True)
+
+
+class ClientState(Schema):
+    """What bimbingan's client replica reads of klien's client events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.Length(min=1, max=50))
+
+    class Meta:
+        unknown = "exclude"
+
+
+class ProgramState(Schema):
+    id = fields.UUID(required=True)
+    guidance_type = fields.String(load_default=None)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0))
+
+    class Meta:
+        unknown = "exclude"
+
+
+class AgreementState(Schema):
+    """What bimbingan's program replicas read of pokmas's agreement events (other keys are ignored)."""
+    id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    programs = fields.List(fields.Nested(ProgramState), required=True)
+
+    class Meta:
+        unknown = "exclude"

@@ -1,14 +1,17 @@
-"""klien wiring: the API's blueprints, the worker's handlers and its wajib lapor task."""
+"""klien wiring: the use cases on a unit of work, the API's blueprints, the worker's handlers and its
+wajib lapor task."""
 import os
 
-from services.klien import api, handlers, reporting, reporting_api
+from services.klien import reporting
 from services.klien.events import CATALOG
 from services.klien.export import Gatherer
-from services.klien.reporting_store import ReportingStore
-from services.klien.search import ClientSearch
-from services.klien.store import ClientStore
-from shared import service
+from services.klien.handlers import subscriptions
+from services.klien.repository.clients import ClientRepository
+from services.klien.repository.reporting import ReportingRepository
+from services.klien.usecases import Clients, Reporting
+from shared import idempotency, service
 from shared.scheduler import ScheduledTask
+from shared.unit_of_work import UnitOfWork
 
 DEFAULT_MISSED_INTERVAL_SECONDS = 60
 
@@ -23,19 +26,37 @@ def grace_days() -> int:
 
 
 def missed_interval() -> int:
+    """KLIEN_REPORTING_INTERVAL_SECONDS: how often the worker marks due dates past their grace."""
     raw = os.environ.get("KLIEN_REPORTING_INTERVAL_SECONDS")
     return int(raw) if raw else DEFAULT_MISSED_INTERVAL_SECONDS
 
 
+def unit_of_work(runtime) -> UnitOfWork:
+    return UnitOfWork(runtime, clients=ClientRepository, reporting=ReportingRepository,
+                      idempotency=idempotency.repository("klien"))
+
+
+def use_cases(runtime, gatherer=None) -> Clients:
+    return Clients(unit_of_work(runtime), gatherer)
+
+
+def wajib_lapor(runtime) -> Reporting:
+    return Reporting(unit_of_work(runtime), grace_days())
+
+
 def _blueprints(runtime) -> list:
-    reports = ReportingStore(runtime, grace_days())
-    return [api.blueprint(ClientStore(runtime), ClientSearch(runtime), Gatherer(runtime.settings), reports),
-            reporting_api.blueprint(reports)]
+    from services.klien import api            # the HTTP layer: the worker never loads Flask
+    return [api.blueprint(use_cases(runtime, Gatherer(runtime.settings))),
+            api.reporting_blueprint(wajib_lapor(runtime))]
+
+
+def _handlers(runtime) -> dict:
+    cases = use_cases(runtime)
+    return subscriptions.bind(cases, cases.uow)
 
 
 def _tasks(runtime) -> list:
-    return [ScheduledTask("mark_missed_reports", missed_interval(),
-                          ReportingStore(runtime, grace_days()).mark_missed_due)]
+    return [ScheduledTask("mark_missed_reports", missed_interval(), wajib_lapor(runtime).mark_missed_due)]
 
 
 SERVICE = service.ServiceDefinition(
@@ -44,7 +65,7 @@ SERVICE = service.ServiceDefinition(
     description="Client records (klien), each client's guidance view and wajib lapor (the duty to report).",
     catalog=CATALOG,
     blueprints=_blueprints,
-    handlers=lambda runtime: handlers.HANDLERS,
+    handlers=_handlers,
     tasks=_tasks,
     sources=("bimbingan",),
 )

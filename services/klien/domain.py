@@ -1,23 +1,79 @@
 """klien's rules: registering, correcting and ending a client; search terms; the guidance view.
 
-Pure: records are dicts with ISO date strings (as stored); nothing here does I/O.
+Pure: records are dicts with ISO date strings (as stored); nothing here does I/O. Each change
+returns the client after it, its history entry and the events it causes (`Changed`).
 """
 import hashlib
 import re
+from datetime import date
+from typing import NamedTuple, NotRequired, TypedDict
 
+from shared.catalog import Event
 from shared.errors import Conflict, Forbidden, Invalid
+from shared.pagination import index_member
+from shared.scoping import NOT_YOURS
+
+REGISTERED, UPDATED, STATUS_CHANGED = "klien.client.registered", "klien.client.updated", "klien.client.status_changed"
 
 SUPERVISION_TYPES = ("PB", "CB", "CMB", "ASIMILASI", "PIDANA_BERSYARAT", "DIVERSI")
 DECREE_REQUIRED = frozenset({"PB", "CB", "CMB", "ASIMILASI"})
+DIVERSION_AGES = (12, 21)   # UU 11/2012: a child at least 12 and under 21 when the diversion starts
 ACTIVE = "active"
 ENDED_STATUSES = ("completed", "revoked", "transferred")
 STATUSES = (ACTIVE, *ENDED_STATUSES)
-CORRECTABLE = ("register_number", "name", "nik", "birth_date", "sex", "address", "supervision_type",
-               "offence_category", "decree", "supervision_start", "supervision_end", "officer_id", "bapas_office")
-# History names these fields when they change, never their values (UU 27/2022).
-PERSONAL_FIELDS = frozenset({"name", "nik", "birth_date", "sex", "address"})
 FULL_NIK_ROLES = frozenset({"admin", "officer"})
 _WORD = re.compile(r"\w+")
+
+
+class Decree(TypedDict):
+    number: str
+    date: str
+
+
+class Client(TypedDict):
+    id: str
+    register_number: str
+    name: str
+    nik: str
+    birth_date: str
+    sex: str
+    address: str
+    supervision_type: str
+    offence_category: str
+    decree: Decree | None
+    supervision_start: str
+    supervision_end: str
+    officer_id: str
+    bapas_office: str
+    status: str
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    status_reason: str | None
+    status_effective_date: str | None
+    status_changed_at: str | None
+    status_changed_by: str | None
+
+
+class HistoryEntry(TypedDict):
+    version: int
+    action: str
+    at: str
+    by: str
+    fields: list[str]
+    status: str
+    previous_status: NotRequired[str]
+    effective_date: NotRequired[str | None]
+
+
+class Changed(NamedTuple):
+    """A client after a change, the history entry that records it and the events it causes
+    (no entry and no events when nothing changed)."""
+    client: Client
+    history: HistoryEntry | None
+    events: list[Event]
 
 
 def check_client(client: dict) -> None:
@@ -28,6 +84,11 @@ def check_client(client: dict) -> None:
         errors["supervision_end"] = [f"must be after supervision_start ({start})"]
     if client["birth_date"] >= start:
         errors["birth_date"] = [f"must be before supervision_start ({start})"]
+    if client["supervision_type"] == "DIVERSI" and client["birth_date"] < start:
+        age, (youngest, oldest) = age_on(client["birth_date"], start), DIVERSION_AGES
+        if not youngest <= age < oldest:
+            errors["birth_date"] = [f"DIVERSI is for children at least {youngest} and under {oldest} on "
+                                    f"supervision_start ({start}); this client is {age}"]
     decree = client.get("decree")
     if client["supervision_type"] in DECREE_REQUIRED and not decree:
         errors["decree"] = [f"{client['supervision_type']} needs its decree (SK): {{\"number\", \"date\"}}"]
@@ -37,8 +98,14 @@ def check_client(client: dict) -> None:
         raise Invalid(errors)
 
 
-def new_client(fields: dict, client_id: str, ctx) -> dict:
-    client = {**fields, "decree": fields.get("decree"), "id": client_id, "status": ACTIVE, "version": 1,
+def age_on(birth_date: str, day: str) -> int:
+    """Whole years from `birth_date` to `day` (ISO dates)."""
+    born, then = date.fromisoformat(birth_date), date.fromisoformat(day)
+    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
+
+
+def new_client(fields: dict, client_id: str, ctx) -> Client:
+    client: Client = {**fields, "decree": fields.get("decree"), "id": client_id, "status": ACTIVE, "version": 1,
               "created_at": ctx.at, "created_by": ctx.actor, "updated_at": ctx.at, "updated_by": ctx.actor,
               "status_reason": None, "status_effective_date": None, "status_changed_at": None,
               "status_changed_by": None}
@@ -46,35 +113,47 @@ def new_client(fields: dict, client_id: str, ctx) -> dict:
     return client
 
 
-def correct(client: dict, changes: dict, ctx) -> tuple[dict, list[str]]:
-    """The client with `changes` applied and the names of the fields that really changed."""
+def register(fields: dict, client_id: str, ctx) -> Changed:
+    client = new_client(fields, client_id, ctx)
+    return Changed(client, history_entry("registered", client, ctx, sorted(fields)), [_event(REGISTERED, client)])
+
+
+def correct(client: Client, changes: dict, ctx) -> Changed:
+    """The client with `changes` applied; its history names the fields that really changed."""
     if not changes:
         raise Invalid({"_body": ["send at least one field to correct"]})
     changed = sorted(name for name, value in changes.items() if client.get(name) != value)
     if not changed:
-        return client, []
+        return Changed(client, None, [])
     updated = {**client, **changes, "version": client["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
     check_client(updated)
-    return updated, changed
+    return Changed(updated, history_entry("updated", updated, ctx, changed), [_event(UPDATED, updated)])
 
 
-def change_status(client: dict, status: str, reason: str, effective_date: str, ctx) -> dict:
+def change_status(client: Client, status: str, reason: str, effective_date: str, ctx) -> Changed:
     if client["status"] != ACTIVE:
         raise Conflict(f"only an active client can be ended; current status is {client['status']}")
     if effective_date < client["supervision_start"]:
         raise Invalid({"effective_date": [f"must not be before supervision_start ({client['supervision_start']})"]})
-    return {**client, "status": status, "status_reason": reason, "status_effective_date": effective_date,
-            "status_changed_at": ctx.at, "status_changed_by": ctx.actor, "version": client["version"] + 1,
-            "updated_at": ctx.at, "updated_by": ctx.actor}
+    ended = {**client, "status": status, "status_reason": reason, "status_effective_date": effective_date,
+             "status_changed_at": ctx.at, "status_changed_by": ctx.actor, "version": client["version"] + 1,
+             "updated_at": ctx.at, "updated_by": ctx.actor}
+    entry = history_entry("status_changed", ended, ctx, ["status"], previous_status=client["status"])
+    return Changed(ended, entry, [_event(STATUS_CHANGED, ended)])
 
 
-def history_entry(action: str, client: dict, ctx, fields: list[str], previous_status: str | None = None) -> dict:
+def history_entry(action: str, client: Client, ctx, fields: list[str],
+                  previous_status: str | None = None) -> HistoryEntry:
     """Who, when, what: field names only, and the status move (codes and dates are not personal)."""
-    entry = {"version": client["version"], "action": action, "at": ctx.at, "by": ctx.actor, "fields": fields,
-             "status": client["status"]}
+    entry: HistoryEntry = {"version": client["version"], "action": action, "at": ctx.at, "by": ctx.actor,
+                           "fields": fields, "status": client["status"]}
     if previous_status:
         entry.update(previous_status=previous_status, effective_date=client["status_effective_date"])
     return entry
+
+
+def _event(event_type: str, client: Client) -> Event:
+    return Event(event_type, client["id"], client["version"], event_data(client))
 
 
 def event_data(client: dict) -> dict:
@@ -95,7 +174,7 @@ def partner_view(client: dict, group_id: str) -> dict:
     """A partner group sees a client by id and name only, and only a client with an enrollment in
     one of its programs (the guidance view knows each enrollment's group)."""
     if not any(entry["group_id"] == group_id for entry in client["guidance"]["enrollments"]):
-        raise Forbidden("a partner may only see clients enrolled in its own group's programs")
+        raise Forbidden(NOT_YOURS)
     return {"id": client["id"], "name": client["name"], "version": client["version"]}
 
 
@@ -133,9 +212,9 @@ def officer_key(officer_id: str) -> str:
 
 def index_members(client: dict) -> set[tuple[str, str]]:
     """(index name, member) pairs that list and search this client."""
-    member = _member(register_key(client["register_number"]), client["id"])
+    member = index_member(register_key(client["register_number"]), client["id"])
     return {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
-            *(("q", _member(term, client["id"])) for term in search_terms(client))}
+            *(("q", index_member(term, client["id"])) for term in search_terms(client))}
 
 
 LIST_FILTERS = ("status", "officer_id", "supervision_type")
@@ -148,13 +227,6 @@ def filter_index(name: str, value: str) -> str:
     return f"{name}:{value}"
 
 
-def _member(sort_key: str, client_id: str) -> str:
-    # NUL ends the sort key so "pas-1" sorts before "pas-1a" ("|" would sort after every letter).
-    return f"{sort_key}\0|{client_id}"
-
-
-def member_term(member: str) -> str:
-    return member.rsplit("|", 1)[0].rstrip("\0")
 
 
 # The guidance view: one entry per enrollment, overwritten with the newest state bimbingan published.

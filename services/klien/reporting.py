@@ -1,5 +1,6 @@
-"""Wajib lapor: a client's reporting schedule, its due dates, the check-ins that keep them, the due
-dates that pass unkept (missed), the run of missed reports and the attention flag it raises.
+"""Wajib lapor's domain, klien's second aggregate beside domain.py's clients: a client's reporting
+schedule, its due dates, the check-ins that keep them, the due dates that pass unkept (missed), the
+run of missed reports and the attention flag it raises.
 
 Pure: records are dicts with ISO date strings (as stored); "today" and the grace days come in as
 arguments; every change returns the new record and the typed events it causes, each paired with the
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
+from shared.catalog import Event
 from shared.errors import Conflict, Invalid
 
 FREQUENCIES = ("weekly", "biweekly", "monthly")
@@ -244,6 +246,12 @@ def event_data(record: dict, client: dict, event) -> dict:
     own = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(event).items()}
     return {"id": record["id"], "client_id": client["id"], "bapas_office": client["bapas_office"], **own,
             **summary(record, client)}
+
+
+def published(client: dict, changes: list) -> list[Event]:
+    """The events to publish: subject the reporting record, sequence its version right after each."""
+    return [Event(event.type, state["id"], state["version"], event_data(state, client, event))
+            for event, state in changes]
 
 
 def next_look(record: dict, client: dict, today: date, grace_days: int) -> date | None:

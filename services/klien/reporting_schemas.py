@@ -20,7 +20,8 @@ class ScheduleSet(Schema):
 class CheckInCreate(Schema):
     date = IsoDate(required=True, metadata={"description": "Not in the future, not before supervision_start"})
     kind = fields.String(required=True, validate=KIND, metadata={
-        "description": "lapor_diri (in person at the BAPAS), kunjungan_rumah (the PK's home visit), daring (video call)"})
+        "description": "lapor_diri (in person at the BAPAS), kunjungan_rumah (the PK's home visit), "
+                       "daring (video call)"})
     note = fields.String(validate=NOTE)
 
 

@@ -1,13 +1,16 @@
-"""pokmas wiring: the API's blueprints, the worker's handlers and its expiry task."""
+"""pokmas wiring: the use cases on a unit of work, the API's blueprints, the worker's handlers and its
+expiry task."""
 import os
 
-from services.pokmas import api, handlers
-from services.pokmas.agreements import AgreementStore
-from services.pokmas.catalogue import Catalogue
 from services.pokmas.events import CATALOG
-from services.pokmas.store import GroupStore
+from services.pokmas.handlers import subscriptions
+from services.pokmas.repository.agreements import AgreementRepository
+from services.pokmas.repository.groups import GroupRepository
+from services.pokmas.repository.utilization import UtilizationRepository
+from services.pokmas.usecases import Agreements, Catalogue, Groups, Utilization
 from shared import service
 from shared.scheduler import ScheduledTask
+from shared.unit_of_work import UnitOfWork
 
 DEFAULT_EXPIRY_INTERVAL_SECONDS = 60
 
@@ -17,12 +20,23 @@ def expiry_interval() -> int:
     return int(raw) if raw else DEFAULT_EXPIRY_INTERVAL_SECONDS
 
 
+def unit_of_work(runtime) -> UnitOfWork:
+    return UnitOfWork(runtime, groups=GroupRepository, agreements=AgreementRepository,
+                      utilization=UtilizationRepository)
+
+
 def _blueprints(runtime) -> list:
-    return api.blueprints(GroupStore(runtime), AgreementStore(runtime), Catalogue(runtime))
+    from services.pokmas import api            # the HTTP layer: the worker never loads Flask
+    uow = unit_of_work(runtime)
+    return api.blueprints(Groups(uow), Agreements(uow), Catalogue(uow))
+
+
+def _handlers(runtime) -> dict:
+    return subscriptions.bind(Utilization(), unit_of_work(runtime))
 
 
 def _tasks(runtime) -> list:
-    return [ScheduledTask("expire_agreements", expiry_interval(), AgreementStore(runtime).expire_due)]
+    return [ScheduledTask("expire_agreements", expiry_interval(), Agreements(unit_of_work(runtime)).expire_due)]
 
 
 SERVICE = service.ServiceDefinition(
@@ -31,7 +45,7 @@ SERVICE = service.ServiceDefinition(
     description="POKMAS LIPAS groups, cooperation agreements (PKS), their programs and utilization.",
     catalog=CATALOG,
     blueprints=_blueprints,
-    handlers=lambda runtime: handlers.HANDLERS,
+    handlers=_handlers,
     tasks=_tasks,
     sources=("bimbingan",),
 )

@@ -1,9 +1,17 @@
 """pokmas's rules: groups, agreements (PKS) and their life cycle, programs, utilization. Pure: no I/O.
 
-Dates are ISO strings in records; `today` is passed in, so every rule about time is testable."""
+Dates are ISO strings in records; `today` is passed in, so every rule about time is testable.
+Each change returns the record after it and the events it causes."""
 from datetime import date
+from typing import NotRequired, TypedDict
 
+from shared.catalog import Event
 from shared.errors import Conflict, Invalid
+
+GROUP_REGISTERED, GROUP_UPDATED = "pokmas.group.registered", "pokmas.group.updated"
+AGREEMENT_CREATED, AGREEMENT_PROGRAMS_CHANGED = "pokmas.agreement.created", "pokmas.agreement.programs_changed"
+AGREEMENT_ACTIVATED, AGREEMENT_SUSPENDED = "pokmas.agreement.activated", "pokmas.agreement.suspended"
+AGREEMENT_TERMINATED, AGREEMENT_EXPIRED = "pokmas.agreement.terminated", "pokmas.agreement.expired"
 
 LEGAL_FORMS = ("yayasan", "pesantren", "company", "training_centre", "religious_org", "individual", "other")
 GUIDANCE_TYPES = ("kepribadian", "kemandirian")
@@ -16,44 +24,114 @@ ENROLLED, COMPLETED, WITHDRAWN = "enrolled", "completed", "withdrawn"
 GROUP_FIELDS = ("name", "legal_form", "address", "contact", "bapas_office")
 
 
+class Group(TypedDict):
+    id: str
+    name: str
+    legal_form: str
+    address: str
+    contact: str
+    bapas_office: str
+    status: str
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: NotRequired[str]
+    updated_by: NotRequired[str]
+
+
+class Program(TypedDict):
+    id: str
+    name: str
+    guidance_type: str
+    capacity: int
+    created_at: str
+
+
+class Agreement(TypedDict):
+    id: str
+    group_id: str
+    number: str
+    signed_on: str
+    valid_from: str
+    valid_until: str
+    status: str
+    programs: list[Program]
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: NotRequired[str]
+    updated_by: NotRequired[str]
+    activated_at: NotRequired[str]
+    activated_by: NotRequired[str]
+    suspension_reason: NotRequired[str | None]
+    suspended_at: NotRequired[str]
+    suspended_by: NotRequired[str]
+    termination_reason: NotRequired[str]
+    terminated_at: NotRequired[str]
+    terminated_by: NotRequired[str]
+    expired_at: NotRequired[str]
+    expired_by: NotRequired[str]
+
+
 def name_key(name: str) -> str:
     """Group names and PKS numbers are unique case-insensitively and regardless of surrounding spaces."""
     return " ".join(name.split()).casefold()
 
 
-def new_group(group_id: str, body: dict, ctx) -> dict:
-    return {**{f: body[f] for f in GROUP_FIELDS}, "id": group_id, "status": GROUP_ACTIVE, "version": 1,
-            "created_at": ctx.at, "created_by": ctx.actor}
+def new_group(group_id: str, body: dict, ctx) -> tuple[Group, list[Event]]:
+    group = {**{f: body[f] for f in GROUP_FIELDS}, "id": group_id, "status": GROUP_ACTIVE, "version": 1,
+             "created_at": ctx.at, "created_by": ctx.actor}
+    return group, [_group_event(GROUP_REGISTERED, group)]
 
 
-def update_group(group: dict, changes: dict, ctx) -> dict:
-    return {**group, **{f: changes[f] for f in GROUP_FIELDS if f in changes}, "version": group["version"] + 1,
-            "updated_at": ctx.at, "updated_by": ctx.actor}
+def update_group(group: Group, changes: dict, ctx) -> tuple[Group, list[Event]]:
+    """The group corrected; unchanged (no new version, no event) if no field really changes."""
+    if all(changes.get(f, group[f]) == group[f] for f in GROUP_FIELDS):
+        return group, []
+    updated = {**group, **{f: changes[f] for f in GROUP_FIELDS if f in changes}, "version": group["version"] + 1,
+               "updated_at": ctx.at, "updated_by": ctx.actor}
+    return updated, [_group_event(GROUP_UPDATED, updated)]
+
+
+def _group_event(event_type: str, group: Group) -> Event:
+    return Event(event_type, group["id"], group["version"], group_event_data(group))
 
 
 def group_event_data(group: dict) -> dict:
     return {key: group[key] for key in ("id", "legal_form", "bapas_office", "status")}
 
 
-def check_period(valid_from: str, valid_until: str) -> None:
+def check_period(signed_on: str, valid_from: str, valid_until: str) -> None:
+    """A PKS is valid for a period that starts on or after the day it was signed."""
+    errors = {}
     if valid_from >= valid_until:
-        raise Invalid({"valid_until": ["must be after valid_from"]})
+        errors["valid_until"] = ["must be after valid_from"]
+    if signed_on > valid_from:
+        errors["signed_on"] = [f"must not be after valid_from ({valid_from}): a PKS is signed before it holds"]
+    if errors:
+        raise Invalid(errors)
 
 
-def new_program(program_id: str, body: dict, ctx) -> dict:
+def new_program(program_id: str, body: dict, ctx) -> Program:
     return {"id": program_id, "name": body["name"], "guidance_type": body["guidance_type"],
             "capacity": body["capacity"], "created_at": ctx.at}
 
 
-def new_agreement(agreement_id: str, body: dict, programs: list[dict], ctx) -> dict:
-    check_period(body["valid_from"], body["valid_until"])
-    return {"id": agreement_id, "group_id": body["group_id"], "number": body["number"],
-            "signed_on": body["signed_on"], "valid_from": body["valid_from"], "valid_until": body["valid_until"],
-            "status": DRAFT, "programs": programs, "version": 1, "created_at": ctx.at, "created_by": ctx.actor}
+def new_agreement(agreement_id: str, body: dict, programs: list[Program], ctx) -> tuple[Agreement, list[Event]]:
+    check_period(body["signed_on"], body["valid_from"], body["valid_until"])
+    agreement = {"id": agreement_id, "group_id": body["group_id"], "number": body["number"],
+                 "signed_on": body["signed_on"], "valid_from": body["valid_from"], "valid_until": body["valid_until"],
+                 "status": DRAFT, "programs": programs, "version": 1, "created_at": ctx.at, "created_by": ctx.actor}
+    return agreement, [_agreement_event(AGREEMENT_CREATED, agreement)]
 
 
-def _changed(agreement: dict, ctx, **fields) -> dict:
-    return {**agreement, **fields, "version": agreement["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
+def _changed(event_type: str, agreement: Agreement, ctx, **fields) -> tuple[Agreement, list[Event]]:
+    after = {**agreement, **fields, "version": agreement["version"] + 1, "updated_at": ctx.at, "updated_by": ctx.actor}
+    return after, [_agreement_event(event_type, after)]
+
+
+def _agreement_event(event_type: str, agreement: Agreement) -> Event:
+    return Event(event_type, agreement["id"], agreement["version"], agreement_event_data(agreement))
 
 
 def _require(agreement: dict, allowed: tuple, action: str) -> None:
@@ -62,31 +140,31 @@ def _require(agreement: dict, allowed: tuple, action: str) -> None:
                        f"current status is {agreement['status']}")
 
 
-def activate(agreement: dict, today: date, ctx) -> dict:
+def activate(agreement: Agreement, today: date, ctx) -> tuple[Agreement, list[Event]]:
     """Draft to active, or suspended back to active: only within the validity period."""
     _require(agreement, (DRAFT, SUSPENDED), "activated")
     day = today.isoformat()
     if not agreement["valid_from"] <= day <= agreement["valid_until"]:
         raise Conflict(f"the agreement can only be activated within its validity period "
                        f"{agreement['valid_from']} to {agreement['valid_until']}; today is {day}")
-    return _changed(agreement, ctx, status=ACTIVE, activated_at=ctx.at, activated_by=ctx.actor)
+    return _changed(AGREEMENT_ACTIVATED, agreement, ctx, status=ACTIVE, activated_at=ctx.at, activated_by=ctx.actor)
 
 
-def resume(agreement: dict, today: date, ctx) -> dict:
+def resume(agreement: Agreement, today: date, ctx) -> tuple[Agreement, list[Event]]:
     _require(agreement, (SUSPENDED,), "resumed")
     return activate(agreement, today, ctx)
 
 
-def suspend(agreement: dict, reason: str | None, ctx) -> dict:
+def suspend(agreement: Agreement, reason: str | None, ctx) -> tuple[Agreement, list[Event]]:
     _require(agreement, (ACTIVE,), "suspended")
-    return _changed(agreement, ctx, status=SUSPENDED, suspension_reason=reason, suspended_at=ctx.at,
-                    suspended_by=ctx.actor)
+    return _changed(AGREEMENT_SUSPENDED, agreement, ctx, status=SUSPENDED, suspension_reason=reason,
+                    suspended_at=ctx.at, suspended_by=ctx.actor)
 
 
-def terminate(agreement: dict, reason: str, ctx) -> dict:
+def terminate(agreement: Agreement, reason: str, ctx) -> tuple[Agreement, list[Event]]:
     _require(agreement, IN_FORCE, "terminated")
-    return _changed(agreement, ctx, status=TERMINATED, termination_reason=reason, terminated_at=ctx.at,
-                    terminated_by=ctx.actor)
+    return _changed(AGREEMENT_TERMINATED, agreement, ctx, status=TERMINATED, termination_reason=reason,
+                    terminated_at=ctx.at, terminated_by=ctx.actor)
 
 
 def is_due(agreement: dict, today: date) -> bool:
@@ -94,23 +172,23 @@ def is_due(agreement: dict, today: date) -> bool:
     return agreement["status"] == ACTIVE and agreement["valid_until"] < today.isoformat()
 
 
-def expire(agreement: dict, today: date, ctx) -> dict:
+def expire(agreement: Agreement, today: date, ctx) -> tuple[Agreement, list[Event]]:
     _require(agreement, (ACTIVE,), "expired")
     if not is_due(agreement, today):
         raise Conflict(f"the agreement is valid until {agreement['valid_until']}; today is {today.isoformat()}")
-    return _changed(agreement, ctx, status=EXPIRED, expired_at=ctx.at, expired_by=ctx.actor)
+    return _changed(AGREEMENT_EXPIRED, agreement, ctx, status=EXPIRED, expired_at=ctx.at, expired_by=ctx.actor)
 
 
-def add_program(agreement: dict, program: dict, ctx) -> dict:
+def add_program(agreement: Agreement, program: Program, ctx) -> tuple[Agreement, list[Event]]:
     _require(agreement, (DRAFT,), "given new programs")
-    return _changed(agreement, ctx, programs=[*agreement["programs"], program])
+    return _changed(AGREEMENT_PROGRAMS_CHANGED, agreement, ctx, programs=[*agreement["programs"], program])
 
 
 def find_program(agreement: dict, program_id: str) -> dict | None:
     return next((p for p in agreement["programs"] if p["id"] == program_id), None)
 
 
-def change_program(agreement: dict, program_id: str, changes: dict, ctx) -> dict:
+def change_program(agreement: Agreement, program_id: str, changes: dict, ctx) -> tuple[Agreement, list[Event]]:
     """A draft's programs change freely; an active agreement's programs may only grow in capacity."""
     program = find_program(agreement, program_id)
     if agreement["status"] == ACTIVE:
@@ -119,7 +197,7 @@ def change_program(agreement: dict, program_id: str, changes: dict, ctx) -> dict
         _require(agreement, (DRAFT, ACTIVE), "given changed programs")
     changed = {**program, **{k: changes[k] for k in ("name", "guidance_type", "capacity") if k in changes}}
     programs = [changed if p["id"] == program_id else p for p in agreement["programs"]]
-    return _changed(agreement, ctx, programs=programs)
+    return _changed(AGREEMENT_PROGRAMS_CHANGED, agreement, ctx, programs=programs)
 
 
 def _check_growth_only(program: dict, changes: dict) -> None:
@@ -149,6 +227,23 @@ def utilization(entries: list[dict]) -> dict:
 def is_open(agreement_status: str, capacity: int, active: int) -> bool:
     """A program takes clients when its agreement is active and it is not full."""
     return agreement_status == ACTIVE and active < capacity
+
+
+def program_view(agreement: Agreement, program: Program, counts: dict) -> dict:
+    return {**program, "utilization": counts,
+            "open": is_open(agreement["status"], program["capacity"], counts["active"])}
+
+
+def agreement_view(agreement: Agreement, counts: dict[str, dict]) -> dict:
+    """The agreement as answered: each program with its utilization and whether it takes clients."""
+    return {**agreement, "programs": [program_view(agreement, p, counts[p["id"]]) for p in agreement["programs"]]}
+
+
+def catalogue_item(agreement: Agreement, program_id: str, counts: dict) -> dict:
+    """A program as the catalogue lists it, with its agreement's number, status and validity."""
+    return {**program_view(agreement, find_program(agreement, program_id), counts), "agreement_id": agreement["id"],
+            "agreement_number": agreement["number"], "agreement_status": agreement["status"],
+            "group_id": agreement["group_id"], "valid_until": agreement["valid_until"]}
 
 
 def expiring(agreements: list[dict], today: date) -> list[dict]:

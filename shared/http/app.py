@@ -12,10 +12,10 @@ from prometheus_client import CollectorRegistry, generate_latest, CONTENT_TYPE_L
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
-from shared import audit, auth, ids, logs
+from shared import auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
-from shared.http import problems
+from shared.http import auditing, problems
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
 from shared.http.readiness import readiness
@@ -81,7 +81,6 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
 
     @app.before_request
     def identify():
-        audit.begin_write(None)  # threads serve many requests: nothing pending from the last one
         g.started = time.perf_counter()
         g.request_id = _header_id("X-Request-ID")
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
@@ -93,7 +92,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
                                         public_key=settings.jwt_public_key, region=settings.region,
                                         leeway=settings.jwt_leeway_seconds)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            audit.begin_write(trail.request_entry("write"))
+            auditing.begin_write()
         return None
 
     @app.after_request
@@ -104,7 +103,7 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
         if request.path not in PUBLIC_PATHS:
             log.info("%s %s %s", request.method, endpoint, response.status_code)
             try:
-                trail.record(response)
+                auditing.record(trail, response)
             except Exception:  # the change is already committed; an operator must see the gap
                 log.exception("could not write the audit entry for %s %s", request.method, endpoint)
         return response

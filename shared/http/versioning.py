@@ -15,11 +15,5 @@ def expected_version() -> int | None:
     raise PreconditionFailed(f"If-Match must be a strong ETag such as \"3\", got {header[:40]!r}")
 
 
-def check_version(current: int, expected: int | None) -> None:
-    """Pure check used inside a store transaction."""
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"the record is at version {current}, not {expected}; read it again")
-
-
 def with_etag(body: dict, status: int = 200):
     return body, status, {"ETag": f'"{body["version"]}"'}

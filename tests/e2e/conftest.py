@@ -1,7 +1,7 @@
 """The running stack for end-to-end tests: local processes by default, docker compose with --stack=compose."""
 import pytest
 
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.local_stack import LocalStack
 
 
@@ -19,7 +19,7 @@ def stack(request):
 def tokens(stack):
     """Make tokens for the stack's region: tokens("officer"), tokens("partner", group_id=...)."""
     def make(role: str = "admin", sub: str = "tester", group_id: str | None = None, region: str | None = None):
-        return token(stack.jwt_secret, region or stack.region, role=role, sub=sub, group_id=group_id)
+        return token(role=role, sub=sub, group_id=group_id, secret=stack.jwt_secret, region=region or stack.region)
     return make
 
 

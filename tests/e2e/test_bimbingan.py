@@ -1,9 +1,10 @@
 """bimbingan over the running stack: capacity under concurrent HTTP requests, and a partner kept
 to its own group."""
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.api import ServiceClient
 from tests.support.bimbingan_story import agreement_body, client_body, group_body, ok
+from tests.support.client import ServiceClient
 from tests.support.poll import eventually
 
 
@@ -48,3 +49,15 @@ def test_a_partner_sees_only_its_own_groups_enrollments(stack, admin, tokens):
     assert [e["id"] for e in listed] == [mine["id"]]
     assert partner.get(f"/enrollments/{theirs['id']}").status_code == 403
     assert partner.post(f"/enrollments/{mine['id']}/withdraw", json={"reason_code": "other"}).status_code == 403
+
+
+def test_a_partner_sees_no_pk_note_and_cannot_probe_what_exists(stack, admin, tokens):
+    group, agreement = active_program(admin, capacity=5)
+    client_id = admin.klien.created("/clients", client_body("probe"))["id"]
+    mine = admin.bimbingan.created("/enrollments", {"client_id": client_id, "note": "PK's own note",
+                                                    "program_id": agreement["programs"][0]["id"]})
+    partner = ServiceClient(stack.bimbingan_url, tokens("partner", "partner-probe", group_id=group["id"]))
+    assert "note" not in ok(partner.get(f"/enrollments/{mine['id']}"))
+    missing = partner.get(f"/enrollments/{uuid.uuid4()}")
+    assert missing.status_code == 403
+    assert admin.bimbingan.get(f"/enrollments/{uuid.uuid4()}").status_code == 404

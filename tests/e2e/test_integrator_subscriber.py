@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from kombu import Connection
 
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.local_stack import LocalStack
 from tests.support.ops_flow import register_group
 from tests.support.poll import eventually
@@ -31,7 +31,8 @@ def rabbit_stack(request, rabbitmq_vhost):
 @pytest.fixture
 def admin(rabbit_stack):
     class Clients:
-        pokmas = ServiceClient(rabbit_stack.pokmas_url, token(rabbit_stack.jwt_secret, rabbit_stack.region))
+        pokmas = ServiceClient(rabbit_stack.pokmas_url, token(sub="tester", secret=rabbit_stack.jwt_secret,
+                                                              region=rabbit_stack.region))
     return Clients
 
 
@@ -47,7 +48,8 @@ class Subscriber:
     def start(self) -> "Subscriber":
         self.output = self.workdir / f"run-{uuid.uuid4().hex[:6]}.log"
         env = {**os.environ, "AMQP_URL": self.stack.broker_url,
-               "BAPAS_TOKEN": token(self.stack.jwt_secret, self.stack.region, role="auditor", sub="integrator"),
+               "BAPAS_TOKEN": token(role="auditor", sub="integrator", secret=self.stack.jwt_secret,
+                                    region=self.stack.region),
                **{f"{name.upper()}_URL": self.stack.url(name) for name in ("klien", "pokmas", "bimbingan")}}
         with open(self.output, "wb") as out:
             self.process = subprocess.Popen([sys.executable, str(ROOT / "examples/subscriber.py"), "--queue", self.queue,

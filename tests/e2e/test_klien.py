@@ -2,7 +2,7 @@
 history; roles see what they may; the export gathers what every service holds about the person."""
 import uuid
 
-from tests.support.api import ServiceClient
+from tests.support.client import ServiceClient
 from tests.support.klien_data import client_body
 from tests.support.poll import eventually
 

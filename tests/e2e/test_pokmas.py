@@ -1,7 +1,7 @@
 """pokmas over the running stack: an agreement's whole life as a BAPAS admin and its partner see it,
 and the catalogue's open places following real enrollments in bimbingan."""
-from tests.support.api import ServiceClient
 from tests.support.bimbingan_story import client_body
+from tests.support.client import ServiceClient
 from tests.support.pokmas_api import agreement_body, group_body, program_body
 from tests.support.poll import eventually
 

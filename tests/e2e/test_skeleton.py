@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.local_stack import LocalStack
 from tests.support.poll import eventually
 
@@ -54,7 +54,7 @@ def test_the_skeleton_flow_over_rabbitmq(request, stack):
     vhost = request.getfixturevalue("rabbitmq_vhost")
     rabbit_stack = LocalStack(broker_url=vhost.url).start()
     try:
-        bearer = token(rabbit_stack.jwt_secret, rabbit_stack.region, sub="skeleton")
+        bearer = token(sub="skeleton", secret=rabbit_stack.jwt_secret, region=rabbit_stack.region)
         walk(*(ServiceClient(rabbit_stack.url(name), bearer) for name in ("klien", "pokmas", "bimbingan")))
     finally:
         rabbit_stack.cleanup()

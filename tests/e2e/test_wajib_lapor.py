@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shared import clock
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.klien_data import client_body
 from tests.support.local_stack import LocalStack
 from tests.support.poll import eventually
@@ -33,8 +33,9 @@ class Story:
     def __init__(self, stack: LocalStack, clock_file: Path):
         self.clock_file = clock_file
         self.start = clock.today()                   # the stack's today before the clock moves (same zone)
-        self.pk = ServiceClient(stack.klien_url, token(stack.jwt_secret, stack.region, "officer", "pk-ani"))
-        self.integrator = ServiceClient(stack.klien_url, token(stack.jwt_secret, stack.region, "auditor", "siswa"))
+        keys = {"secret": stack.jwt_secret, "region": stack.region}
+        self.pk = ServiceClient(stack.klien_url, token("officer", "pk-ani", **keys))
+        self.integrator = ServiceClient(stack.klien_url, token("auditor", "siswa", **keys))
 
     def day(self, n: int) -> str:
         return (self.start + timedelta(days=n)).isoformat()

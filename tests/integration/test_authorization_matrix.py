@@ -7,8 +7,8 @@ import pytest
 
 from shared import auth, authz, service
 from shared.config import SERVICES, Settings
+from tests.support.client import REGION, SECRET
 
-SECRET, REGION = "matrix-secret", "testreg"
 UNLISTED = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "events.AsyncApi", "docs_assets", "static", "healthz", "readyz",
             "metrics_endpoint"}
 

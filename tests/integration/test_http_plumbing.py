@@ -6,6 +6,7 @@ import pytest
 
 from shared import auth
 from tests.support.plumbing_app import make_app
+from tests.support.client import REGION, SECRET
 
 PROBLEM = "application/problem+json"
 
@@ -20,7 +21,7 @@ def http(app):
     return app.test_client()
 
 
-def bearer(role="admin", region="testreg", secret="s"):
+def bearer(role="admin", region=REGION, secret=SECRET):
     return {"Authorization": "Bearer " + auth.issue_token(secret, role=role, sub="u-1", region=region)}
 
 
@@ -103,7 +104,7 @@ def test_the_events_feed_pages_in_order_and_refuses_unknown_positions(http):
     assert_problem(http.get(f"/events?after={uuid.uuid4()}", headers=bearer()), 404)
     assert_problem(http.get("/events?after=klien:outbox", headers=bearer()), 422)
     assert_problem(http.get("/events?limit=1001", headers=bearer()), 422)
-    partner = {"Authorization": "Bearer " + auth.issue_token("s", role="partner", sub="p", region="testreg",
+    partner = {"Authorization": "Bearer " + auth.issue_token(SECRET, role="partner", sub="p", region=REGION,
                                                                group_id=str(uuid.uuid4()))}
     assert_problem(http.get("/events", headers=partner), 403)
 

@@ -8,13 +8,14 @@ import uuid
 from services.klien.app import create_app
 from shared import auth, logs
 from shared.config import Settings
+from tests.support.client import REGION, SECRET
 
 UNREACHABLE_AMQP = "amqp://guest:guest@127.0.0.1:1//"
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 
 def client(redis_url: str, broker_url: str):
-    settings = Settings(redis_url=redis_url, broker_url=broker_url, region="testreg", jwt_secret="s")
+    settings = Settings(redis_url=redis_url, broker_url=broker_url, region=REGION, jwt_secret=SECRET)
     return create_app(settings).test_client()
 
 
@@ -53,7 +54,7 @@ def test_request_log_lines_are_json_with_the_request_id_and_the_correlation_id(r
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     request_id, correlation_id = str(uuid.uuid4()), str(uuid.uuid4())
-    token = auth.issue_token("s", role="auditor", sub="ops", region="testreg")
+    token = auth.issue_token(SECRET, role="auditor", sub="ops", region=REGION)
     try:
         response = http.get("/events", headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id,
                                                 "X-Correlation-ID": correlation_id})

@@ -14,6 +14,7 @@ from shared.runtime import build_runtime
 from tests.support.backbone import CATALOG, TYPE, Bus
 from tests.support.ops_http import served
 from tests.support.plumbing_app import make_app
+from tests.support.client import REGION, SECRET
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def feed(redis_url, broker_url, monkeypatch):
     """klien's feed over HTTP, with three events in it; the bapas command configured to read it."""
     bus = Bus(redis_url, broker_url, service="bimbingan")
     with served(make_app(redis_url, broker_url=broker_url)) as url:
-        for key, value in {"KLIEN_URL": url, "BAPAS_JWT_SECRET": "s", "BAPAS_REGION": "testreg",
+        for key, value in {"KLIEN_URL": url, "BAPAS_JWT_SECRET": SECRET, "BAPAS_REGION": REGION,
                            "REDIS_URL": redis_url, "BROKER_URL": broker_url}.items():
             monkeypatch.setenv(key, value)
         bus.events = [bus.write(str(uuid.uuid4()), "active") for _ in range(3)]
@@ -78,7 +79,7 @@ def test_rebuild_views_restores_a_damaged_view_and_a_second_run_changes_nothing(
     definition = service.ServiceDefinition(name="bimbingan", title="t", description="d", catalog=CATALOG,
                                            blueprints=lambda runtime: [], sources=("klien",),
                                            handlers=lambda runtime: {TYPE: feed._handle})
-    settings = Settings(redis_url=redis_url, region="testreg", jwt_secret="s", urls={"klien": feed.url})
+    settings = Settings(redis_url=redis_url, region=REGION, jwt_secret=SECRET, urls={"klien": feed.url})
     runtime = build_runtime("bimbingan", CATALOG, settings)
     feed.redis.delete("bimbingan:things")
     assert rebuild(runtime, definition) == {"klien": 4}

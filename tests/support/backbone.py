@@ -11,8 +11,8 @@ from shared.consumer import EventConsumer
 from shared.inbox import Applier
 from shared.outbox import Outbox
 from shared.relay import Relay
+from tests.support.client import REGION
 
-REGION = "testreg"
 TYPE = "klien.client.registered"
 
 

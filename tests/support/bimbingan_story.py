@@ -5,12 +5,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from shared import broker, service
+from shared import broker
 from shared.commands.replay import replay
 from shared.config import Settings
 from shared.feed import FeedReader, service_token
-from shared.runtime import build_runtime
-from tests.support.api import ServiceClient
+from shared.subscriptions import declared
+from tests.support.client import ServiceClient
 from tests.support.poll import eventually
 
 
@@ -192,11 +192,8 @@ class Story:
         eventually(self.views_are_exact, timeout=timeout, interval=0.2)
 
 
-def _handled_types(stack, name: str) -> set[str]:
-    definition = service.load(name)
-    settings = Settings(redis_url=stack.redis_url, broker_url=stack.broker_url, region=stack.region,
-                        jwt_secret=stack.jwt_secret)
-    return set(definition.handlers(build_runtime(name, definition.catalog, settings)))
+def _handled_types(name: str) -> set[str]:
+    return set(declared(name))
 
 
 def redeliver_everything(stack) -> dict[str, int]:
@@ -206,7 +203,7 @@ def redeliver_everything(stack) -> dict[str, int]:
     sent = {}
     with broker.connect(stack.broker_url) as connection:
         for consumer in ("klien", "pokmas", "bimbingan"):
-            types = _handled_types(stack, consumer)
+            types = _handled_types(consumer)
             sent[consumer] = 0
             for source in ("klien", "pokmas", "bimbingan"):
                 wanted = {t for t in types if t.startswith(source + ".")}

@@ -10,24 +10,21 @@ import uuid
 from marshmallow import Schema, fields
 from werkzeug.serving import make_server
 
-from services.bimbingan import handlers
-from services.bimbingan.app import create_app
-from shared import auth, envelope
+from services.bimbingan.handlers import subscriptions
+from shared import envelope
 from shared.catalog import Catalog, EventType
 from shared.config import Settings
 from shared.http.app import build_app
-from shared.inbox import Applier
 from shared.redis_tx import connect, transact
 from shared.runtime import build_runtime
+from tests.support.client import REGION, SECRET, ServiceApp
 from tests.support.ports import free_port
-
-REGION, SECRET = "testreg", "s"
 CLIENT_KEYS = ("id", "register_number", "status", "supervision_type", "offence_category", "officer_id",
                "bapas_office", "supervision_start", "supervision_end", "decree_number", "status_effective_date")
 AGREEMENT_KEYS = ("id", "group_id", "number", "status", "valid_from", "valid_until", "programs")
 
 
-def _catalog(service: str, types: tuple, keys: tuple) -> Catalog:
+def _catalog(service: str, types: list, keys: tuple) -> Catalog:
     schema = Schema.from_dict({key: fields.Raw(allow_none=True) for key in keys})
     return Catalog(service, [EventType(t, schema, t, {}) for t in types])
 
@@ -80,13 +77,13 @@ class World:
 
     def __init__(self, redis_url: str):
         self.redis = connect(redis_url)
-        self.klien = Owner(redis_url, "klien", _catalog("klien", handlers.CLIENT_TYPES, CLIENT_KEYS))
-        self.pokmas = Owner(redis_url, "pokmas", _catalog("pokmas", handlers.AGREEMENT_TYPES, AGREEMENT_KEYS))
-        self.settings = Settings(redis_url=redis_url, broker_url=redis_url, region=REGION, jwt_secret=SECRET,
-                                 urls={"klien": self.klien.url, "pokmas": self.pokmas.url})
-        self.app = create_app(self.settings)
-        runtime = self.app.extensions["bapas"]
-        self.applier = Applier(self.redis, service="bimbingan", handlers=handlers.build(runtime))
+        consumed = subscriptions.event_types
+        self.klien = Owner(redis_url, "klien", _catalog("klien", [t for t in consumed if t.startswith("klien.")],
+                                                         CLIENT_KEYS))
+        self.pokmas = Owner(redis_url, "pokmas", _catalog("pokmas", [t for t in consumed if t.startswith("pokmas.")],
+                                                           AGREEMENT_KEYS))
+        self.service = ServiceApp("bimbingan", redis_url, urls={"klien": self.klien.url, "pokmas": self.pokmas.url})
+        self.app, self.applier = self.service.app, self.service.applier
         self.sequences: dict[str, int] = {}
 
     def stop(self) -> None:
@@ -94,10 +91,7 @@ class World:
         self.pokmas.stop()
 
     def http(self, role: str = "officer", group_id: str | None = None, sub: str = "pk-1"):
-        client = self.app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + auth.issue_token(
-            SECRET, role=role, sub=sub, region=REGION, group_id=group_id)
-        return client
+        return self.service.as_(role, sub, group_id)
 
     def deliver(self, type_: str, data: dict, *, publish: bool = True) -> dict:
         """The owner publishes the event (its feed has it) and bimbingan's worker applies it."""

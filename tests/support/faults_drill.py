@@ -7,7 +7,7 @@ import requests
 
 from tests.support import faults_payloads as payloads
 from tests.support import faults_backbone
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.poll import eventually
 
 PROGRAMS = 3
@@ -16,7 +16,7 @@ PROGRAMS = 3
 class Drill:
     def __init__(self, stack):
         self.stack = stack
-        secret = token(stack.jwt_secret, stack.region, role="admin", sub="fault-drill")
+        secret = token(role="admin", sub="fault-drill", secret=stack.jwt_secret, region=stack.region)
         self.klien = ServiceClient(stack.klien_url, secret)
         self.pokmas = ServiceClient(stack.pokmas_url, secret)
         self.bimbingan = ServiceClient(stack.bimbingan_url, secret)

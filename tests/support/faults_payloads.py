@@ -11,9 +11,12 @@ FAMILY = ("Saputra", "Lestari", "Hidayat", "Wijaya", "Pratama", "Susanti", "Nugr
 
 def client(n: int | None = None) -> dict:
     suffix = uuid.uuid4().hex[:12] if n is None else f"{n:09d}"
+    supervision_type = random.choice(SUPERVISION_TYPES)
     return {"register_number": f"BENCH-{suffix}", "name": f"{random.choice(GIVEN)} {random.choice(FAMILY)}",
-            "nik": f"{random.randrange(10**15, 10**16)}", "birth_date": "1990-05-17", "sex": random.choice("LP"),
-            "address": "Jl. Contoh No. 1, Palembang", "supervision_type": random.choice(SUPERVISION_TYPES),
+            "nik": f"{random.randrange(10**15, 10**16)}", "sex": random.choice("LP"),
+            # a diversion is for a child (12 to 20 when it starts)
+            "birth_date": "2010-05-17" if supervision_type == "DIVERSI" else "1990-05-17",
+            "address": "Jl. Contoh No. 1, Palembang", "supervision_type": supervision_type,
             "offence_category": "pencurian", "decree": {"number": f"SK-{suffix}", "date": "2026-01-10"},
             "supervision_start": "2026-01-15", "supervision_end": "2027-01-15",
             "officer_id": random.choice(OFFICERS), "bapas_office": "BAPAS Palembang"}

@@ -12,13 +12,14 @@ from pathlib import Path
 import requests
 
 from shared.config import SERVICES
+from tests.support.client import REGION
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class LocalStack:
-    def __init__(self, broker_url: str | None = None, region: str = "testreg", extra_env: dict | None = None):
+    def __init__(self, broker_url: str | None = None, region: str = REGION, extra_env: dict | None = None):
         self.region = region
         self.jwt_secret = "test-secret-" + os.urandom(8).hex()
         self.data_dir = Path(tempfile.mkdtemp(prefix="bapas-stack-"))

@@ -7,9 +7,11 @@ from shared.authz import READ, WRITE_CLIENTS, requires
 from shared.config import Settings
 from shared.http.app import build_app
 from shared.http.context import command_context
-from shared.redis_tx import transact
+from shared.catalog import Event
 from shared.runtime import build_runtime
+from shared.unit_of_work import UnitOfWork
 from tests.support.backbone import CATALOG, TYPE
+from tests.support.client import REGION, SECRET
 
 
 class ThingIn(Schema):
@@ -17,7 +19,7 @@ class ThingIn(Schema):
     count = fields.Integer(required=True)
 
 
-def make_app(redis_url: str, broker_url: str | None = None, region: str = "testreg", secret: str = "s"):
+def make_app(redis_url: str, broker_url: str | None = None, region: str = REGION, secret: str = SECRET):
     settings = Settings(redis_url=redis_url, broker_url=broker_url or redis_url, region=region, jwt_secret=secret,
                         max_body_bytes=10_000)
     runtime = build_runtime("klien", CATALOG, settings)
@@ -31,11 +33,9 @@ def make_app(redis_url: str, broker_url: str | None = None, region: str = "testr
         def post(self, body):
             ctx = command_context()
 
-            def work(pipe):
-                pipe.multi()
-                return runtime.outbox.stage(pipe, type=TYPE, subject="t-1", sequence=1,
-                                            data={"id": "t-1", "status": "new"}, correlation_id=ctx.correlation_id)
-            return transact(runtime.redis, work)
+            def work(tx):
+                return tx.commit(ctx, [Event(TYPE, "t-1", 1, {"id": "t-1", "status": "new"})])[0]
+            return UnitOfWork(runtime).run(work)
 
         @requires(READ)
         @blp.response(200)

@@ -1,12 +1,10 @@
-"""Helpers for pokmas's tests: request bodies with unique names, tokens, bimbingan's enrollment events."""
+"""Helpers for pokmas's tests: request bodies with unique names, bimbingan's enrollment events."""
 import uuid
 from datetime import date, timedelta
 
-from shared import auth, clock
+from shared import clock
 from shared.envelope import build_event
-from shared.inbox import Applier
-
-REGION, SECRET = "testreg", "s"
+from tests.support.client import REGION
 
 
 def unique(prefix: str) -> str:
@@ -15,12 +13,6 @@ def unique(prefix: str) -> str:
 
 def day(offset: int = 0) -> str:
     return (clock.today() + timedelta(days=offset)).isoformat()
-
-
-def headers(role: str = "admin", group_id: str | None = None, if_match: int | None = None) -> dict:
-    token = auth.issue_token(SECRET, role=role, sub=f"{role}-1", region=REGION, group_id=group_id)
-    extra = {"If-Match": f'"{if_match}"'} if if_match is not None else {}
-    return {"Authorization": f"Bearer {token}", **extra}
 
 
 def group_body(**overrides) -> dict:
@@ -33,8 +25,10 @@ def program_body(**overrides) -> dict:
 
 
 def agreement_body(group_id: str, **overrides) -> dict:
-    return {"group_id": group_id, "number": unique("PKS"), "signed_on": day(-20), "valid_from": day(-10),
-            "valid_until": day(365), "programs": [program_body()], **overrides}
+    """Signed before it becomes valid (or on that day), whatever validity the test gives it."""
+    valid_from = overrides.get("valid_from", day(-10))
+    return {"group_id": group_id, "number": unique("PKS"), "signed_on": min(day(-20), valid_from),
+            "valid_from": valid_from, "valid_until": day(365), "programs": [program_body()], **overrides}
 
 
 def enrollment_event(program_id: str, group_id: str, *, status: str = "enrolled", sequence: int = 1,
@@ -48,7 +42,3 @@ def enrollment_event(program_id: str, group_id: str, *, status: str = "enrolled"
     return build_event(region=REGION, service="bimbingan", type=type, subject=enrollment_id, sequence=sequence,
                        data=data, correlation_id=str(uuid.uuid4()))
 
-
-def applier(redis) -> Applier:
-    from services.pokmas.handlers import HANDLERS
-    return Applier(redis, service="pokmas", handlers=HANDLERS)

@@ -1,7 +1,8 @@
 """Short paths through pokmas's HTTP API for its integration tests (Flask test client)."""
 import json
 
-from tests.support.pokmas_api import agreement_body, group_body, headers
+from tests.support.client import headers
+from tests.support.pokmas_api import agreement_body, group_body
 
 
 def ok(response, status: int = 200) -> dict:

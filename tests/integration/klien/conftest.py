@@ -1,11 +1,11 @@
 import pytest
 
-from tests.support.klien_app import Klien
+from tests.support.client import ServiceApp
 
 
 @pytest.fixture
 def klien(redis_url):
-    return Klien(redis_url)
+    return ServiceApp("klien", redis_url)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from shared import auth
-from tests.support.klien_app import Klien, assert_problem
+from tests.support.client import ServiceApp, assert_problem
 from tests.support.klien_data import client_body
 from tests.support.klien_fakes import FakeService
 
@@ -13,7 +13,7 @@ STATUS = {"status": "completed", "reason": "served", "effective_date": "2026-12-
 
 
 def test_a_partner_gets_403_on_every_client_endpoint(klien, officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     partner = klien.as_("partner")
     base = f"/clients/{client['id']}"
     for response in (partner.get("/clients"), partner.get(base), partner.get(base + "/history"),
@@ -23,7 +23,7 @@ def test_a_partner_gets_403_on_every_client_endpoint(klien, officer):
 
 
 def test_an_auditor_reads_with_the_nik_masked_and_writes_nothing(klien, officer):
-    client = officer.created(client_body(nik="1671010101804321"))
+    client = officer.created("/clients", client_body(nik="1671010101804321"))
     auditor = klien.as_("auditor")
     assert auditor.get(f"/clients/{client['id']}").get_json()["nik"] == "************4321"
     assert [c["nik"] for c in auditor.get("/clients").get_json()["items"]] == ["************4321"]
@@ -35,13 +35,13 @@ def test_an_auditor_reads_with_the_nik_masked_and_writes_nothing(klien, officer)
 
 
 def test_admin_and_officer_see_the_whole_nik(klien, officer):
-    client = officer.created(client_body(nik="1671010101804322"))
+    client = officer.created("/clients", client_body(nik="1671010101804322"))
     assert client["nik"] == "1671010101804322"
     assert klien.as_("admin").get(f"/clients/{client['id']}").get_json()["nik"] == "1671010101804322"
 
 
 def test_only_admin_may_export(klien, officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     assert_problem(officer.get(f"/clients/{client['id']}/export"), 403)
 
 
@@ -51,7 +51,7 @@ def test_a_token_of_another_region_opens_nothing(klien):
 
 
 def test_reads_of_full_records_and_every_write_are_audited(klien, officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     officer.get(f"/clients/{client['id']}")
     officer.get("/clients")
     entries = [json.loads(f["entry"]) for _, f in klien.redis.xrange("klien:audit")]
@@ -61,7 +61,7 @@ def test_reads_of_full_records_and_every_write_are_audited(klien, officer):
 
 @pytest.fixture
 def person(officer):
-    return officer.created(client_body(name="Subjek Data", nik="1671010101809999"))
+    return officer.created("/clients", client_body(name="Subjek Data", nik="1671010101809999"))
 
 
 def gathered(person) -> tuple[dict, dict]:
@@ -77,7 +77,7 @@ def gathered(person) -> tuple[dict, dict]:
 def test_the_export_holds_what_every_service_keeps_about_the_person(redis_url, person):
     bimbingan_routes, pokmas_routes = gathered(person)
     with FakeService(bimbingan_routes) as bimbingan, FakeService(pokmas_routes) as pokmas:
-        klien = Klien(redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
+        klien = ServiceApp("klien", redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
         response = klien.as_("admin", "dpo-1").get(f"/clients/{person['id']}/export")
         assert response.status_code == 200, response.get_data(as_text=True)
         export = response.get_json()
@@ -97,7 +97,7 @@ def test_the_export_is_503_with_retry_after_when_a_service_cannot_be_reached(red
         for urls in ({"bimbingan": bimbingan.url, "pokmas": "http://127.0.0.1:1"},
                      {"bimbingan": bimbingan.url, "pokmas": broken.url},
                      {"bimbingan": "http://127.0.0.1:1", "pokmas": broken.url}, {}):
-            response = Klien(redis_url, urls=urls).as_("admin").get(f"/clients/{person['id']}/export")
+            response = ServiceApp("klien", redis_url, urls=urls).as_("admin").get(f"/clients/{person['id']}/export")
             assert_problem(response, 503)
             assert int(response.headers["Retry-After"]) > 0
 
@@ -108,7 +108,7 @@ def test_the_export_of_an_unknown_client_is_404(klien):
 
 def test_a_partner_sees_its_own_participants_by_id_and_name_only(klien, officer):
     from tests.support.klien_data import enrollment_data
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     own_group, other_group = str(uuid.uuid4()), str(uuid.uuid4())
     klien.deliver("bimbingan.enrollment.created", enrollment_data(client["id"], group_id=own_group), 1)
 
@@ -117,3 +117,11 @@ def test_a_partner_sees_its_own_participants_by_id_and_name_only(klien, officer)
     assert seen.get_json() == {"id": client["id"], "name": client["name"], "version": client["version"]}
     assert_problem(klien.as_("partner", group_id=other_group).get(f"/clients/{client['id']}"), 403)
     assert_problem(klien.as_("partner", group_id=own_group).get("/clients"), 403)
+
+
+def test_a_partner_gets_the_same_403_for_a_client_not_its_own_and_a_missing_one(klien, officer):
+    client = officer.created("/clients", client_body())
+    partner = klien.as_("partner")
+    answers = [assert_problem(partner.get(f"/clients/{client_id}"), 403) for client_id in (client["id"],
+                                                                                         str(uuid.uuid4()))]
+    assert answers[0]["detail"] == answers[1]["detail"]

@@ -1,7 +1,7 @@
 """Registering, correcting and ending clients over HTTP, against a real Redis."""
 import uuid
 
-from tests.support.klien_app import assert_problem
+from tests.support.client import assert_problem
 from tests.support.klien_data import client_body
 
 
@@ -24,22 +24,22 @@ def test_a_registered_client_is_active_at_version_1_and_readable(officer):
 
 
 def test_a_register_number_is_unique_in_any_case(officer):
-    officer.created(client_body(register_number="PAS-UNIQ-1"))
+    officer.created("/clients", client_body(register_number="PAS-UNIQ-1"))
     body = assert_problem(officer.post("/clients", client_body(register_number="pas-uniq-1")), 409)
     assert "PAS-UNIQ-1".casefold() in body["detail"].casefold()
 
 
 def test_a_second_active_client_with_the_same_nik_is_refused_without_showing_the_nik(officer):
-    first = officer.created(client_body(nik="1671010101800001"))
+    first = officer.created("/clients", client_body(nik="1671010101800001"))
     body = assert_problem(officer.post("/clients", client_body(nik="1671010101800001")), 409)
     assert "1671010101800001" not in body["detail"] and first["id"] in body["detail"]
 
 
 def test_an_ended_client_can_be_registered_again_as_a_new_client(officer):
-    first = officer.created(client_body(nik="1671010101800002"))
+    first = officer.created("/clients", client_body(nik="1671010101800002"))
     officer.post(f"/clients/{first['id']}/status", {"status": "completed", "reason": "served",
                                                     "effective_date": "2027-01-01"})
-    again = officer.created(client_body(nik="1671010101800002"))
+    again = officer.created("/clients", client_body(nik="1671010101800002"))
     assert again["id"] != first["id"] and again["status"] == "active"
     assert officer.get(f"/clients/{first['id']}").get_json()["status"] == "completed"
 
@@ -61,7 +61,7 @@ def test_unknown_client_is_404_and_a_bad_id_never_reaches_redis(officer):
 
 
 def test_a_correction_with_if_match_bumps_the_version_and_a_stale_one_is_412(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     response = officer.patch(f"/clients/{client['id']}", {"officer_id": "pk-0099", "name": "Budi S."},
                              headers={"If-Match": '"1"'})
     assert response.status_code == 200 and response.headers["ETag"] == '"2"'
@@ -73,8 +73,8 @@ def test_a_correction_with_if_match_bumps_the_version_and_a_stale_one_is_412(off
 
 
 def test_a_correction_keeps_register_number_and_nik_unique(officer):
-    one = officer.created(client_body(register_number="PAS-A-1", nik="1671010101800003"))
-    two = officer.created(client_body(register_number="PAS-A-2"))
+    one = officer.created("/clients", client_body(register_number="PAS-A-1", nik="1671010101800003"))
+    two = officer.created("/clients", client_body(register_number="PAS-A-2"))
     assert_problem(officer.patch(f"/clients/{two['id']}", {"register_number": "PAS-A-1"}), 409)
     assert_problem(officer.patch(f"/clients/{two['id']}", {"nik": "1671010101800003"}), 409)
     assert officer.patch(f"/clients/{one['id']}", {"register_number": "PAS-A-3"}).status_code == 200
@@ -82,14 +82,14 @@ def test_a_correction_keeps_register_number_and_nik_unique(officer):
 
 
 def test_a_correction_that_breaks_a_rule_is_422_and_changes_nothing(officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     assert "decree" in assert_problem(officer.patch(f"/clients/{client['id']}", {"decree": None}), 422)["errors"]
     assert_problem(officer.patch(f"/clients/{client['id']}", {}), 422)
     assert officer.get(f"/clients/{client['id']}").get_json()["version"] == 1
 
 
 def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the_status(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     response = officer.post(f"/clients/{client['id']}/status", {"status": "revoked", "reason": "violated conditions",
                                                                  "effective_date": "2026-07-01"},
                             headers={"If-Match": '"1"'})
@@ -106,14 +106,14 @@ def test_ending_a_client_publishes_its_status_and_a_second_end_is_409_naming_the
 
 
 def test_a_stale_status_change_is_412(officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     officer.patch(f"/clients/{client['id']}", {"offence_category": "fraud"})
     assert_problem(officer.post(f"/clients/{client['id']}/status", {
         "status": "completed", "reason": "x", "effective_date": "2026-08-01"}, headers={"If-Match": '"1"'}), 412)
 
 
 def test_history_keeps_who_when_and_which_fields_without_personal_values(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     klien.as_("admin", "admin-7").patch(f"/clients/{client['id']}", {"address": "Jl. Rahasia 9", "sex": "P"})
     officer.post(f"/clients/{client['id']}/status", {"status": "transferred", "reason": "moved",
                                                      "effective_date": "2026-09-01"})
@@ -130,7 +130,7 @@ def test_history_keeps_who_when_and_which_fields_without_personal_values(officer
 
 def test_events_carry_ids_codes_dates_and_statuses_only(officer, klien):
     body = client_body(name="Nama Rahasia", nik="9876543210987654", address="Alamat Rahasia")
-    client = officer.created(body)
+    client = officer.created("/clients", body)
     officer.patch(f"/clients/{client['id']}", {"name": "Nama Lain Rahasia"})
     published = str(outbox_events(klien))
     assert not [v for v in ("Rahasia", "9876543210987654", "1980-01-01") if v in published]
@@ -145,3 +145,11 @@ def test_concurrent_registrations_of_one_register_number_or_nik_let_exactly_one_
         statuses = list(pool.map(lambda body: klien.as_("officer").post("/clients", body).status_code, bodies))
     assert sorted(statuses[:6]) == [201] + [409] * 5
     assert sorted(statuses[6:]) == [201] + [409] * 5
+
+
+def test_a_diversion_is_for_a_child_and_an_adult_is_refused_naming_the_birth_date(officer):
+    adult = assert_problem(officer.post("/clients", client_body(supervision_type="DIVERSI", decree=None,
+                                                                birth_date="1970-01-01")), 422)
+    assert "DIVERSI" in adult["errors"]["birth_date"][0]
+    child = officer.created("/clients", client_body(supervision_type="DIVERSI", decree=None, birth_date="2011-06-01"))
+    assert_problem(officer.patch(f"/clients/{child['id']}", {"birth_date": "1999-06-01"}), 422)

@@ -6,7 +6,7 @@ import pytest
 from flask import current_app
 
 from shared.inbox import APPLIED, DUPLICATE, STALE
-from tests.support.klien_app import Klien
+from tests.support.client import ServiceApp
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.klien_fakes import FakeService
 
@@ -17,7 +17,7 @@ ATTENTION = "bimbingan.enrollment.attention_required"
 
 @pytest.fixture
 def client(officer):
-    return officer.created(client_body())
+    return officer.created("/clients", client_body())
 
 
 def guidance(officer, client) -> dict:
@@ -110,7 +110,7 @@ def test_a_lost_view_is_rebuilt_from_bimbingans_feed(redis_url, officer, klien, 
     before = guidance(officer, client)
     klien.redis.delete(f"klien:guidance:{client['id']}")
     with FakeService({"/events": {"items": events, "next_after": None}}) as bimbingan:
-        rebuilt = Klien(redis_url, urls={"bimbingan": bimbingan.url})
+        rebuilt = ServiceApp("klien", redis_url, urls={"bimbingan": bimbingan.url})
         with rebuilt.app.app_context():
             assert rebuild(current_app.extensions["bapas"], SERVICE) == {"bimbingan": 4}
     assert guidance(officer, client) == before

@@ -32,7 +32,7 @@ def send(caller, method, path, body):
 
 @pytest.mark.parametrize("target", ["register", "correct", "status"])
 def test_no_hostile_body_gets_a_server_error(officer, target):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     method, path = {"register": ("POST", "/clients"), "correct": ("PATCH", f"/clients/{client['id']}"),
                     "status": ("POST", f"/clients/{client['id']}/status")}[target]
     answers = {}
@@ -52,6 +52,6 @@ def test_no_hostile_query_gets_a_server_error(officer, query):
 
 
 def test_bad_if_match_is_412_not_500(officer):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     for header in ('"abc"', "W/\"1\"", "1", '"' + "9" * 40 + '"'):
         assert officer.patch(f"/clients/{client['id']}", {"name": "x"}, headers={"If-Match": header}).status_code == 412

@@ -1,5 +1,5 @@
 """GET /clients: filters, search on name or register number, stable cursor pages, indexes kept on change."""
-from tests.support.klien_app import assert_problem
+from tests.support.client import assert_problem
 from tests.support.klien_data import client_body
 
 
@@ -22,18 +22,19 @@ def numbers(items) -> list[str]:
 
 
 def test_pages_walk_every_client_once_in_register_number_order(officer):
-    made = [officer.created(client_body(register_number=f"PG-{i:03d}")) for i in range(7)]
+    made = [officer.created("/clients", client_body(register_number=f"PG-{i:03d}")) for i in range(7)]
     first = officer.get("/clients", query_string={"limit": 3}).get_json()
     assert len(first["items"]) == 3 and first["next_cursor"]
-    officer.created(client_body(register_number="PG-000a"))   # lands on the page already read
+    officer.created("/clients", client_body(register_number="PG-000a"))   # lands on the page already read
     assert numbers(listed(officer, limit=3)) == [c["register_number"] for c in made[:1]] + ["PG-000a"] + [
         c["register_number"] for c in made[1:]]
 
 
 def test_filters_by_status_officer_and_supervision_type_combine(officer):
-    a = officer.created(client_body(register_number="F-1", officer_id="pk-a", supervision_type="DIVERSI", decree=None))
-    b = officer.created(client_body(register_number="F-2", officer_id="pk-a"))
-    c = officer.created(client_body(register_number="F-3", officer_id="pk-b"))
+    a = officer.created("/clients", client_body(register_number="F-1", officer_id="pk-a", supervision_type="DIVERSI",
+                                                decree=None, birth_date="2010-01-01"))
+    b = officer.created("/clients", client_body(register_number="F-2", officer_id="pk-a"))
+    c = officer.created("/clients", client_body(register_number="F-3", officer_id="pk-b"))
     officer.post(f"/clients/{b['id']}/status", {"status": "completed", "reason": "r", "effective_date": "2026-05-01"})
     assert numbers(listed(officer, officer_id="pk-a")) == ["F-1", "F-2"]
     assert numbers(listed(officer, status="active")) == ["F-1", "F-3"]
@@ -45,9 +46,9 @@ def test_filters_by_status_officer_and_supervision_type_combine(officer):
 
 
 def test_q_finds_by_name_words_or_register_number_in_any_case(officer):
-    officer.created(client_body(register_number="PAS-2026-0042", name="Budi Santoso"))
-    officer.created(client_body(register_number="PAS-2026-0043", name="Siti Budiarti"))
-    officer.created(client_body(register_number="LP-9", name="Andi Wijaya"))
+    officer.created("/clients", client_body(register_number="PAS-2026-0042", name="Budi Santoso"))
+    officer.created("/clients", client_body(register_number="PAS-2026-0043", name="Siti Budiarti"))
+    officer.created("/clients", client_body(register_number="LP-9", name="Andi Wijaya"))
     assert numbers(listed(officer, q="bud")) == ["PAS-2026-0042", "PAS-2026-0043"]
     assert numbers(listed(officer, q="BUDI SAN")) == ["PAS-2026-0042"]
     assert numbers(listed(officer, q="pas-2026-0043")) == ["PAS-2026-0043"]
@@ -57,20 +58,21 @@ def test_q_finds_by_name_words_or_register_number_in_any_case(officer):
 
 def test_q_lists_a_client_whose_words_share_the_prefix_once_across_pages(officer):
     for i in range(4):
-        officer.created(client_body(register_number=f"Q-{i}", name=f"Budi Budiman Budianto {i}"))
+        officer.created("/clients", client_body(register_number=f"Q-{i}", name=f"Budi Budiman Budianto {i}"))
     assert sorted(numbers(listed(officer, q="bud", limit=1))) == ["Q-0", "Q-1", "Q-2", "Q-3"]
 
 
 def test_q_combines_with_filters(officer):
-    officer.created(client_body(register_number="QF-1", name="Dewi Lestari", officer_id="pk-x"))
-    officer.created(client_body(register_number="QF-2", name="Dewi Sartika", officer_id="pk-y"))
+    officer.created("/clients", client_body(register_number="QF-1", name="Dewi Lestari", officer_id="pk-x"))
+    officer.created("/clients", client_body(register_number="QF-2", name="Dewi Sartika", officer_id="pk-y"))
     assert numbers(listed(officer, q="dewi", officer_id="pk-y")) == ["QF-2"]
 
 
 def test_a_correction_moves_the_client_in_every_index(officer):
-    client = officer.created(client_body(register_number="IX-1", name="Rudi Hartono", officer_id="pk-old"))
+    client = officer.created("/clients", client_body(register_number="IX-1", name="Rudi Hartono", officer_id="pk-old"))
     officer.patch(f"/clients/{client['id']}", {"name": "Rahmat Hidayat", "officer_id": "pk-new",
-                                               "register_number": "IX-2", "supervision_type": "DIVERSI"})
+                                               "register_number": "IX-2", "supervision_type": "DIVERSI",
+                                               "birth_date": "2010-01-01"})
     assert listed(officer, q="rudi") == [] and listed(officer, officer_id="pk-old") == []
     assert listed(officer, q="ix-1") == [] and listed(officer, supervision_type="PB") == []
     assert numbers(listed(officer, q="rahmat")) == ["IX-2"]
@@ -80,7 +82,7 @@ def test_a_correction_moves_the_client_in_every_index(officer):
 
 def test_a_cursor_not_issued_by_the_service_and_bad_filters_are_422(officer):
     assert "cursor" in assert_problem(officer.get("/clients?cursor=bm9wZQ"), 422)["errors"]
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     # "nope", "x|h" (shaped like a history cursor), "²|h" (a digit to str.isdigit) and a number past Redis's range
     for cursor in ("bm9wZQ", "eHxo", "wrJ8aA", "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OXxo"):
         history = officer.get(f"/clients/{client['id']}/history?cursor={cursor}")
@@ -91,10 +93,10 @@ def test_a_cursor_not_issued_by_the_service_and_bad_filters_are_422(officer):
 
 
 def test_a_page_examines_a_bounded_number_of_index_entries(officer, klien, monkeypatch):
-    from services.klien import search
-    monkeypatch.setattr(search, "SCAN_BUDGET", 3)
+    from services.klien.repository import clients as repository
+    monkeypatch.setattr(repository, "SCAN_BUDGET", 3)
     for i in range(5):   # the one sought sorts last among the names matching "sb"
-        officer.created(client_body(register_number=f"T-{i}", name="Sbzz" if i == 4 else "Sbaa",
+        officer.created("/clients", client_body(register_number=f"T-{i}", name="Sbzz" if i == 4 else "Sbaa",
                                     officer_id="pk-few" if i == 4 else "pk-many"))
     page = officer.get("/clients", query_string={"q": "sb", "officer_id": "pk-few"}).get_json()
     assert page["items"] == [] and page["next_cursor"]

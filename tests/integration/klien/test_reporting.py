@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from shared import clock
-from tests.support.klien_app import Klien, assert_problem
+from tests.support.client import ServiceApp, assert_problem
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.klien_fakes import FakeService
 from tests.support.reporting import day, scheduled_client, staged, worker
@@ -57,10 +57,11 @@ def test_bad_schedules_are_refused_and_change_nothing(officer, admin):
                          json={"frequency": "biweekly", "first_due": day(2)})
     assert_problem(stale, 412)
     assert reporting(officer, client)["version"] == 1
-    ended = officer.created(client_body())
+    ended = officer.created("/clients", client_body())
     admin.post(f"/clients/{ended['id']}/status", {"status": "completed", "reason": "selesai",
                                                    "effective_date": "2026-06-01"})
-    refused = officer.open("PUT", f"/clients/{ended['id']}/reporting", json={"frequency": "weekly", "first_due": day(1)})
+    refused = officer.open("PUT", f"/clients/{ended['id']}/reporting",
+                           json={"frequency": "weekly", "first_due": day(1)})
     assert_problem(refused, 409)
     assert_problem(officer.open("PUT", f"/clients/{uuid.uuid4()}/reporting",
                                 json={"frequency": "weekly", "first_due": day(1)}), 404)
@@ -160,7 +161,7 @@ def test_three_missed_flag_the_client_which_shows_in_the_summary_and_the_list_un
 
 
 def test_attention_list_covers_guidance_absences_and_follows_a_corrected_register_number(officer, klien):
-    client = officer.created(client_body())
+    client = officer.created("/clients", client_body())
     enrollment = enrollment_data(client["id"], consecutive_absences=3, sessions_missed=3)
     klien.deliver("bimbingan.enrollment.attention_required", enrollment, 4)
     assert flagged_ids(officer) == {client["id"]}
@@ -174,7 +175,7 @@ def test_attention_list_covers_guidance_absences_and_follows_a_corrected_registe
 
 def test_the_export_holds_the_reporting_record_with_notes_and_every_check_in(redis_url):
     with FakeService({"/enrollments": {"items": [], "next_cursor": None}}) as bimbingan, FakeService({}) as pokmas:
-        klien = Klien(redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
+        klien = ServiceApp("klien", redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
         client = scheduled_client(klien.as_("officer"), first_due_in=0)
         check_in(klien.as_("officer"), client, note="Membawa KTP")
         export = klien.as_("admin").get(f"/clients/{client['id']}/export").get_json()

@@ -35,7 +35,8 @@ def test_two_workers_mark_each_due_date_once_and_flag_each_client_once(officer, 
     assert sum(marked) == 3 * len(clients)
     assert set(missed_per_due(klien.redis).values()) == {1} and len(missed_per_due(klien.redis)) == 36
     assert flags(klien.redis) == Counter({c["id"]: 1 for c in clients})
-    sequences = [e["sequence"] for e in staged(klien.redis, MISSED, ATTENTION) if e["data"]["client_id"] == clients[0]["id"]]
+    sequences = [e["sequence"] for e in staged(klien.redis, MISSED, ATTENTION)
+                 if e["data"]["client_id"] == clients[0]["id"]]
     assert sequences == [2, 3, 4, 5]                         # one version per change, in order
 
 
@@ -47,7 +48,7 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing_after_restart(offic
     clients = [scheduled_client(officer) for _ in range(6)]
     clock.travel(days=1 + 14 + 3 + 1)
     dying = worker(redis_url)
-    stage, calls = dying.outbox.stage, []
+    stage, calls = dying.uow.outbox.stage, []
 
     def stage_then_die(pipe, **event):
         calls.append(event["type"])
@@ -55,7 +56,7 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing_after_restart(offic
             raise Killed()
         return stage(pipe, **event)
 
-    dying.outbox.stage = stage_then_die
+    dying.uow.outbox.stage = stage_then_die
     with pytest.raises(Killed):
         dying.mark_missed_due()
     assert len(missed_per_due(klien.redis)) == 2 * 3         # two clients done, the third not at all

@@ -1,14 +1,18 @@
-"""A pokmas app on a clean Redis, its test client and its runtime."""
+"""pokmas in process on a clean Redis: its app, a plain test client (tests pass headers()), its runtime
+and its Applier."""
 import pytest
 
-from services.pokmas.app import create_app
-from shared.config import Settings
-from tests.support.pokmas_api import REGION, SECRET
+from tests.support.client import ServiceApp
 
 
 @pytest.fixture
-def app(redis_url):
-    return create_app(Settings(redis_url=redis_url, broker_url=redis_url, region=REGION, jwt_secret=SECRET))
+def pokmas(redis_url):
+    return ServiceApp("pokmas", redis_url)
+
+
+@pytest.fixture
+def app(pokmas):
+    return pokmas.app
 
 
 @pytest.fixture
@@ -17,10 +21,15 @@ def http(app):
 
 
 @pytest.fixture
-def runtime(app):
-    return app.extensions["bapas"]
+def runtime(pokmas):
+    return pokmas.runtime
 
 
 @pytest.fixture
 def redis(runtime):
     return runtime.redis
+
+
+@pytest.fixture
+def applier(pokmas):
+    return pokmas.applier

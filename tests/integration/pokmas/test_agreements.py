@@ -3,7 +3,8 @@ import uuid
 
 import pytest
 
-from tests.support.pokmas_api import agreement_body, day, headers, program_body
+from tests.support.client import headers
+from tests.support.pokmas_api import agreement_body, day, program_body
 from tests.support.pokmas_flow import active_agreement, new_agreement, new_group, ok, published, transition
 
 STATE_DATA_KEYS = {"id", "group_id", "number", "status", "valid_from", "valid_until", "programs"}
@@ -39,6 +40,7 @@ def test_a_pks_number_is_unique(http):
     ({"programs": [program_body(capacity=0)]}, "programs.0.capacity"),
     ({"programs": [program_body(), program_body(guidance_type="spiritual")]}, "programs.1.guidance_type"),
     ({"signed_on": "28-11-2026"}, "signed_on"),
+    ({"signed_on": day(-5), "valid_from": day(-10)}, "signed_on"),
     ({"number": ""}, "number"),
 ])
 def test_invalid_agreements_are_422_naming_the_field(http, change, field):

@@ -1,7 +1,8 @@
 """The program catalogue (GET /programs) and an office's compliance summary."""
 import uuid
 
-from tests.support.pokmas_api import applier, day, enrollment_event, headers, program_body
+from tests.support.client import headers
+from tests.support.pokmas_api import day, enrollment_event, program_body
 from tests.support.pokmas_flow import active_agreement, new_agreement, new_group, ok, transition
 
 
@@ -47,7 +48,7 @@ def test_the_catalogue_pages_and_a_partner_sees_only_its_groups_programs(http):
     assert http.get("/programs?open=maybe", headers=headers()).status_code == 422
 
 
-def test_the_compliance_summary_of_an_office(http, redis):
+def test_the_compliance_summary_of_an_office(http, applier):
     office = f"office-{uuid.uuid4().hex[:6]}"
     group, quiet = new_group(http, bapas_office=office), new_group(http, bapas_office=office)
     soon = active_agreement(http, group_id=group["id"], valid_until=day(30))
@@ -61,7 +62,7 @@ def test_the_compliance_summary_of_an_office(http, redis):
     for event in (enrollment_event(program["id"], group["id"], client_id=client),
                   enrollment_event(program["id"], group["id"], client_id=client, status="withdrawn"),
                   enrollment_event(program["id"], group["id"])):
-        applier(redis).apply(event)
+        applier.apply(event)
     summary = ok(http.get(f"/compliance?bapas_office={office}", headers=headers("auditor")))
     assert summary["groups"] == 2
     assert summary["agreements_by_status"] == {"draft": 1, "active": 2, "suspended": 0, "terminated": 1,

@@ -1,11 +1,12 @@
 """The worker's expiry task: a due active agreement expires once, with one event; nothing else changes."""
 from datetime import timedelta
 
-from services.pokmas.agreements import AgreementStore
-from services.pokmas.app import SERVICE
+from services.pokmas.app import SERVICE, unit_of_work
+from services.pokmas.usecases import Agreements
 from shared import clock
 from shared.scheduler import run_due
-from tests.support.pokmas_api import day, headers
+from tests.support.client import headers
+from tests.support.pokmas_api import day
 from tests.support.pokmas_flow import active_agreement, new_agreement, ok, published, transition
 
 TOMORROW = clock.today() + timedelta(days=1)
@@ -13,7 +14,7 @@ TOMORROW = clock.today() + timedelta(days=1)
 
 def test_a_due_agreement_expires_once_with_one_event(http, runtime, redis):
     due = active_agreement(http, valid_from=day(-30), valid_until=day(0))
-    store = AgreementStore(runtime)
+    store = Agreements(unit_of_work(runtime))
     assert store.expire_due(TOMORROW) == 1
     expired = ok(http.get(f"/agreements/{due['id']}", headers=headers()))
     assert expired["status"] == "expired" and expired["version"] == 3
@@ -29,8 +30,8 @@ def test_agreements_not_yet_due_or_not_active_do_not_expire(http, runtime, redis
     draft = new_agreement(http, valid_from=day(-30), valid_until=day(0))
     suspended = active_agreement(http, valid_from=day(-30), valid_until=day(0))
     ok(transition(http, suspended, "suspend"))
-    assert AgreementStore(runtime).expire_due() == 0
-    assert AgreementStore(runtime).expire_due(TOMORROW) == 1
+    assert Agreements(unit_of_work(runtime)).expire_due() == 0
+    assert Agreements(unit_of_work(runtime)).expire_due(TOMORROW) == 1
     statuses = {a["id"]: ok(http.get(f"/agreements/{a['id']}", headers=headers()))["status"]
                 for a in (valid_today, draft, suspended)}
     assert statuses == {valid_today["id"]: "expired", draft["id"]: "draft", suspended["id"]: "suspended"}
@@ -38,7 +39,7 @@ def test_agreements_not_yet_due_or_not_active_do_not_expire(http, runtime, redis
 
 def test_an_expired_agreement_allows_no_transition(http, runtime):
     agreement = active_agreement(http, valid_from=day(-30), valid_until=day(0))
-    AgreementStore(runtime).expire_due(TOMORROW)
+    Agreements(unit_of_work(runtime)).expire_due(TOMORROW)
     for action in ("activate", "resume", "suspend", "terminate"):
         response = transition(http, agreement, action, {"reason": "r"})
         assert response.status_code == 409 and "current status is expired" in response.get_json()["detail"]

@@ -3,8 +3,9 @@ import uuid
 
 import pytest
 
-from tests.support.pokmas_api import group_body, headers
-from tests.support.pokmas_flow import new_group, published as events
+from tests.support.client import headers
+from tests.support.pokmas_api import group_body
+from tests.support.pokmas_flow import new_agreement, new_group, published as events
 
 
 def register(http, **overrides) -> dict:
@@ -104,3 +105,15 @@ def test_a_correction_that_changes_nothing_keeps_the_version_and_publishes_nothi
     same = http.patch(f"/groups/{group['id']}", json={"contact": group["contact"]}, headers=headers())
     assert same.status_code == 200 and same.get_json()["version"] == 1
     assert events(redis, "pokmas.group.updated") == []
+
+
+def test_a_partner_gets_the_same_403_for_another_groups_records_and_missing_ones(http):
+    own, other = new_agreement(http), new_agreement(http)
+    partner = headers("partner", group_id=own["group_id"])
+    for existing, missing in ((f"/groups/{other['group_id']}", f"/groups/{uuid.uuid4()}"),
+                              (f"/agreements/{other['id']}", f"/agreements/{uuid.uuid4()}"),
+                              (f"/programs/{other['programs'][0]['id']}", f"/programs/{uuid.uuid4()}")):
+        answers = [http.get(path, headers=partner) for path in (existing, missing)]
+        assert [a.status_code for a in answers] == [403, 403], existing
+        assert answers[0].get_json()["detail"] == answers[1].get_json()["detail"]
+    assert http.get(f"/agreements/{uuid.uuid4()}", headers=headers()).status_code == 404

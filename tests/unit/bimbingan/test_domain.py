@@ -10,7 +10,7 @@ PROGRAM = {"group_id": "g", "agreement_id": "a", "agreement_status": "active", "
 
 
 def enrollment(**changes):
-    return {**domain.new_enrollment("e", "c", "p", PROGRAM, "2026-11-28", None, CTX), **changes}
+    return {**domain.new_enrollment("e", "c", "p", PROGRAM, "2026-11-28", None, CTX)[0], **changes}
 
 
 def marks(*attendance):
@@ -54,7 +54,9 @@ def test_attention_is_raised_once_per_streak():
 
 
 def test_an_enrollment_ends_once_with_who_and_when():
-    done = domain.complete(enrollment(), "achieved", "ok", "2027-01-01", CTX)
+    done, events = domain.complete(enrollment(), "achieved", "ok", "2027-01-01", CTX)
+    assert [(e.type, e.sequence, e.data["outcome"]) for e in events] == [("bimbingan.enrollment.completed", 2,
+                                                                         "achieved")]
     assert (done["status"], done["outcome"], done["ended_on"], done["completed_by"], done["version"]) == (
         "completed", "achieved", "2027-01-01", "pk-1", 2)
     with pytest.raises(Conflict, match="current status is completed"):
@@ -71,8 +73,15 @@ def test_attendance_targets_name_the_index_of_each_bad_record():
                                         "records.3.enrollment_id", "records.4.enrollment_id"}
 
 
+def session_record(**changes) -> dict:
+    body = {"program_id": "p", "starts_at": "2026-12-01T00:00:00.000Z", "topic": "t", "facilitator": "f",
+            "delivery": "in_person"}
+    return {**domain.new_session("s", body, PROGRAM, CTX)[0], **changes}
+
+
 def test_a_cancelled_session_cannot_be_moved_or_cancelled_again():
-    session = domain.cancel({"status": "scheduled", "version": 1}, "rain", CTX)
+    session, events = domain.cancel(session_record(), "rain", CTX)
+    assert [(e.type, e.data["status"]) for e in events] == [("bimbingan.session.cancelled", "cancelled")]
     assert (session["status"], session["cancelled_by"], session["version"]) == ("cancelled", "pk-1", 2)
     with pytest.raises(Conflict, match="current status is cancelled"):
         domain.reschedule(session, "2026-12-01T00:00:00.000Z", "x", CTX)

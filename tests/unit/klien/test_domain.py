@@ -43,7 +43,17 @@ def test_parole_leave_and_assimilation_need_their_decree(supervision_type):
 
 @pytest.mark.parametrize("supervision_type", ["PIDANA_BERSYARAT", "DIVERSI"])
 def test_conditional_sentence_and_diversion_need_no_decree(supervision_type):
-    assert new(supervision_type=supervision_type, decree=None)["decree"] is None
+    assert new(supervision_type=supervision_type, decree=None, birth_date="2010-03-01")["decree"] is None
+
+
+@pytest.mark.parametrize("birth_date, allowed", [("1970-01-01", False), ("2005-01-03", True),
+                                                  ("2005-01-02", False), ("2014-01-02", True), ("2014-01-03", False)])
+def test_diversion_is_for_children_at_least_12_and_under_21_when_it_starts(birth_date, allowed):
+    body = {"supervision_type": "DIVERSI", "decree": None, "birth_date": birth_date}   # start 2026-01-02
+    if allowed:
+        assert new(**body)["supervision_type"] == "DIVERSI"
+    else:
+        assert "birth_date" in invalid_fields(**body)
 
 
 def test_a_decree_cannot_postdate_the_start_of_supervision():
@@ -52,14 +62,15 @@ def test_a_decree_cannot_postdate_the_start_of_supervision():
 
 def test_a_correction_bumps_the_version_and_names_only_the_changed_fields():
     client = new()
-    updated, changed = domain.correct(client, {"name": "Budi S.", "sex": "L", "officer_id": "pk-9"}, LATER)
-    assert changed == ["name", "officer_id"]
+    updated, entry, events = domain.correct(client, {"name": "Budi S.", "sex": "L", "officer_id": "pk-9"}, LATER)
+    assert entry["fields"] == ["name", "officer_id"]
+    assert [(e.type, e.subject, e.sequence) for e in events] == [("klien.client.updated", client["id"], 2)]
     assert (updated["version"], updated["updated_by"], updated["created_by"]) == (2, "pk-2", "pk-1")
 
 
 def test_a_correction_that_changes_nothing_keeps_the_version():
     client = new()
-    assert domain.correct(client, {"sex": "L"}, LATER) == (client, [])
+    assert domain.correct(client, {"sex": "L"}, LATER) == (client, None, [])
 
 
 def test_a_correction_is_checked_against_the_rules():
@@ -75,14 +86,16 @@ def test_an_empty_correction_is_refused():
 
 @pytest.mark.parametrize("status", ["completed", "revoked", "transferred"])
 def test_an_active_client_can_be_ended(status):
-    ended = domain.change_status(new(), status, "done", "2026-12-31", LATER)
+    ended, entry, events = domain.change_status(new(), status, "done", "2026-12-31", LATER)
+    assert (entry["previous_status"], entry["effective_date"]) == ("active", "2026-12-31")
+    assert [e.type for e in events] == ["klien.client.status_changed"] and events[0].data["status"] == status
     assert (ended["status"], ended["status_effective_date"]) == (status, "2026-12-31")
     assert ended["status_changed_by"] == "pk-2"
     assert ended["version"] == 2
 
 
 def test_an_ended_client_cannot_change_status_again_and_the_error_names_the_status():
-    ended = domain.change_status(new(), "revoked", "violation", "2026-12-31", LATER)
+    ended = domain.change_status(new(), "revoked", "violation", "2026-12-31", LATER).client
     with pytest.raises(Conflict, match="current status is revoked"):
         domain.change_status(ended, "completed", "x", "2027-01-01", LATER)
 
@@ -94,15 +107,14 @@ def test_an_end_cannot_take_effect_before_supervision_started():
 
 
 def test_events_carry_no_personal_data():
-    data = domain.event_data(domain.change_status(new(), "transferred", "moved", "2026-06-01", LATER))
+    data = domain.event_data(domain.change_status(new(), "transferred", "moved", "2026-06-01", LATER).client)
     assert not {"name", "nik", "address", "birth_date", "sex", "status_reason"} & set(data)
     assert (data["decree_number"], data["status_effective_date"]) == ("PAS-1.PK.05.09-123/2026", "2026-06-01")
 
 
 def test_history_names_fields_and_not_their_values():
     client = new()
-    updated, changed = domain.correct(client, {"name": "Siti Aminah", "address": "Jl. Baru 2"}, LATER)
-    entry = domain.history_entry("updated", updated, LATER, changed)
+    entry = domain.correct(client, {"name": "Siti Aminah", "address": "Jl. Baru 2"}, LATER).history
     assert entry["fields"] == ["address", "name"] and (entry["by"], entry["version"]) == ("pk-2", 2)
     assert "Siti" not in str(entry) and "Baru" not in str(entry)
 

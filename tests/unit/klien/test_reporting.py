@@ -16,7 +16,8 @@ D = date.fromisoformat
 
 
 def scheduled(frequency="weekly", first_due="2026-12-07", today="2026-12-01", client=CLIENT, record=None):
-    record, events = r.set_schedule(record or r.empty(REPORTING_ID, CLIENT["id"]), client, frequency, D(first_due), D(today), CTX)
+    record, _ = r.set_schedule(record or r.empty(REPORTING_ID, CLIENT["id"]), client, frequency, D(first_due),
+                               D(today), CTX)
     return record
 
 
@@ -86,7 +87,8 @@ def test_each_missed_event_comes_with_the_state_right_after_it():
 # Setting and changing the schedule
 
 def test_setting_a_schedule_announces_it_and_bumps_the_version():
-    record, events = r.set_schedule(r.empty(REPORTING_ID, CLIENT["id"]), CLIENT, "monthly", D("2026-12-05"), D("2026-12-01"), CTX)
+    record, events = r.set_schedule(r.empty(REPORTING_ID, CLIENT["id"]), CLIENT, "monthly", D("2026-12-05"),
+                                    D("2026-12-01"), CTX)
     assert only_events(events) == [r.ReportingScheduled("monthly", "2026-12-05")]
     assert events[0][1] is record
     assert (record["version"], record["set_by"]) == (1, "pk-1")

@@ -19,12 +19,15 @@ def program(**overrides) -> dict:
 def agreement(status: str = "draft", **overrides) -> dict:
     body = {"group_id": "g-1", "number": "PKS-1", "signed_on": "2026-01-01", "valid_from": "2026-01-01",
             "valid_until": "2026-12-31"}
-    return {**domain.new_agreement("a-1", body, [program()], CTX), "status": status, **overrides}
+    return {**domain.new_agreement("a-1", body, [program()], CTX)[0], "status": status, **overrides}
 
 
 def test_a_new_agreement_is_a_draft_at_version_one():
     created = agreement()
     assert created["status"] == "draft" and created["version"] == 1 and created["created_by"] == "admin-1"
+    _, events = domain.new_agreement("a-1", {k: created[k] for k in ("group_id", "number", "signed_on", "valid_from",
+                                                                     "valid_until")}, [program()], CTX)
+    assert [(e.type, e.subject, e.sequence) for e in events] == [("pokmas.agreement.created", "a-1", 1)]
 
 
 @pytest.mark.parametrize("valid_until", ["2026-01-01", "2025-12-31"])
@@ -36,11 +39,21 @@ def test_valid_from_must_come_before_valid_until(valid_until):
     assert "valid_until" in error.value.errors
 
 
+def test_a_pks_cannot_be_signed_after_it_became_valid():
+    body = {"group_id": "g-1", "number": "PKS-1", "signed_on": "2026-01-02", "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31"}
+    with pytest.raises(Invalid) as error:
+        domain.new_agreement("a-1", body, [program()], CTX)
+    assert list(error.value.errors) == ["signed_on"]
+    assert domain.new_agreement("a-1", {**body, "signed_on": "2026-01-01"}, [program()], CTX)[0]["version"] == 1
+
+
 @pytest.mark.parametrize("today", [date(2026, 1, 1), TODAY, date(2026, 12, 31)])
 def test_activation_within_the_validity_period(today):
     for status in ("draft", "suspended"):
-        active = domain.activate(agreement(status), today, CTX)
+        active, events = domain.activate(agreement(status), today, CTX)
         assert active["status"] == "active" and active["version"] == 2
+        assert [(e.type, e.sequence, e.data["status"]) for e in events] == [("pokmas.agreement.activated", 2, "active")]
 
 
 @pytest.mark.parametrize("today", [date(2025, 12, 31), date(2027, 1, 1)])
@@ -66,11 +79,13 @@ def test_every_illegal_transition_names_the_current_status(change, statuses):
 
 
 def test_legal_transitions_keep_who_and_why():
-    suspended = domain.suspend(agreement("active"), "audit", CTX)
+    suspended, events = domain.suspend(agreement("active"), "audit", CTX)
+    assert [e.type for e in events] == ["pokmas.agreement.suspended"]
     assert (suspended["status"], suspended["suspension_reason"], suspended["suspended_by"]) == (
         "suspended", "audit", "admin-1")
     for status in ("active", "suspended"):
-        ended = domain.terminate(agreement(status), "dissolved", CTX)
+        ended, events = domain.terminate(agreement(status), "dissolved", CTX)
+        assert [e.type for e in events] == ["pokmas.agreement.terminated"]
         assert ended["status"] == "terminated" and ended["termination_reason"] == "dissolved"
 
 
@@ -79,21 +94,23 @@ def test_an_agreement_is_due_only_once_its_last_valid_day_has_passed():
     assert not domain.is_due(active, date(2026, 12, 31))
     assert domain.is_due(active, date(2027, 1, 1))
     assert not domain.is_due(agreement("suspended"), date(2027, 1, 1))
-    assert domain.expire(active, date(2027, 1, 1), CTX)["status"] == "expired"
+    expired, events = domain.expire(active, date(2027, 1, 1), CTX)
+    assert expired["status"] == "expired" and [e.type for e in events] == ["pokmas.agreement.expired"]
     with pytest.raises(Conflict, match="valid until 2026-12-31"):
         domain.expire(active, date(2026, 12, 31), CTX)
 
 
 def test_a_drafts_programs_change_freely():
-    grown = domain.add_program(agreement(), program(id="p-2"), CTX)
+    grown, events = domain.add_program(agreement(), program(id="p-2"), CTX)
+    assert [e.type for e in events] == ["pokmas.agreement.programs_changed"]
     assert [p["id"] for p in grown["programs"]] == ["p-1", "p-2"] and grown["version"] == 2
-    changed = domain.change_program(agreement(), "p-1", {"capacity": 1, "guidance_type": "kepribadian"}, CTX)
+    changed, _ = domain.change_program(agreement(), "p-1", {"capacity": 1, "guidance_type": "kepribadian"}, CTX)
     assert changed["programs"][0]["capacity"] == 1 and changed["programs"][0]["guidance_type"] == "kepribadian"
 
 
 def test_an_active_agreements_programs_only_grow_in_capacity():
     active = agreement("active")
-    assert domain.change_program(active, "p-1", {"capacity": 9, "name": "Menjahit"}, CTX)["programs"][0][
+    assert domain.change_program(active, "p-1", {"capacity": 9, "name": "Menjahit"}, CTX)[0]["programs"][0][
         "capacity"] == 9
     for change in ({"capacity": 4}, {"name": "Las"}, {"guidance_type": "kepribadian"}):
         with pytest.raises(Conflict, match="current status is active"):
@@ -109,7 +126,7 @@ def test_programs_of_other_statuses_do_not_change(status):
 
 
 def test_event_data_carries_state_without_reasons_or_names():
-    data = domain.agreement_event_data(domain.terminate(agreement("active"), "the secret reason", CTX))
+    data = domain.agreement_event_data(domain.terminate(agreement("active"), "the secret reason", CTX)[0])
     assert data == {"id": "a-1", "group_id": "g-1", "number": "PKS-1", "status": "terminated",
                     "valid_from": "2026-01-01", "valid_until": "2026-12-31",
                     "programs": [{"id": "p-1", "guidance_type": "kemandirian", "capacity": 5}]}

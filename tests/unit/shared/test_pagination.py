@@ -22,3 +22,11 @@ def test_limits_are_bounded():
     assert schema.load({}) == {"limit": 50, "cursor": None}
     assert "limit" in schema.validate({"limit": 501})
     assert "limit" in schema.validate({"limit": 0})
+
+
+def test_index_members_sort_by_the_whole_sort_key_first():
+    """Redis orders members bytewise (ZRANGEBYLEX): a name that is a prefix of another comes first."""
+    names = ["yayasan aa", "yayasan a b", "yayasan a"]
+    members = [pagination.index_member(name, f"id-{i}") for i, name in enumerate(names)]
+    ordered = sorted(members, key=lambda m: m.encode())
+    assert [pagination.member_sort_key(m) for m in ordered] == ["yayasan a", "yayasan a b", "yayasan aa"]

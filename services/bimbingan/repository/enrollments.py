@@ -1,0 +1,61 @@
+"""Enrollments: the record, its list indexes, the open-enrollment sets (a program's active count, a
+client's open enrollments) and each enrollment's attendance marks."""
+import json
+
+from services.bimbingan import domain, keys
+from shared.pagination import index_member
+from shared.records import load_many, load_or_404, move, page_of
+
+
+class EnrollmentRepository:
+    def __init__(self, tx):
+        self.tx = tx
+        self.redis = tx.pipe
+
+    def get(self, enrollment_id: str) -> domain.Enrollment:
+        self.tx.watch(keys.enrollment(enrollment_id))
+        return load_or_404(self.redis, keys.enrollment(enrollment_id), "enrollment", enrollment_id)
+
+    def find_many(self, enrollment_ids: list[str]) -> list[domain.Enrollment | None]:
+        """The enrollments (watched), None for an id with none."""
+        self.tx.watch(*[keys.enrollment(i) for i in enrollment_ids])
+        return load_many(self.redis, [keys.enrollment(i) for i in enrollment_ids])
+
+    def open_in_program(self, program_id: str) -> dict[str, str]:
+        """Client id -> open enrollment id of the program (watched): its length is the active count."""
+        self.tx.watch(keys.program_open(program_id))
+        return self.redis.hgetall(keys.program_open(program_id))
+
+    def open_of_client(self, client_id: str) -> set[str]:
+        self.tx.watch(keys.client_open(client_id))
+        return self.redis.smembers(keys.client_open(client_id))
+
+    def marks(self, enrollment_id: str) -> dict[str, domain.Mark]:
+        """Session id -> the enrollment's mark in that session."""
+        return {sid: json.loads(raw) for sid, raw in self.redis.hgetall(keys.enrollment_marks(enrollment_id)).items()}
+
+    def save(self, before: domain.Enrollment | None, after: domain.Enrollment) -> None:
+        def write(pipe):
+            pipe.set(keys.enrollment(after["id"]), json.dumps(after))
+            member = index_member(after["created_at"], after["id"])
+            move(pipe, keys.enrollment_indexes(before) if before else [], member, keys.enrollment_indexes(after),
+                 member)
+            was_open = before is not None and before["status"] == domain.OPEN
+            if after["status"] == domain.OPEN and not was_open:
+                pipe.hset(keys.program_open(after["program_id"]), after["client_id"], after["id"])
+                pipe.sadd(keys.client_open(after["client_id"]), after["id"])
+            elif was_open and after["status"] != domain.OPEN:
+                pipe.hdel(keys.program_open(after["program_id"]), after["client_id"])
+                pipe.srem(keys.client_open(after["client_id"]), after["id"])
+
+        self.tx.queue(write)
+
+    def save_mark(self, enrollment_id: str, mark: domain.Mark) -> None:
+        def write(pipe):
+            pipe.hset(keys.enrollment_marks(enrollment_id), mark["session_id"], json.dumps(mark))
+            pipe.hset(keys.session_marks(mark["session_id"]), enrollment_id, json.dumps(mark))
+
+        self.tx.queue(write)
+
+    def page(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+        return page_of(self.redis, keys.enrollment_index(filters), cursor, limit, keys.enrollment)

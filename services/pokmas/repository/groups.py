@@ -1,0 +1,58 @@
+"""Groups: the record, its unique name and its list indexes."""
+import json
+
+from services.pokmas import domain, keys
+from shared.errors import Conflict
+from shared.pagination import index_member, member_id
+from shared.records import load, load_many, load_or_404, move, page_of
+
+
+def _member(group: dict) -> str:
+    return index_member(domain.name_key(group["name"]), group["id"])
+
+
+class GroupRepository:
+    def __init__(self, tx):
+        self.tx = tx
+        self.redis = tx.pipe
+
+    def get(self, group_id: str) -> domain.Group:
+        self.tx.watch(keys.group(group_id))
+        return load_or_404(self.redis, keys.group(group_id), "group", group_id)
+
+    def find(self, group_id: str) -> domain.Group | None:
+        return load(self.redis, keys.group(group_id))
+
+    def exists(self, group_id: str) -> bool:
+        self.tx.watch(keys.group(group_id))
+        return bool(self.redis.exists(keys.group(group_id)))
+
+    def claim_name(self, group: domain.Group) -> None:
+        """Refuse a name another group of the region has (any case, any spacing)."""
+        self.tx.watch(keys.GROUP_NAMES)
+        owner = self.redis.hget(keys.GROUP_NAMES, domain.name_key(group["name"]))
+        if owner is not None and owner != group["id"]:
+            raise Conflict(f"a group with this name is already registered in the region (group {owner})")
+
+    def save(self, before: domain.Group | None, after: domain.Group) -> None:
+        def write(pipe):
+            pipe.set(keys.group(after["id"]), json.dumps(after))
+            if before is not None:
+                pipe.hdel(keys.GROUP_NAMES, domain.name_key(before["name"]))
+            pipe.hset(keys.GROUP_NAMES, domain.name_key(after["name"]), after["id"])
+            move(pipe, keys.group_indexes(before) if before else [], _member(before) if before else None,
+                 keys.group_indexes(after), _member(after))
+
+        self.tx.queue(write)
+
+    def page(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+        return page_of(self.redis, keys.group_index(filters), cursor, limit, keys.group)
+
+    def of_office(self, office: str) -> list[domain.Group]:
+        """Every group of a BAPAS office (bounded by one office's size)."""
+        ids = [member_id(m) for m in self.redis.zrangebylex(keys.office_groups(office), "-", "+")]
+        return [g for g in load_many(self.redis, [keys.group(i) for i in ids]) if g]
+
+    def clients_served(self, group_id: str) -> int:
+        """Distinct clients ever enrolled in the group's programs."""
+        return len(set(self.redis.hvals(keys.served(group_id))))

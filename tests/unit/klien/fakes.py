@@ -1,0 +1,124 @@
+"""klien's repository in memory."""
+from services.klien import domain
+from services.klien.events import CATALOG
+from services.klien.usecases import Clients, Reporting
+from shared.errors import Conflict, Invalid
+from tests.unit.fakes import FakeStore, FakeUnitOfWork, check_shape
+
+
+class FakeClientRepository:
+    def __init__(self, uow):
+        self.uow = uow
+        self.clients = FakeStore(uow, "client", domain.Client)
+        self.histories: dict[str, list] = {}
+        self.guidance_entries: dict[str, dict] = {}
+        self.attention: set[str] = set()
+
+    def get(self, client_id):
+        return self.clients.get(client_id)
+
+    def claim(self, before, after):
+        for other in self.clients.records.values():
+            if other["id"] == after["id"]:
+                continue
+            if domain.register_key(other["register_number"]) == domain.register_key(after["register_number"]):
+                raise Conflict(f"register number {after['register_number']} is already registered")
+            if after["status"] == domain.ACTIVE and other["status"] == domain.ACTIVE and other["nik"] == after["nik"]:
+                raise Conflict("an active client already has this NIK")
+
+    def save(self, before, after, entry):
+        check_shape(domain.HistoryEntry, entry)
+        self.clients.put(after)
+        self.uow.queue(lambda: self.histories.setdefault(after["id"], []).append(entry))
+
+    def keep_attention(self, client, flagged):
+        self.uow.queue(lambda: (self.attention.add if flagged else self.attention.discard)(client["id"]))
+
+    def guidance(self, client_id):
+        return list(self.guidance_entries.get(client_id, {}).values())
+
+    def save_guidance(self, client_id, entry):
+        self.uow.queue(lambda: self.guidance_entries.setdefault(client_id, {}).__setitem__(entry["enrollment_id"],
+                                                                                           entry))
+
+    def history(self, client_id, cursor, limit):
+        return self.histories.get(client_id, [])[:limit], None
+
+    def whole_history(self, client_id):
+        return list(self.histories.get(client_id, []))
+
+    def search(self, filters, query_words, cursor, limit, attention=None):
+        found = [c for c in self.clients.matching(filters, lambda c: domain.register_key(c["register_number"]))
+                 if domain.matches(c, query_words) and attention in (None, c["id"] in self.attention)]
+        return found[:limit], None
+
+
+class FakeReportingRepository:
+    def __init__(self, uow):
+        self.uow = uow
+        self.records: dict[str, dict] = {}
+        self.check_ins_by_client: dict[str, list] = {}
+        self.looks: dict[str, object] = {}
+
+    def get(self, client_id):
+        return self.records.get(client_id)
+
+    def save(self, record):
+        self.uow.queue(lambda: self.records.__setitem__(record["client_id"], record))
+
+    def save_check_in(self, check_in):
+        self.uow.queue(lambda: self.check_ins_by_client.setdefault(check_in["client_id"], []).append(check_in))
+
+    def look_on(self, client_id, day):
+        def write():
+            if day is None:
+                self.looks.pop(client_id, None)
+            else:
+                self.looks[client_id] = day
+        self.uow.queue(write)
+
+    def to_look_at(self, today):
+        return [client_id for client_id, day in self.looks.items() if day <= today]
+
+    def check_ins(self, client_id, cursor, limit):
+        return self.check_ins_by_client.get(client_id, [])[:limit], None
+
+    def all_check_ins(self, client_id):
+        return list(self.check_ins_by_client.get(client_id, []))
+
+
+class FakeIdempotency:
+    def __init__(self, uow):
+        self.uow = uow
+        self.answers: dict[str, tuple] = {}
+
+    def slot(self, caller, path, key):
+        return "\0".join((caller, path, key))
+
+    def recall(self, slot, payload):
+        if slot not in self.answers:
+            return None
+        if self.answers[slot][0] != payload:
+            raise Invalid({"Idempotency-Key": ["this key was already used for another request"]})
+        return self.answers[slot][1]
+
+    def remember(self, slot, payload, answer):
+        self.uow.queue(lambda: self.answers.__setitem__(slot, (payload, answer)))
+
+
+class FakeGatherer:
+    def gather(self, client_id):
+        return {"bimbingan": {"enrollments": []}, "pokmas": {"groups": [], "agreements": []}}
+
+
+def unit_of_work() -> FakeUnitOfWork:
+    return FakeUnitOfWork(CATALOG, clients=FakeClientRepository, reporting=FakeReportingRepository,
+                          idempotency=FakeIdempotency)
+
+
+def clients(uow=None) -> Clients:
+    return Clients(uow or unit_of_work(), FakeGatherer())
+
+
+def wajib_lapor(uow, today) -> Reporting:
+    return Reporting(uow, grace_days=3, today=lambda: today)
