@@ -12,6 +12,7 @@ behind. Every other due date is generated from the rule up to `supervision_end`,
 supervision end or an ended supervision needs no rewrite of the schedule.
 """
 import calendar
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import ClassVar
@@ -241,17 +242,33 @@ def summary(record: dict, client: dict) -> dict:
             "attention_required": record["attention"] is not None}
 
 
+def due_id(reporting_id: str, due: str) -> str:
+    """A due date's own id: a name-based UUID of its reporting record and its date."""
+    return str(uuid.uuid5(uuid.UUID(reporting_id), due))
+
+
+def subject(record: dict, event) -> tuple[str, int]:
+    """The aggregate an event is about and its version after it. A check-in (recorded once) and a due
+    date's miss (missed once) are aggregates of their own, so a consumer that drops an older sequence
+    per subject never drops one of them when several arrive out of order; the schedule and the flag
+    are the reporting record's."""
+    if isinstance(event, CheckInRecorded):
+        return event.check_in_id, 1
+    if isinstance(event, ReportingMissed):
+        return due_id(record["id"], event.due_date), 1
+    return record["id"], record["version"]
+
+
 def event_data(record: dict, client: dict, event) -> dict:
     """The event's own fields and the reporting state after it: ids, codes, dates and counts (no note)."""
-    own = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(event).items()}
-    return {"id": record["id"], "client_id": client["id"], "bapas_office": client["bapas_office"], **own,
-            **summary(record, client)}
+    own = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(event).items() if k != "check_in_id"}
+    return {"id": subject(record, event)[0], "reporting_id": record["id"], "reporting_version": record["version"],
+            "client_id": client["id"], "bapas_office": client["bapas_office"], **own, **summary(record, client)}
 
 
 def published(client: dict, changes: list) -> list[Event]:
-    """The events to publish: subject the reporting record, sequence its version right after each."""
-    return [Event(event.type, state["id"], state["version"], event_data(state, client, event))
-            for event, state in changes]
+    """The events to publish, each with the reporting state right after it."""
+    return [Event(event.type, *subject(state, event), event_data(state, client, event)) for event, state in changes]
 
 
 def next_look(record: dict, client: dict, today: date, grace_days: int) -> date | None:
@@ -267,8 +284,9 @@ def next_look(record: dict, client: dict, today: date, grace_days: int) -> date 
     return after_end if after_end > today else None
 
 
-def page(dues: list[tuple[str, dict]], after: str | None, limit: int) -> tuple[list[dict], str | None]:
+def page(record: dict, dues: list[tuple[str, dict]], after: str | None, limit: int) -> tuple[list[dict], str | None]:
     """Due dates after the date `after`, at most `limit`, and the last date shown when more follow."""
     rest = [(day, entry) for day, entry in dues if after is None or day > after]
-    shown = [{"date": day, **entry} for day, entry in rest[:limit]]
+    shown = [{"id": due_id(record["id"], day) if record["id"] else None, "date": day, **entry}
+             for day, entry in rest[:limit]]
     return shown, (shown[-1]["date"] if len(rest) > limit else None)

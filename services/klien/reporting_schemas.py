@@ -36,6 +36,7 @@ class CheckInRef(Schema):
 
 
 class DueDate(Schema):
+    id = fields.UUID(metadata={"description": "The due date's id (the subject of klien.reporting.missed)"})
     date = IsoDate()
     status = fields.String(metadata={"description": "due, kept or missed"})
     check_in = fields.Nested(CheckInRef, allow_none=True, metadata={"description": "The check-in that kept it"})
@@ -92,7 +93,12 @@ class CheckIn(Schema):
 # Event data: ids, codes, dates and counts; never the note.
 
 class ReportingState(Schema):
-    id = fields.UUID(required=True, metadata={"description": "The client's reporting record (the event's subject)"})
+    id = fields.UUID(required=True, metadata={"description": "The event's subject: the reporting record, the "
+                                              "check-in, or the missed due date (see each type)"})
+    reporting_id = fields.UUID(required=True, metadata={"description": "The client's reporting record"})
+    reporting_version = fields.Integer(required=True, validate=validate.Range(min=1),
+                                       metadata={"description": "Its version after this change: the order of "
+                                                 "the state fields below"})
     client_id = fields.UUID(required=True)
     bapas_office = fields.String(required=True)
     frequency = fields.String(required=True, allow_none=True, validate=FREQUENCY)
@@ -108,7 +114,6 @@ class ScheduledData(ReportingState):
 
 
 class CheckInData(ReportingState):
-    check_in_id = fields.UUID(required=True)
     date = IsoDate(required=True)
     kind = fields.String(required=True, validate=KIND)
     kept_due = IsoDate(required=True, allow_none=True)

@@ -225,7 +225,7 @@ class Reporting:
         def read(tx):
             client = tx.clients.get(client_id)
             shown = record or tx.reporting.get(client_id) or reporting.empty(None, client_id)
-            items, last = reporting.page(reporting.due_dates(shown, client), _after(cursor), limit)
+            items, last = reporting.page(shown, reporting.due_dates(shown, client), _after(cursor), limit)
             return {**{k: shown[k] for k in ("id", "client_id", "version", "first_due", "attention", "attention_log")},
                     **reporting.summary(shown, client), "grace_days": self.grace_days, "items": items,
                     "next_cursor": encode_cursor(f"{last}|due") if last else None}

@@ -94,4 +94,5 @@ def test_a_client_misses_three_reports_is_flagged_then_reports_and_is_cleared(mo
     assert kinds == ["klien.reporting.scheduled", *["klien.reporting.missed"] * 3, "klien.client.attention_required",
                      "klien.checkin.recorded", "klien.client.attention_cleared"]
     assert not any("note" in e["data"] or "Datang" in str(e) or "dokter" in str(e) for e in story.events())
-    assert [e["sequence"] for e in story.events()] == list(range(1, 8))
+    assert [e["data"]["reporting_version"] for e in story.events()] == list(range(1, 8))
+    assert len({e["subject"] for e in story.events()}) == 1 + 3 + 1      # the record, three due dates, a check-in

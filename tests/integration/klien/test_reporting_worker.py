@@ -35,9 +35,9 @@ def test_two_workers_mark_each_due_date_once_and_flag_each_client_once(officer, 
     assert sum(marked) == 3 * len(clients)
     assert set(missed_per_due(klien.redis).values()) == {1} and len(missed_per_due(klien.redis)) == 36
     assert flags(klien.redis) == Counter({c["id"]: 1 for c in clients})
-    sequences = [e["sequence"] for e in staged(klien.redis, MISSED, ATTENTION)
-                 if e["data"]["client_id"] == clients[0]["id"]]
-    assert sequences == [2, 3, 4, 5]                         # one version per change, in order
+    versions = [e["data"]["reporting_version"] for e in staged(klien.redis, MISSED, ATTENTION)
+                if e["data"]["client_id"] == clients[0]["id"]]
+    assert versions == [2, 3, 4, 5]                          # one version per change, in order
 
 
 class Killed(Exception):

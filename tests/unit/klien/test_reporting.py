@@ -250,9 +250,21 @@ def test_event_data_carries_ids_dates_and_counts_never_a_note():
     record, _, events = r.check_in(scheduled(), CLIENT, {"id": "c-1", "date": "2026-12-07", "kind": "daring",
                                                          "note": "rahasia"}, D("2026-12-07"), GRACE, CTX)
     data = r.event_data(record, CLIENT, events[0][0])
-    assert data == {"id": REPORTING_ID, "client_id": CLIENT["id"], "bapas_office": "palembang", "check_in_id": "c-1",
-                    "date": "2026-12-07", "kind": "daring", "kept_due": "2026-12-07", "frequency": "weekly",
-                    "next_due": "2026-12-14", "kept": 1, "missed": 0, "run": 0, "attention_required": False}
+    assert data == {"id": "c-1", "reporting_id": REPORTING_ID, "reporting_version": 2, "client_id": CLIENT["id"],
+                    "bapas_office": "palembang", "date": "2026-12-07", "kind": "daring", "kept_due": "2026-12-07",
+                    "frequency": "weekly", "next_due": "2026-12-14", "kept": 1, "missed": 0, "run": 0,
+                    "attention_required": False}
+
+
+def test_each_event_is_about_its_own_aggregate():
+    record, changes = r.mark_missed(scheduled(), CLIENT, D("2026-12-25"), GRACE, CTX)
+    events = r.published(CLIENT, changes)
+    missed = [e for e in events if e.type == "klien.reporting.missed"]
+    assert [(e.subject, e.sequence) for e in missed] == [(r.due_id(REPORTING_ID, d), 1)
+                                                         for d in ("2026-12-07", "2026-12-14", "2026-12-21")]
+    assert (events[-1].subject, events[-1].sequence) == (REPORTING_ID, 5)
+    assert [e.data["reporting_version"] for e in events] == [2, 3, 4, 5]
+    assert r.page(record, r.due_dates(record, CLIENT), None, 1)[0][0]["id"] == missed[0].subject
 
 
 def test_the_worker_looks_again_the_day_after_the_earliest_open_grace_ends():
@@ -271,10 +283,11 @@ def test_the_worker_stops_looking_once_supervision_has_ended_and_all_is_settled(
 
 
 def test_due_dates_page_by_date():
-    dues = r.due_dates(scheduled(), CLIENT)
-    first, cursor = r.page(dues, None, 2)
+    record = scheduled()
+    dues = r.due_dates(record, CLIENT)
+    first, cursor = r.page(record, dues, None, 2)
     assert [d["date"] for d in first] == ["2026-12-07", "2026-12-14"] and cursor == "2026-12-14"
-    second, _ = r.page(dues, cursor, 2)
+    second, _ = r.page(record, dues, cursor, 2)
     assert second[0]["date"] == "2026-12-21"
-    last, end = r.page(dues, dues[-2][0], 5)
+    last, end = r.page(record, dues, dues[-2][0], 5)
     assert len(last) == 1 and end is None

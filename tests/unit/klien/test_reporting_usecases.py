@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.klien import reporting
 from services.klien.schemas import ClientCreate
 from shared.context import CommandContext, system_context
 from shared.errors import Invalid
@@ -38,7 +39,8 @@ def test_setting_a_schedule_commits_the_record_and_announces_it(uow, client):
     [event] = uow.published("klien.reporting.scheduled")
     assert (event.subject, event.sequence, event.data["client_id"]) == (view["id"], 1, client["id"])
     assert uow.reporting.looks[client["id"]] == date(2026, 12, 11)
-    assert view["items"][0] == {"date": "2026-12-07", "status": "due", "check_in": None, "settled_at": None}
+    assert view["items"][0] == {"id": reporting.due_id(view["id"], "2026-12-07"), "date": "2026-12-07",
+                                "status": "due", "check_in": None, "settled_at": None}
 
 
 def test_a_retried_check_in_answers_the_first_result_and_records_once(uow, client):
@@ -56,8 +58,8 @@ def test_the_worker_marks_once_and_flags_the_client_in_the_attention_list(uow, c
     schedule(uow, client)
     assert on(uow, 24).mark_missed_due() == 3
     assert on(uow, 24).mark_missed_due() == 0
-    assert [e.sequence for e in uow.events if e.type.startswith(("klien.reporting.missed", "klien.client.att"))] \
-        == [2, 3, 4, 5]
+    assert [e.data["reporting_version"] for e in uow.events
+            if e.type.startswith(("klien.reporting.missed", "klien.client.att"))] == [2, 3, 4, 5]
     assert client["id"] in uow.clients.attention
     assert clients(uow).get(client["id"], CTX)["reporting"]["attention_required"] is True
 
