@@ -3,8 +3,9 @@
 # builds Redis and RabbitMQ from Debian's packages on a debootstrapped base.
 #
 #   BAPAS_COMPOSE_DEBIAN=0   use the official redis / rabbitmq / python images
-#   ENV_FILE=regions/x.env   settings of one region (default: .env, which
-#                            compose-up makes, with a new JWT secret, if missing)
+#   ENV_FILE=deploy/regions/x.env   settings of one region (default: .env, which
+#                            compose-up makes, with new secrets, if missing)
+#   BAPAS_VERSION=x.y.z      the images' tag (default: the version in pyproject.toml)
 #   COMPOSE=...              the compose command (default: `docker compose`
 #                            when present, else `docker-compose`)
 
@@ -14,15 +15,18 @@ export BAPAS_COMPOSE_DEBIAN
 COMPOSE_FILES ?= -f docker-compose.yml $(if $(filter 1,$(BAPAS_COMPOSE_DEBIAN)),-f docker-compose.debian.yml)
 COMPOSE_RUN = $(COMPOSE) $(COMPOSE_FILES) $(if $(ENV_FILE),--env-file $(ENV_FILE))
 COMPOSE_WAIT_SECONDS ?= 180
+BAPAS_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+export BAPAS_VERSION
 
 .PHONY: compose-engine compose-base compose-build compose-up compose-down compose-test
 
-# The services refuse to start without BAPAS_JWT_SECRET: a first `make compose-up`
-# writes .env from .env.example (when there is one) with a secret of its own.
+# The services refuse to start without BAPAS_JWT_SECRET, nor Redis and RabbitMQ without their
+# passwords: a first `make compose-up` writes .env from .env.example with secrets of its own.
+SECRETS := BAPAS_JWT_SECRET REDIS_PASSWORD RABBITMQ_PASSWORD
 .env:
-	@{ if [ -f .env.example ]; then grep -v '^BAPAS_JWT_SECRET=' .env.example; fi; \
-	   echo "BAPAS_JWT_SECRET=$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"; } > $@
-	@echo "wrote $@ with a new BAPAS_JWT_SECRET; set BAPAS_REGION and the ports there"
+	@{ if [ -f .env.example ]; then grep -v -E '^($(subst $() ,|,$(SECRETS)))=' .env.example; fi; \
+	   for name in $(SECRETS); do echo "$$name=$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"; done; } > $@
+	@echo "wrote $@ with new $(SECRETS); set BAPAS_REGION and the ports there"
 
 compose-engine:
 	@bash docker/ensure-engine.sh
@@ -36,9 +40,10 @@ compose-build: compose-base
 
 compose-up: compose-build $(if $(ENV_FILE),,.env)
 	$(COMPOSE_RUN) up -d
-	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q redis rabbitmq klien pokmas bimbingan)
-	@for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
-		echo "$${svc%%:*}: http://$$($(COMPOSE_RUN) port $${svc%%:*} $${svc##*:})"; done
+	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q)
+	@scheme=$$([ -f "$${BAPAS_TLS_DIR:-deploy/tls}/tls.crt" ] && echo https || echo http); \
+	for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
+		echo "$${svc%%:*}: $$scheme://$$($(COMPOSE_RUN) port front $${svc##*:})"; done
 
 compose-down:
 	$(COMPOSE_RUN) down

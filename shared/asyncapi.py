@@ -48,7 +48,9 @@ def _message(catalog: Catalog, entry, region: str) -> dict:
                 "dataversion": {"type": "integer", "enum": [entry.dataversion]},
                 "data": {"$ref": f"#/components/schemas/{schema_name(entry.schema)}"}}},
         ]},
-        "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}},
+        # The AMQP message binding (0.3.0) knows only contentEncoding and messageType; persistent
+        # delivery (deliveryMode 2) belongs to the operation's binding, below.
+        "bindings": {"amqp": {"contentEncoding": "utf-8", "messageType": entry.type, "bindingVersion": "0.3.0"}},
         "examples": [{"name": "example", "payload": example_event(catalog, entry.type, region)}],
     }
 

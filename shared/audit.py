@@ -16,6 +16,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+LAST_STREAM_ID = f"{2 ** 64 - 1}-{2 ** 64 - 1}"
+
 _APPEND = """
 local previous = redis.call('GET', KEYS[2]) or ''
 local digest = redis.sha1hex(previous .. ARGV[1])
@@ -56,6 +58,8 @@ class AuditTrail:
         self._append(keys=[stream_key(self.service), head_key(self.service)], args=[json.dumps(entry, sort_keys=True)])
 
     def page(self, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+        if after == LAST_STREAM_ID:  # nothing can come after it, and Redis refuses it as an exclusive start
+            return [], None
         start = "(" + after if after else "-"
         entries = self.redis.xrange(stream_key(self.service), min=start, count=limit + 1)
         items = [{"id": stream_id, **json.loads(fields["entry"]), "hash": fields["hash"]}

@@ -9,7 +9,7 @@ from pathlib import Path
 from shared.config import SERVICES, load_settings, service_port
 
 # Operator commands live in shared/commands/<name>.py, each with register(subparsers).
-COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events")
+COMMAND_MODULES = ("dead", "replay", "rebuild_views", "docs_events", "migrate")
 
 
 def data_dir() -> Path:
@@ -20,6 +20,9 @@ def _require_secret(settings) -> None:
     if not settings.jwt_secret and not settings.jwt_public_key:
         raise SystemExit("BAPAS_JWT_SECRET is not set: the services refuse to start without it "
                          "(`make run` generates one for local use)")
+    if settings.jwt_public_key and not (settings.jwt_audience and settings.jwt_issuer):
+        raise SystemExit("BAPAS_JWT_PUBLIC_KEY is set without BAPAS_JWT_AUDIENCE and BAPAS_JWT_ISSUER: the "
+                         "services would accept a token the identity provider issued for another application")
 
 
 def cmd_run(_args) -> int:
@@ -60,13 +63,26 @@ def cmd_worker_health(args) -> int:
     return 0 if healthy_here(redis_tx.connect(load_settings().redis_url), args.service) else 1
 
 
+def _token_secret(settings) -> str:
+    """The configured secret, else the one `make run` keeps for its local stack; never a new one:
+    a token signed with a secret the target stack does not have only ever gets 401 there."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    kept = data_dir() / "jwt-secret"
+    if kept.is_file():
+        print(f"bapas: BAPAS_JWT_SECRET is not set: signing with the local stack's secret kept in {kept}",
+              file=sys.stderr)
+        return kept.read_text().strip()
+    raise SystemExit("bapas token: no secret is configured (BAPAS_JWT_SECRET or BAPAS_JWT_SECRET_FILE) and no "
+                     f"local stack keeps one in {kept}. Run it where the stack's secret is set, e.g. "
+                     "`docker compose exec klien bapas token --role admin` for a compose stack")
+
+
 def cmd_token(args) -> int:
     from shared import auth
-    from shared.supervisor import jwt_secret
-    secret = os.environ.get("BAPAS_JWT_SECRET") or jwt_secret(data_dir(), sys.stderr)
-    region = args.region or load_settings().region
-    print(auth.issue_token(secret, role=args.role, sub=args.sub, region=region, group_id=args.group,
-                           ttl_seconds=args.ttl))
+    settings = load_settings()
+    print(auth.token_for(settings, secret=_token_secret(settings), role=args.role, sub=args.sub,
+                         region=args.region, group_id=args.group, ttl_seconds=args.ttl))
     return 0
 
 
@@ -86,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", default="cli-user")
     token.add_argument("--region", default=None, help="defaults to BAPAS_REGION")
     token.add_argument("--group", default=None, help="the group id, for a partner")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds until it expires")
+    token.add_argument("--ttl", type=int, default=None,
+                       help="seconds until it expires (default and most: BAPAS_JWT_MAX_LIFETIME_SECONDS)")
     token.set_defaults(func=cmd_token)
     for module in COMMAND_MODULES:
         importlib.import_module(f"shared.commands.{module}").register(sub)

@@ -5,6 +5,8 @@ Every knob an operator can turn is here, with its default; README's
 """
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
 SERVICES = ("klien", "pokmas", "bimbingan")
 DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003}
@@ -16,6 +18,34 @@ RETRY_EXCHANGE = "bapas.retry"
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
+
+
+def secret(name: str) -> str:
+    """A secret from NAME, or from the file NAME_FILE names (the Docker and Kubernetes secrets
+    convention: the value never sits in the environment or in `docker inspect`)."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise SystemExit(f"{name}_FILE={path}: cannot read it ({exc.strerror})") from None
+
+
+def _instant(name: str) -> datetime | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not an RFC 3339 instant (2026-12-01T00:00:00Z)") from None
+    if moment.tzinfo is None:
+        raise SystemExit(f"{name}={raw!r} needs an offset (Z or +07:00)")
+    return moment
 
 
 def service_port(service: str) -> int:
@@ -34,7 +64,12 @@ class Settings:
     region: str = "local"
     jwt_secret: str = ""
     jwt_public_key: str = ""
+    jwt_previous_secret: str = ""
+    jwt_previous_secret_until: datetime | None = None
     jwt_leeway_seconds: int = 30
+    jwt_audience: str = ""
+    jwt_issuer: str = ""
+    jwt_max_lifetime_seconds: int = 12 * 3600
     bind_host: str = "127.0.0.1"
     max_body_bytes: int = 1_000_000
     events_retention_days: int = 90
@@ -42,23 +77,38 @@ class Settings:
     broker_visibility_timeout: int = 60
     http_workers: int = 1
     http_threads: int = 8
+    http_read_timeout_seconds: int = 15
+    trusted_proxies: str = ""
+    worker_metrics_port: int = 0
     urls: dict = field(default_factory=dict)
 
     @property
     def effective_broker_url(self) -> str:
         return self.broker_url or self.redis_url
 
+    def previous_jwt_secret(self, now: datetime | None = None) -> str:
+        """The secret being rotated out: accepted until its deadline, never without one."""
+        until = self.jwt_previous_secret_until
+        if not self.jwt_previous_secret or until is None:
+            return ""
+        return self.jwt_previous_secret if (now or datetime.now(timezone.utc)) < until else ""
+
 
 def load_settings() -> Settings:
     env = os.environ.get
-    redis_url = env("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    redis_url = secret("REDIS_URL") or "redis://127.0.0.1:6379/0"
     return Settings(
         redis_url=redis_url,
-        broker_url=env("BROKER_URL") or redis_url,
+        broker_url=secret("BROKER_URL") or redis_url,
         region=env("BAPAS_REGION") or "local",
-        jwt_secret=env("BAPAS_JWT_SECRET") or "",
-        jwt_public_key=env("BAPAS_JWT_PUBLIC_KEY") or "",
+        jwt_secret=secret("BAPAS_JWT_SECRET"),
+        jwt_public_key=secret("BAPAS_JWT_PUBLIC_KEY"),
+        jwt_previous_secret=secret("BAPAS_JWT_PREVIOUS_SECRET"),
+        jwt_previous_secret_until=_instant("BAPAS_JWT_PREVIOUS_SECRET_UNTIL"),
         jwt_leeway_seconds=_int("BAPAS_JWT_LEEWAY_SECONDS", 30),
+        jwt_audience=env("BAPAS_JWT_AUDIENCE") or "",
+        jwt_issuer=env("BAPAS_JWT_ISSUER") or "",
+        jwt_max_lifetime_seconds=_int("BAPAS_JWT_MAX_LIFETIME_SECONDS", 12 * 3600),
         bind_host=env("BAPAS_BIND_HOST") or "127.0.0.1",
         max_body_bytes=_int("BAPAS_MAX_BODY_BYTES", 1_000_000),
         events_retention_days=_int("BAPAS_EVENTS_RETENTION_DAYS", 90),
@@ -66,5 +116,8 @@ def load_settings() -> Settings:
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
         http_threads=_int("BAPAS_HTTP_THREADS", 8),
+        http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),
+        trusted_proxies=env("BAPAS_TRUSTED_PROXIES") or "",
+        worker_metrics_port=_int("BAPAS_WORKER_METRICS_PORT", 0),
         urls={name: service_url(name) for name in SERVICES},
     )

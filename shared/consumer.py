@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 class EventConsumer:
     def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
-                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 20):
+                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 20,
+                 on_connected=lambda: None):
         self.redis = client
         self.service = service
         self.region = region
@@ -33,6 +34,7 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.visibility_timeout = visibility_timeout
         self.prefetch = prefetch
+        self.on_connected = on_connected  # called each time the consumer is listening again
         self.keys = BackboneKeys(service)
         self.stats = Stats(client, service)
         self.queue = broker.events_queue(service, applier.handlers.keys())
@@ -63,6 +65,7 @@ class EventConsumer:
             with connection.Consumer([self.queue], on_message=self.on_message,
                                      prefetch_count=self.prefetch):
                 log.info("consumer %s: listening on %s", self.service, self.queue.name)
+                self.on_connected()
                 while not stop.is_set():
                     try:
                         connection.drain_events(timeout=1)

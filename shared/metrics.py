@@ -5,7 +5,7 @@ import logging
 import time
 
 import redis
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from shared import broker
@@ -13,6 +13,12 @@ from shared.keys import BackboneKeys
 from shared.stats import Stats
 
 log = logging.getLogger(__name__)
+
+
+# Label values come only from these and the app's own routes: a method or path a client makes up
+# becomes "other", so no request can grow the number of series (or /metrics) without bound.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "other"
 
 
 class HttpMetrics:
@@ -23,7 +29,10 @@ class HttpMetrics:
                                  ["method", "endpoint"], registry=registry,
                                  buckets=(.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
 
-    def observe(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+    def observe(self, method: str, endpoint: str | None, status: int, seconds: float) -> None:
+        """`endpoint` is the matched route's rule, or None when no route matched."""
+        method = method if method in KNOWN_METHODS else OTHER
+        endpoint = endpoint or OTHER
         self.requests.labels(method, endpoint, str(status)).inc()
         self.latency.labels(method, endpoint).observe(seconds)
 
@@ -56,9 +65,35 @@ class BackboneCollector:
                                          labels=["service"])
             family.add_metric([self.service], value)
             yield family
+        yield from _redis_memory(self.redis, self.service)
+        yield _gauge("bapas_workers_alive", "Workers of the service whose heartbeat is under 30 s old",
+                     self.service, workers_alive(self.redis, self.keys))
         yield _gauge("bapas_outbox_backlog", "Outbox events not yet confirmed by the broker", self.service, backlog)
         yield _gauge("bapas_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event",
                      self.service, oldest_age)
+
+
+def _redis_memory(client, service: str):
+    """Redis refuses every write at maxmemory (noeviction): the ratio is what to alert on."""
+    memory = client.info("memory")
+    used, limit = int(memory["used_memory"]), int(memory.get("maxmemory", 0))
+    yield _gauge("bapas_redis_memory_used_bytes", "Memory Redis uses", service, used)
+    if limit:
+        yield _gauge("bapas_redis_memory_used_ratio", "Memory Redis uses, as a share of its maxmemory",
+                     service, used / limit)
+
+
+def workers_alive(client, keys: BackboneKeys, max_age: int = 30) -> int:
+    now = int(time.time())
+    return sum(1 for beat in client.hvals(keys.workers) if now - int(beat) <= max_age)
+
+
+def serve_worker_metrics(client, service: str, broker_url: str, host: str, port: int) -> None:
+    """A worker has no API: it serves the same backbone figures on its own port, so Prometheus
+    sees each worker replica (`up` is 0 for one that hangs) besides the shared totals."""
+    registry = CollectorRegistry()
+    registry.register(BackboneCollector(client, service, broker_url))
+    start_http_server(port, addr=host, registry=registry)
 
 
 def outbox_backlog(client, keys: BackboneKeys, cap: int = 10_000) -> tuple[int, float]:

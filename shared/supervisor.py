@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from shared import embedded_redis
+from shared import config, embedded_redis
 from shared.config import SERVICES, service_port
 
 PR_SET_PDEATHSIG = 1
@@ -39,8 +39,9 @@ def _stream(name: str, pipe) -> None:
 
 
 def jwt_secret(data_dir: Path, stream=None) -> str:
-    if os.environ.get("BAPAS_JWT_SECRET"):
-        return os.environ["BAPAS_JWT_SECRET"]
+    configured = config.secret("BAPAS_JWT_SECRET")
+    if configured:
+        return configured
     path = data_dir / "jwt-secret"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,7 @@ class Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.env["BAPAS_JWT_SECRET"] = jwt_secret(self.data_dir)
         self.env.setdefault("PYTHONUNBUFFERED", "1")
-        if not os.environ.get("REDIS_URL"):
+        if not config.secret("REDIS_URL"):
             port = int(os.environ.get("BAPAS_EMBEDDED_REDIS_PORT", "6390"))
             self.redis = embedded_redis.start(self.data_dir / "redis", port, preexec_fn=_die_with_parent,
                                               stdout=subprocess.PIPE)
@@ -72,7 +73,7 @@ class Stack:
             self.env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
             self.env.setdefault("BROKER_URL", f"redis://127.0.0.1:{port}/1")
             _say(f"embedded Redis on 127.0.0.1:{port}, AOF in {self.data_dir / 'redis'}")
-        self.env.setdefault("BROKER_URL", self.env["REDIS_URL"])
+        self.env.setdefault("BROKER_URL", config.secret("BROKER_URL") or config.secret("REDIS_URL"))
         for service in SERVICES:
             self.env.setdefault(f"{service.upper()}_URL", f"http://127.0.0.1:{service_port(service)}")
         for service in SERVICES:
@@ -87,7 +88,8 @@ class Stack:
         threading.Thread(target=_stream, args=(name, process.stdout), daemon=True).start()
 
     def _write_state(self) -> None:
-        state = {"pid": os.getpid(), "redis_url": self.env["REDIS_URL"], "broker_url": self.env["BROKER_URL"],
+        state = {"pid": os.getpid(), "redis_url": self.env.get("REDIS_URL") or config.secret("REDIS_URL"),
+                 "broker_url": self.env["BROKER_URL"],
                  "children": {name: p.pid for name, p in self.children.items()},
                  "redis_pid": self.redis.pid if self.redis else None}
         (self.data_dir / "stack.json").write_text(json.dumps(state, indent=2))

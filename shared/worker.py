@@ -16,6 +16,7 @@ from shared.errors import Unavailable
 from shared.feed import FeedReader, catch_up, service_token
 from shared.inbox import Applier
 from shared.keys import BackboneKeys
+from shared.metrics import serve_worker_metrics
 from shared.relay import Relay
 from shared.retention import trim_outbox
 from shared.scheduler import ScheduledTask, run_forever
@@ -36,25 +37,32 @@ def run_worker(runtime, definition) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     handlers = definition.handlers(runtime)
+    feeds = FeedCatchUp(runtime, definition.sources, Applier(runtime.redis, service=service, handlers=handlers))
     tasks = [*definition.tasks(runtime),
              ScheduledTask("outbox-retention", 3600,
                            lambda: trim_outbox(runtime.redis, service, settings.events_retention_days)),
-             *_feed_catch_up_tasks(runtime, definition, handlers)]
+             *feeds.scheduled()]
     relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
                   queues=consumer_queues())
     threads = [threading.Thread(target=relay.run, args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
+    if definition.sources:
+        threads.append(threading.Thread(target=feeds.run, args=(stop,), name="feed-catch-up"))
     if handlers:
         consumer = EventConsumer(runtime.redis, service=service, region=settings.region,
                                  broker_url=settings.effective_broker_url,
                                  applier=Applier(runtime.redis, service=service, handlers=handlers),
                                  max_attempts=settings.consumer_max_attempts,
-                                 visibility_timeout=settings.broker_visibility_timeout)
+                                 visibility_timeout=settings.broker_visibility_timeout,
+                                 on_connected=feeds.request)
         threads.append(threading.Thread(target=consumer.run, args=(stop,), name="consumer"))
     for thread in threads:
         thread.daemon = True
         thread.start()
+    if settings.worker_metrics_port:
+        serve_worker_metrics(runtime.redis, service, settings.effective_broker_url, settings.bind_host,
+                             settings.worker_metrics_port)
     log.info("worker %s started (%s) with %d handlers", service, worker_name(), len(handlers))
     while not stop.is_set():
         stop.wait(1)
@@ -63,24 +71,56 @@ def run_worker(runtime, definition) -> None:
     log.info("worker %s stopped", service)
 
 
-def _feed_catch_up_tasks(runtime, definition, handlers) -> list[ScheduledTask]:
-    """Every period, apply what the sources' /events feeds hold after the last position read. The broker
-    path can lose a message: kombu's Redis transport pops it (BRPOP) before recording it as unacked, so a
-    Redis crash in between drops it. The feed is the record, so the views still converge."""
-    settings = runtime.settings
-    applier = Applier(runtime.redis, service=runtime.service, handlers=handlers)
+class FeedCatchUp:
+    """Applies what the sources' /events feeds hold after the last position read. The broker path can
+    lose a message: kombu's Redis transport pops it (BRPOP) before recording it as unacked, so a Redis
+    crash in between drops it. The feed is the record, so the views still converge: at once when the
+    worker starts and whenever its consumer (re)connects to the broker (each source read until it
+    answers), and every FEED_CATCH_UP_SECONDS across the replicas."""
 
-    def task(source: str) -> ScheduledTask:
-        def run():
-            reader = FeedReader(settings.urls[source], service_token(settings, runtime.service))
-            try:
-                return catch_up(runtime.redis, service=runtime.service, source=source, reader=reader,
-                                applier=applier, region=settings.region)
-            except Unavailable as exc:  # the source is down: its events still come by the broker; try next period
-                return f"skipped: {exc}"
-        return ScheduledTask(f"feed-catch-up-{source}", FEED_CATCH_UP_SECONDS, run)
+    def __init__(self, runtime, sources: tuple[str, ...], applier: Applier):
+        self.runtime = runtime
+        self.sources = sources
+        self.applier = applier
+        self._wanted = threading.Event()
+        self._wanted.set()  # at start
 
-    return [task(source) for source in definition.sources]
+    def request(self) -> None:
+        self._wanted.set()
+
+    def scheduled(self) -> list[ScheduledTask]:
+        return [ScheduledTask(f"feed-catch-up-{source}", FEED_CATCH_UP_SECONDS, lambda source=source: self.once(source))
+                for source in self.sources]
+
+    def once(self, source: str):
+        settings, service = self.runtime.settings, self.runtime.service
+        reader = FeedReader(settings.urls[source], service_token(settings, service))
+        try:
+            return catch_up(self.runtime.redis, service=service, source=source, reader=reader,
+                            applier=self.applier, region=settings.region)
+        except Unavailable as exc:  # the source is down: its events still come by the broker; try again later
+            return f"skipped: {exc}"
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if not self._wanted.wait(timeout=1):
+                continue
+            self._wanted.clear()
+            pending, backoff = list(self.sources), 0.5
+            while pending and not stop.is_set():
+                pending = [source for source in pending if not self._caught_up(source)]
+                if pending:
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, 10)
+
+    def _caught_up(self, source: str) -> bool:
+        try:
+            result = self.once(source)
+        except Exception as exc:  # Redis down, or a feed event this service refuses: try again
+            log.warning("feed catch-up %s <- %s: %s", self.runtime.service, source, exc)
+            return False
+        log.info("feed catch-up %s <- %s: %s", self.runtime.service, source, result)
+        return not isinstance(result, str)
 
 
 def _heartbeat(client, service: str, stop: threading.Event) -> None:

@@ -2,6 +2,7 @@
 readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
 import http
 import logging
+import re
 import time
 
 import redis
@@ -15,18 +16,23 @@ from werkzeug.exceptions import HTTPException
 from shared import auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
-from shared.http import auditing, problems
+from shared.http import auditing, problems, request_parser
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
+from shared.http.proxies import TrustedProxies, parse_networks
 from shared.http.readiness import readiness
 from shared.metrics import BackboneCollector, HttpMetrics
 
 log = logging.getLogger(__name__)
+request_parser.install()
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
 # The API's own description holds no data: readable without a token, so /docs works in a browser
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
 DOCUMENTATION_ASSETS = "/docs/assets/"
+# Request and correlation ids taken from headers: a UUID, nginx's $request_id (32 hex digits) or
+# another tracer's token; anything longer or with other characters is replaced by a new UUID.
+TRACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 class ProblemApi(Api):
@@ -66,6 +72,7 @@ def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
         },
     )
     app.extensions["bapas"] = runtime
+    app.wsgi_app = TrustedProxies(app.wsgi_app, parse_networks(runtime.settings.trusted_proxies))
     trail = AuditTrail(runtime.redis, runtime.service)
     api = ProblemApi(app)
     for blueprint in [*blueprints, events_blueprint(runtime), audit_blueprint(trail)]:
@@ -82,15 +89,13 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     @app.before_request
     def identify():
         g.started = time.perf_counter()
-        g.request_id = _header_id("X-Request-ID")
+        g.request_id = _header_id("X-Request-ID") or ids.new_id()
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
         logs.request_id.set(g.request_id)
         logs.correlation_id.set(g.correlation_id)
-        if request.path in PUBLIC_PATHS | DOCUMENTATION_PATHS or request.path.startswith(DOCUMENTATION_ASSETS):
+        if _is_open(request.path):
             return None
-        g.principal = auth.authenticate(request.headers.get("Authorization"), secret=settings.jwt_secret,
-                                        public_key=settings.jwt_public_key, region=settings.region,
-                                        leeway=settings.jwt_leeway_seconds)
+        g.principal = auth.authenticate_with(settings, request.headers.get("Authorization"))
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             auditing.begin_write()
         return None
@@ -98,10 +103,15 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     @app.after_request
     def finish(response: Response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+        if not _is_open(request.path):
+            # Answers behind a token hold personal data (or say what exists): no cache, shared or
+            # the browser's, may keep them.
+            response.headers["Cache-Control"] = "no-store"
+        endpoint = request.url_rule.rule if request.url_rule else None
         metrics.observe(request.method, endpoint, response.status_code, time.perf_counter() - g.get("started", 0))
         if request.path not in PUBLIC_PATHS:
-            log.info("%s %s %s", request.method, endpoint, response.status_code)
+            log.info("%s %s %s", request.method, endpoint or "(no route)", response.status_code)
             try:
                 auditing.record(trail, response)
             except Exception:  # the change is already committed; an operator must see the gap
@@ -111,13 +121,20 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
     app.register_error_handler(BapasError, problems.from_bapas_error)
     for unavailable in (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
         app.register_error_handler(unavailable, problems.from_store_unavailable)
+    app.register_error_handler(redis.ResponseError, problems.from_store_error)
     app.register_error_handler(HTTPException, problems.from_http_exception)
     app.register_error_handler(Exception, problems.from_unexpected)
 
 
-def _header_id(name: str) -> str:
+def _is_open(path: str) -> bool:
+    """Paths anyone may read without a token: health, metrics and the API's own description."""
+    return path in PUBLIC_PATHS | DOCUMENTATION_PATHS or path.startswith(DOCUMENTATION_ASSETS)
+
+
+def _header_id(name: str) -> str | None:
+    """A caller's (or the front's) id when it is a plain token: it goes into log lines and events."""
     value = request.headers.get(name, "")
-    return value if ids.is_uuid(value) else ids.new_id()
+    return value if TRACE_ID.fullmatch(value) else None
 
 
 def _install_operational_routes(app: Flask, runtime) -> None:

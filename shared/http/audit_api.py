@@ -1,13 +1,24 @@
 """GET /audit: the service's audit trail, oldest first (admin and auditor)."""
+import re
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.authz import READ_AUDIT, requires
 
+MAX_PART = 2 ** 64 - 1  # each half of a Redis stream id is an unsigned 64-bit integer
+
+
+def _stream_id(value: str) -> None:
+    """Two unsigned 64-bit integers, as Redis reads a stream id (anything else is an error there, a 500 here)."""
+    parts = re.fullmatch(r"([0-9]{1,20})-([0-9]{1,20})", value, re.ASCII)
+    if parts is None or any(int(part) > MAX_PART for part in parts.groups()):
+        raise ValidationError("not an audit entry id; use next_after from the previous page")
+
 
 class AuditArgs(Schema):
-    after = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,20}-\d{1,20}$"),
+    after = fields.String(load_default=None, validate=[validate.Regexp(r"^[0-9]{1,20}-[0-9]{1,20}$"), _stream_id],
                           metadata={"description": "id of the last entry you have"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 

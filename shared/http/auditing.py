@@ -12,7 +12,7 @@ def request_entry(action: str) -> dict | None:
         return None
     return {"at": clock.instant(), "sub": principal.sub, "role": principal.role, "action": action,
             "method": request.method, "path": request.path, "request_id": g.get("request_id"),
-            "remote_addr": request.headers.get("X-Forwarded-For", request.remote_addr)}
+            "remote_addr": request.remote_addr}  # the client's address (shared.http.proxies)
 
 
 def begin_write() -> None:

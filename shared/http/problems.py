@@ -1,6 +1,7 @@
 """Every error leaves as application/problem+json (RFC 9457): type, title, status, detail, errors."""
 import logging
 
+import redis
 from flask import Response, json
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
@@ -83,6 +84,17 @@ def from_store_unavailable(error: Exception) -> Response:
     return problem(503, "unavailable", "Dependency unavailable",
                    "the service's data store is unavailable; nothing was changed, try again shortly",
                    headers={"Retry-After": "2"})
+
+
+def from_store_error(error: Exception) -> Response:
+    """Redis at its maxmemory (policy noeviction) refuses writes with OOM: nothing was written and
+    nothing was evicted; the operator must make room. Any other Redis error is unexpected."""
+    if isinstance(error, redis.OutOfMemoryError) or "OOM" in str(error):
+        log.error("Redis refused a write: maxmemory reached")
+        return problem(503, "storage-full", "Storage full",
+                       "the service's data store is full; nothing was changed. Operators: raise Redis's "
+                       "maxmemory or free memory", headers={"Retry-After": "30"})
+    return from_unexpected(error)
 
 
 def from_unexpected(error: Exception) -> Response:

@@ -10,10 +10,15 @@ Images are built from the layer cache, so only changed code is rebuilt; the
 containers and their volumes are removed at the end (BAPAS_E2E_KEEP=1 keeps
 them for a look afterwards). With no Docker engine the compose tests are
 skipped, or fail when BAPAS_REQUIRE_DOCKER=1.
+
+The tests reach the APIs through the front, over HTTPS with a certificate signed by a CA
+made for the run (requests verifies against that CA only: REQUESTS_CA_BUNDLE).
 """
 import os
 import shlex
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,11 +26,13 @@ import pytest
 import requests
 
 from tests.support.ports import free_port
+from tests.support.tls import make_ca_and_server_cert
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "bapas-e2e"
 APIS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003}
 WORKERS = {f"{name}-worker": name for name in APIS}
+INFRA = ("redis", "rabbitmq", "front")
 READY_TIMEOUT = 180.0
 
 
@@ -58,9 +65,14 @@ def _prepare_images() -> None:
 @pytest.fixture(scope="session")
 def compose_settings():
     """The values the compose file is run with: set in the environment pytest-docker runs compose in."""
+    tls_dir = Path(tempfile.mkdtemp(prefix="bapas-e2e-tls-"))
+    ca = make_ca_and_server_cert(tls_dir)
     settings = {
         "BAPAS_REGION": "testreg",
         "BAPAS_JWT_SECRET": "e2e-secret-" + os.urandom(12).hex(),
+        "REDIS_PASSWORD": os.urandom(16).hex(),
+        "RABBITMQ_PASSWORD": os.urandom(16).hex(),
+        "BAPAS_TLS_DIR": str(tls_dir),
         "BIND_ADDRESS": "127.0.0.1",
         "INFRA_BIND_ADDRESS": "127.0.0.1",
         "REDIS_HOST_PORT": str(free_port()),
@@ -71,7 +83,9 @@ def compose_settings():
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings.items():
             patch.setenv(key, value)
-        yield settings
+        patch.setenv("REQUESTS_CA_BUNDLE", str(ca))
+        yield {**settings, "CA_BUNDLE_PATH": str(ca)}
+    shutil.rmtree(tls_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -119,12 +133,14 @@ class ComposeStack:
         self.settings = settings
         self.region = settings["BAPAS_REGION"]
         self.jwt_secret = settings["BAPAS_JWT_SECRET"]
-        self.redis_url = f"redis://127.0.0.1:{settings['REDIS_HOST_PORT']}/0"
-        self.broker_url = f"amqp://guest:guest@127.0.0.1:{settings['AMQP_HOST_PORT']}//"
+        self.redis_url = f"redis://:{settings['REDIS_PASSWORD']}@127.0.0.1:{settings['REDIS_HOST_PORT']}/0"
+        self.broker_url = f"amqp://bapas:{settings['RABBITMQ_PASSWORD']}@127.0.0.1:{settings['AMQP_HOST_PORT']}//"
+        self.ca_bundle = settings["CA_BUNDLE_PATH"]
         self.timings: dict[str, float] = {}
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.settings[service.upper() + '_HOST_PORT']}"
+        """The front's port for SERVICE, over HTTPS (the certificate names localhost and 127.0.0.1)."""
+        return f"https://localhost:{self.settings[service.upper() + '_HOST_PORT']}"
 
     klien_url = property(lambda self: self.url("klien"))
     pokmas_url = property(lambda self: self.url("pokmas"))
@@ -142,6 +158,10 @@ class ComposeStack:
     def logs(self, service: str, tail: int = 200) -> str:
         return self.compose("logs", "--no-color", f"--tail={tail}", service)
 
+    def log(self) -> str:
+        """Every container's recent log lines (as LocalStack.log() gives the local stack's)."""
+        return self.compose("logs", "--no-color", "--tail=3000")
+
     def containers(self, service: str) -> list[str]:
         return self.compose("ps", "-q", service).split()
 
@@ -152,14 +172,14 @@ class ComposeStack:
             self.wait_ready(service)
 
     def scale(self, service: str, count: int, wait: bool = True) -> None:
-        """Run COUNT containers of SERVICE (a worker: APIs publish fixed ports)."""
+        """Run COUNT containers of SERVICE (an API or a worker: only the front publishes ports)."""
         self.compose("up", "-d", "--no-deps", "--no-recreate", "--scale", f"{service}={count}", service)
         if wait:
             self.wait_ready(service)
 
     def wait_ready(self, service: str | None = None, timeout: float = READY_TIMEOUT) -> None:
         """Bounded wait until SERVICE (or the whole stack) answers its readiness check."""
-        services = [service] if service else ["redis", "rabbitmq", *APIS, *WORKERS]
+        services = [service] if service else [*INFRA, *APIS, *WORKERS]
         deadline = time.monotonic() + timeout
         for name in services:
             while not self._ready(name):
@@ -171,8 +191,9 @@ class ComposeStack:
     def _ready(self, name: str) -> bool:
         if name in APIS:
             return self._answers(self.url(name) + "/readyz")
-        probe = {"redis": ["redis-cli", "ping"],
-                 "rabbitmq": ["rabbitmq-diagnostics", "-q", "check_port_connectivity"]}.get(name)
+        probe = {"redis": ["sh", "-c", "redis-cli ping | grep -q PONG"],  # REDISCLI_AUTH is set in the container
+                 "rabbitmq": ["rabbitmq-diagnostics", "-q", "check_port_connectivity"],
+                 "front": ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8099"]}.get(name)
         if name in WORKERS:
             probe = ["bapas", "worker-health", WORKERS[name]]
         ids = self.containers(name)

@@ -66,7 +66,23 @@ def test_the_request_id_is_echoed_and_the_correlation_id_reaches_the_event(http)
                          headers={**bearer(), "X-Correlation-ID": correlation})
     assert response.status_code == 201
     assert response.get_json()["correlationid"] == correlation
+    assert response.headers["X-Correlation-ID"] == correlation
     assert uuid.UUID(response.headers["X-Request-ID"])
+
+
+@pytest.mark.parametrize("request_id", [str(uuid.uuid4()), "0f5c2a9e6d0b4c8e9a1b2c3d4e5f6a7b"])
+def test_without_a_correlation_id_the_request_id_is_the_correlation_id(http, request_id):
+    """nginx's $request_id is 32 hex digits: a request traced by it finds its events by the same id."""
+    response = http.post("/things", json={"name": "a", "count": 1}, headers={**bearer(), "X-Request-ID": request_id})
+    assert response.status_code == 201
+    assert response.get_json()["correlationid"] == request_id
+    assert response.headers["X-Request-ID"] == response.headers["X-Correlation-ID"] == request_id
+
+
+@pytest.mark.parametrize("hostile", ["x" * 65, "a b", "<script>", "id;drop"])
+def test_an_unusable_request_id_is_replaced_by_a_new_one(http, hostile):
+    response = http.get("/healthz", headers={"X-Request-ID": hostile})
+    assert uuid.UUID(response.headers["X-Request-ID"]) and response.headers["X-Correlation-ID"] != hostile
 
 
 def test_health_readiness_metrics_and_docs_answer(http):

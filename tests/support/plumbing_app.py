@@ -19,9 +19,10 @@ class ThingIn(Schema):
     count = fields.Integer(required=True)
 
 
-def make_app(redis_url: str, broker_url: str | None = None, region: str = REGION, secret: str = SECRET):
+def make_app(redis_url: str, broker_url: str | None = None, region: str = REGION, secret: str = SECRET,
+             trusted_proxies: str = ""):
     settings = Settings(redis_url=redis_url, broker_url=broker_url or redis_url, region=region, jwt_secret=secret,
-                        max_body_bytes=10_000)
+                        max_body_bytes=10_000, trusted_proxies=trusted_proxies)
     runtime = build_runtime("klien", CATALOG, settings)
     blp = Blueprint("things", __name__)
 

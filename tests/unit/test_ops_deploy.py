@@ -1,6 +1,7 @@
 """The Kubernetes manifests and region env files an operator applies: they parse, and each
 service gets an API with health and readiness probes, a Service, and a worker with its
 health probe and an autoscaler, all from the same image."""
+import re
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,8 @@ def test_each_worker_has_a_health_probe_and_an_autoscaler(service):
 
 
 def test_the_config_gives_the_services_each_others_urls_and_binds_outside_the_pod():
-    data = find("ConfigMap", "bapas-config")["data"]
+    data = dict(line.split("=", 1) for line in (K8S / "base/config.env").read_text().splitlines()
+                if line.strip() and not line.startswith("#"))
     assert data["BAPAS_BIND_HOST"] == "0.0.0.0"
     for service in SERVICES:
         assert data[f"{service.upper()}_URL"] == f"http://{service}:{DEFAULT_PORTS[service]}"
@@ -107,3 +109,22 @@ def test_region_env_files_set_everything_a_region_needs_with_ports_of_their_own(
         assert values["BAPAS_REGION"] == path.name.split(".")[0]
         ports += [value for key, value in values.items() if key.endswith("_HOST_PORT")]
     assert len(ports) == len(set(ports)), "two regions on one host need distinct host ports"
+
+
+def test_the_env_example_shows_the_compose_files_own_defaults():
+    """A commented `#NAME=value` in .env.example is what compose uses when NAME is unset (an empty
+    compose default passes nothing: the service's own default, README's table, applies)."""
+    compose = (ROOT / "docker-compose.yml").read_text()
+    defaults = dict(re.findall(r"\$\{([A-Z0-9_]+):-([^}]*)\}", compose))
+    shown = dict(re.findall(r"^#([A-Z0-9_]+)=(\S*)$", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    checked = {name for name in shown if defaults.get(name)}
+    assert {"REDIS_MEM_LIMIT", "RABBITMQ_MEM_LIMIT", "BAPAS_API_MEM_LIMIT", "REDIS_MAXMEMORY"} <= checked
+    assert {name: shown[name] for name in checked} == {name: defaults[name] for name in checked}
+
+
+def test_the_secrets_compose_needs_are_in_every_env_template():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", compose))
+    assert {"REDIS_PASSWORD", "RABBITMQ_PASSWORD"} <= required
+    for path in [ROOT / ".env.example", *sorted((ROOT / "deploy/regions").glob("*.env.example"))]:
+        assert required <= env_keys(path), path

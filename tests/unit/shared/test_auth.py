@@ -42,7 +42,8 @@ def test_a_token_signed_with_another_secret_is_401():
 
 
 def test_an_expired_token_is_401_even_within_a_bounded_skew():
-    claims = {"sub": "a", "role": "admin", "region": "sumsel", "exp": int(time.time()) - 120}
+    claims = {"sub": "a", "role": "admin", "region": "sumsel", "iat": int(time.time()) - 600,
+              "exp": int(time.time()) - 120}
     with pytest.raises(Unauthorized, match="expired"):
         login(jwt.encode(claims, SECRET, algorithm="HS256"))
 
@@ -72,19 +73,82 @@ def test_a_token_of_another_region_is_403():
         login(auth.issue_token(SECRET, role="admin", sub="a", region="jabar"))
 
 
-def test_rs256_tokens_are_checked_with_the_public_key_when_one_is_configured():
+def rsa_keys():
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
                                                    serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    claims = {"sub": "pk-1", "role": "officer", "region": "sumsel", "exp": int(time.time()) + 60}
-    token = jwt.encode(claims, private, algorithm="RS256")
-    principal = auth.authenticate(header(token), secret="", public_key=public_pem, region="sumsel")
+    return private, public_pem
+
+
+IDP = {"audience": "bapas-api", "issuer": "https://idp.example/realms/bapas"}
+
+
+def idp_claims(**extra):
+    now = int(time.time())
+    return {"sub": "pk-1", "role": "officer", "region": "sumsel", "iat": now, "exp": now + 60,
+            "aud": IDP["audience"], "iss": IDP["issuer"], **extra}
+
+
+def test_rs256_tokens_are_checked_with_the_public_key_when_one_is_configured():
+    private, public_pem = rsa_keys()
+    token = jwt.encode(idp_claims(), private, algorithm="RS256")
+    principal = auth.authenticate(header(token), secret="", public_key=public_pem, region="sumsel", **IDP)
     assert principal.role == "officer"
-    hs256 = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel")
-    assert auth.authenticate(header(hs256), secret=SECRET, public_key=public_pem, region="sumsel").role == "admin"
+    hs256 = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel", **IDP)
+    assert auth.authenticate(header(hs256), secret=SECRET, public_key=public_pem, region="sumsel",
+                             **IDP).role == "admin"
     with pytest.raises(Unauthorized):   # no secret configured: only the identity provider's RS256 tokens
-        auth.authenticate(header(hs256), secret="", public_key=public_pem, region="sumsel")
+        auth.authenticate(header(hs256), secret="", public_key=public_pem, region="sumsel", **IDP)
     with pytest.raises(Unauthorized):   # an RS256 token without a configured public key
-        auth.authenticate(header(token), secret=SECRET, region="sumsel")
+        auth.authenticate(header(token), secret=SECRET, region="sumsel", **IDP)
+
+
+@pytest.mark.parametrize("claims", [
+    {"aud": None}, {"iss": None}, {"aud": "another-app"}, {"iss": "https://idp.example/realms/other"}])
+def test_an_rs256_token_for_another_application_or_issuer_is_401(claims):
+    private, public_pem = rsa_keys()
+    token = jwt.encode({k: v for k, v in idp_claims(**claims).items() if v is not None}, private, algorithm="RS256")
+    with pytest.raises(Unauthorized):
+        auth.authenticate(header(token), secret="", public_key=public_pem, region="sumsel", **IDP)
+
+
+def test_rs256_tokens_are_refused_while_no_audience_and_issuer_are_configured():
+    private, public_pem = rsa_keys()
+    token = jwt.encode(idp_claims(), private, algorithm="RS256")
+    with pytest.raises(Unauthorized, match="AUDIENCE"):
+        auth.authenticate(header(token), secret="", public_key=public_pem, region="sumsel")
+
+
+def test_a_configured_audience_and_issuer_are_required_of_hs256_tokens_too():
+    with pytest.raises(Unauthorized):
+        auth.authenticate(header(auth.issue_token(SECRET, role="admin", sub="a", region="sumsel")), secret=SECRET,
+                          region="sumsel", **IDP)
+    wrong = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel", audience="x", issuer=IDP["issuer"])
+    with pytest.raises(Unauthorized):
+        auth.authenticate(header(wrong), secret=SECRET, region="sumsel", **IDP)
+
+
+def claims_now(**extra):
+    now = int(time.time())
+    return {"sub": "a", "role": "admin", "region": "sumsel", "iat": now, "exp": now + 60, **extra}
+
+
+@pytest.mark.parametrize("extra", [
+    {"exp": 2 ** 62}, {"exp": 1e300}, {"exp": str(int(time.time()) + 60)}, {"exp": True}, {"exp": float("nan")},
+    {"iat": None}, {"iat": str(int(time.time()))}, {"iat": int(time.time()) + 3600},
+    {"exp": int(time.time()) + 12 * 3600 + 120},
+], ids=["exp-2^62", "exp-1e300", "exp-string", "exp-bool", "exp-nan", "no-iat", "iat-string", "iat-future",
+        "over-12h"])
+def test_a_token_that_lives_too_long_or_has_odd_times_is_401(extra):
+    claims = {k: v for k, v in claims_now(**extra).items() if v is not None}
+    with pytest.raises(Unauthorized):
+        login(jwt.encode(claims, SECRET, algorithm="HS256"))
+
+
+def test_the_lifetime_cap_is_configurable():
+    token = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel", ttl_seconds=3600)
+    assert auth.authenticate(header(token), secret=SECRET, region="sumsel", max_lifetime=3600).role == "admin"
+    with pytest.raises(Unauthorized, match="lifetime"):
+        auth.authenticate(header(token), secret=SECRET, region="sumsel", max_lifetime=600)

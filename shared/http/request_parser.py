@@ -1,0 +1,69 @@
+"""How every endpoint reads its arguments (flask-smorest's @arguments, through webargs):
+
+- No JSON text, however built, raises anything but "malformed": Python's json raises
+  RecursionError for arrays or objects nested about a thousand deep, and ValueError (not
+  JSONDecodeError) for an integer of more than 4,300 digits, which webargs lets through as a 500.
+  Here they are JSONDecodeErrors, which webargs answers with 400.
+- No text anywhere in a body or a query string holds a control character (NUL, ESC, CR, LF,
+  TAB, DEL, C1), a bidirectional override or isolate, a line or paragraph separator, or a lone
+  surrogate: such text spoofs what a PK reads, breaks logs and exports, or cannot even be stored
+  as UTF-8. It is refused with 422 naming the field, for every field of every schema at once.
+"""
+import json
+import re
+
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def forbidden_text(data, path: tuple = ()) -> dict:
+    """{dotted.path: [message]} for every string (key or value) in `data` holding a forbidden character."""
+    errors: dict = {}
+    if isinstance(data, str):
+        found = FORBIDDEN.search(data)
+        if found:
+            errors[".".join(map(str, path)) or "_schema"] = [
+                f"must not contain control, bidirectional-override or surrogate characters "
+                f"(found U+{ord(found.group()):04X})"]
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            errors.update(forbidden_text(key, (*path, key)) or forbidden_text(value, (*path, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            errors.update(forbidden_text(value, (*path, index)))
+    return errors
+
+
+class BoundedParser(FlaskParser):
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        try:
+            return core.parse_json(data)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as exc:
+            reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+            raise json.JSONDecodeError(f"unreadable JSON: {reason}", doc=data[:100].decode("utf-8", "replace") or " ",
+                                       pos=0) from None
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location in ("query", "querystring"):
+            errors = forbidden_text(req.args.to_dict(flat=False))
+        else:
+            errors = forbidden_text(data) if isinstance(data, (dict, list, str)) else {}
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+def install() -> None:
+    """flask-smorest takes the parser from the Blueprint class when a view is decorated, so this runs
+    before any service builds its blueprints (at import of the app factory)."""
+    Blueprint.ARGUMENTS_PARSER = BoundedParser()

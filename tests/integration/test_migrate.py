@@ -1,0 +1,77 @@
+"""`bapas migrate`: stored records upgraded in place, once, resumably, with the data version
+raised only when every record was seen."""
+import json
+import os
+import subprocess
+import sys
+
+import redis
+
+from shared.migrate import Migration, Migrator
+
+LEGACY_CODES = {"narcotics": "narkotika", "theft": "pencurian"}
+
+
+def offence_code(record: dict) -> dict | None:
+    """A migration of the kind issue 13 needs: free-text offence categories to the contract's codes."""
+    code = LEGACY_CODES.get(record.get("offence_category"))
+    return {**record, "offence_category": code} if code else None
+
+
+def history_status(entry: dict) -> dict | None:
+    return {**entry, "status": entry["status"].lower()} if entry.get("status", "").isupper() else None
+
+
+MIGRATIONS = [Migration(1, "offence categories as codes", "test:client:*", offence_code),
+              Migration(2, "history statuses in lower case", "test:history:*", history_status)]
+
+
+def seed(store, count: int = 50) -> None:
+    for n in range(count):
+        store.set(f"test:client:{n}", json.dumps({"id": n, "offence_category": "narcotics" if n % 2 else "theft"}))
+        store.rpush(f"test:history:{n}", json.dumps({"status": "ACTIVE"}), json.dumps({"status": "active"}))
+    store.set("test:client:already", json.dumps({"id": "already", "offence_category": "korupsi"}))
+
+
+def records(store) -> dict:
+    return {key: json.loads(store.get(key)) for key in store.scan_iter("test:client:*")}
+
+
+def stored(store) -> dict:
+    return {key: store.dump(key) for key in store.scan_iter("test:*")}
+
+
+def test_a_migration_upgrades_every_record_and_raises_the_data_version(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    seed(store)
+    migrator = Migrator(store, "test", MIGRATIONS)
+    assert (migrator.current(), migrator.target()) == (0, 2)
+    done = migrator.run(batch=10)
+    assert [(m.version, count) for m, count in done] == [(1, 50), (2, 50)]
+    assert migrator.current() == 2 and not migrator.pending()
+    assert {r["offence_category"] for r in records(store).values()} == {"narkotika", "pencurian", "korupsi"}
+    assert all(json.loads(e)["status"] == "active" for e in store.lrange("test:history:7", 0, -1))
+
+
+def test_an_interrupted_run_resumes_and_a_second_run_changes_nothing(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    seed(store, count=300)
+    migrator = Migrator(store, "test", MIGRATIONS)
+    assert migrator.run(batch=20, max_batches=2) == []  # stopped inside migration 1
+    assert migrator.current() == 0 and store.get("test:data:migration:1:cursor") not in (None, "0")
+    partly = sum(r["offence_category"] in ("narkotika", "pencurian") for r in records(store).values())
+    assert 0 < partly < 300
+    resumed = Migrator(store, "test", MIGRATIONS).run(batch=20)
+    assert [m.version for m, _ in resumed] == [1, 2]
+    assert sum(r["offence_category"] in ("narkotika", "pencurian") for r in records(store).values()) == 300
+    before = stored(store)
+    assert Migrator(store, "test", MIGRATIONS).run() == []
+    assert stored(store) == before
+
+
+def test_bapas_migrate_reports_the_data_version(redis_url):
+    env = {**os.environ, "REDIS_URL": redis_url}
+    done = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "klien", "--status"], env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "klien: data version 0, code expects 0" in done.stdout
