@@ -23,7 +23,6 @@ from shared.errors import Conflict, Invalid
 FREQUENCIES = ("weekly", "biweekly", "monthly")
 KINDS = ("lapor_diri", "kunjungan_rumah", "daring")
 DUE, KEPT, MISSED = "due", "kept", "missed"
-DUE_STATUSES = (DUE, KEPT, MISSED)
 ATTENTION_RUN = 3
 ATTENTION_REASON = "reporting_missed"
 DEFAULT_GRACE_DAYS = 3
