@@ -4,7 +4,7 @@ import os
 import time
 from datetime import datetime, timezone
 
-from bench import attendance, backbone, contention, latency, scale, writes
+from bench import attendance, backbone, contention, laporan, latency, scale, writes
 from bench.deploy import clients, deployed
 from bench.report import Report, machine
 from tests.support import rabbitmq
@@ -88,6 +88,9 @@ def scale_sections(report: Report) -> None:
         report.section(f"Scale: attendance reads at {small:,} vs {large:,} marks (Redis round trip, median of 50)",
                        rows)
         report.section("Attendance memory", memory)
+        rows, notes = laporan.measure(server.db_url(5), repeats=20 if QUICK else 50)
+        report.section("laporan: the monthly report of an office with 5,000 clients and 100,000 attendance marks "
+                       "(figures kept, not computed per request; target < 100 ms as JSON)", rows, notes)
     finally:
         server.cleanup()
 

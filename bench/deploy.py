@@ -9,7 +9,7 @@ import requests
 
 from shared.config import load_settings
 from tests.support import rabbitmq
-from tests.support.api import ServiceClient, token
+from tests.support.client import ServiceClient, token
 from tests.support.local_stack import ROOT, LocalStack
 from tests.support.ports import free_port
 
@@ -65,7 +65,7 @@ def _wait_listening(url: str, process, timeout: float = 30) -> None:
 
 
 def admin_token(stack) -> str:
-    return token(stack.jwt_secret, stack.region, role="admin", sub="bench")
+    return token("admin", "bench", secret=stack.jwt_secret, region=stack.region)
 
 
 def clients(stack):

@@ -13,7 +13,7 @@ from shared.config import Settings
 from shared.context import CommandContext
 from shared.ids import new_id
 from shared.runtime import build_runtime
-from tests.support.api import token
+from tests.support.client import token
 
 QUERIES = (("list", "/clients?limit=50"), ("filter status", "/clients?status=active&limit=50"),
            ("filter officer", "/clients?officer_id=pk-0007&limit=50"),
@@ -28,7 +28,7 @@ class ClientScale:
         self.runtime = build_runtime("klien", CATALOG, settings)
         self.uow = use_cases(self.runtime).uow
         self.http = create_app(settings).test_client()
-        self.headers = {"Authorization": "Bearer " + token("bench-secret", "bench", role="admin", sub="bench")}
+        self.headers = {"Authorization": "Bearer " + token("admin", "bench", secret="bench-secret", region="bench")}
         self.count = 0
         self.sample = None
         self.schema = ClientCreate()

@@ -42,7 +42,7 @@ compose-up: compose-build $(if $(ENV_FILE),,.env)
 	$(COMPOSE_RUN) up -d
 	@bash docker/wait-healthy.sh $(COMPOSE_WAIT_SECONDS) $$($(COMPOSE_RUN) ps -q)
 	@scheme=$$([ -f "$${BAPAS_TLS_DIR:-deploy/tls}/tls.crt" ] && echo https || echo http); \
-	for svc in klien:5001 pokmas:5002 bimbingan:5003; do \
+	for svc in klien:5001 pokmas:5002 bimbingan:5003 laporan:5004; do \
 		echo "$${svc%%:*}: $$scheme://$$($(COMPOSE_RUN) port front $${svc##*:})"; done
 
 compose-down:

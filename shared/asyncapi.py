@@ -69,6 +69,11 @@ def document(catalog: Catalog, *, region: str) -> dict:
         }
         for name, entry in zip(messages, catalog)
     }
+    if not messages:  # a pure consumer (laporan): a valid document that says so, with no channel to publish on
+        return {"asyncapi": "3.0.0", "info": {"title": f"BAPAS {catalog.service} events", "version": "1.0.0",
+                                              "description": f"The {catalog.service} service publishes no events."},
+                "defaultContentType": "application/cloudevents+json", "channels": {}, "operations": {},
+                "components": {"messages": {}, "schemas": {}}}
     return {
         "asyncapi": "3.0.0",
         "info": {

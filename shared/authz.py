@@ -20,6 +20,7 @@ WRITE_PARTNERS = "write_partners"      # groups, agreements, programs
 WRITE_GUIDANCE = "write_guidance"      # enroll, schedule sessions, complete, withdraw
 RECORD_ATTENDANCE = "record_attendance"
 EXPORT_CLIENT = "export_client"
+READ_REPORTS = "read_reports"          # laporan: monthly reports
 
 PERMISSIONS: dict[str, frozenset] = {
     READ:              frozenset({"admin", "officer", "auditor", "partner"}),  # partner: own group only
@@ -31,6 +32,7 @@ PERMISSIONS: dict[str, frozenset] = {
     WRITE_GUIDANCE:    frozenset({"admin", "officer"}),
     RECORD_ATTENDANCE: frozenset({"admin", "officer", "partner"}),  # partner: own programs' sessions only
     EXPORT_CLIENT:     frozenset({"admin"}),
+    READ_REPORTS:      frozenset({"admin", "officer", "auditor"}),
 }
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-SERVICES = ("klien", "pokmas", "bimbingan")
-DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003}
+SERVICES = ("klien", "pokmas", "bimbingan", "laporan")
+DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
 EXCHANGE = "bapas.events"
 DEAD_EXCHANGE = "bapas.dead"
 RETRY_EXCHANGE = "bapas.retry"

@@ -30,7 +30,7 @@ from tests.support.tls import make_ca_and_server_cert
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "bapas-e2e"
-APIS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003}
+APIS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
 WORKERS = {f"{name}-worker": name for name in APIS}
 INFRA = ("redis", "rabbitmq", "front")
 READY_TIMEOUT = 180.0
@@ -145,6 +145,7 @@ class ComposeStack:
     klien_url = property(lambda self: self.url("klien"))
     pokmas_url = property(lambda self: self.url("pokmas"))
     bimbingan_url = property(lambda self: self.url("bimbingan"))
+    laporan_url = property(lambda self: self.url("laporan"))
 
     def compose(self, *args: str, check: bool = True, timeout: float = 300) -> str:
         """Run `<compose> -f ... -p bapas-e2e ARGS`; return its output (stdout and stderr)."""

@@ -5,6 +5,7 @@ from collections import Counter
 
 import requests
 
+from shared.config import SERVICES
 from tests.support import faults_payloads as payloads
 from tests.support import faults_backbone
 from tests.support.client import ServiceClient, token
@@ -140,7 +141,7 @@ class Drill:
                 return events
 
     def _no_dead_letters(self) -> bool:
-        assert faults_backbone.dead_lettered(self.stack.redis_url) == {"klien": 0, "pokmas": 0, "bimbingan": 0}
+        assert faults_backbone.dead_lettered(self.stack.redis_url) == {service: 0 for service in SERVICES}
         depths = faults_backbone.queue_depths(self.stack.broker_url)
         assert all(depth == 0 for name, depth in depths.items() if name.endswith(".dead")), depths
         return True

@@ -36,6 +36,7 @@ class LocalStack:
     klien_url = property(lambda self: self.url("klien"))
     pokmas_url = property(lambda self: self.url("pokmas"))
     bimbingan_url = property(lambda self: self.url("bimbingan"))
+    laporan_url = property(lambda self: self.url("laporan"))
 
     @property
     def redis_url(self) -> str:
