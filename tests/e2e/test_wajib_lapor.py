@@ -1,5 +1,6 @@
 """Wajib lapor on the running stack: a client misses three reports and is flagged by klien's worker,
-then reports and is cleared by the PK, with the events integrators see along the way.
+then reports and is cleared by the PK, with the events integrators see along the way and laporan's
+monthly figures counting each kept and missed due date once.
 
 The stack's clock is moved by its BAPAS_CLOCK_FILE (weeks pass in seconds), so this story runs on a
 stack of its own and not against the compose stack, which keeps the real clock."""
@@ -36,6 +37,7 @@ class Story:
         keys = {"secret": stack.jwt_secret, "region": stack.region}
         self.pk = ServiceClient(stack.klien_url, token("officer", "pk-ani", **keys))
         self.integrator = ServiceClient(stack.klien_url, token("auditor", "siswa", **keys))
+        self.laporan = ServiceClient(stack.laporan_url, token("auditor", "siswa", **keys))
 
     def day(self, n: int) -> str:
         return (self.start + timedelta(days=n)).isoformat()
@@ -54,6 +56,13 @@ class Story:
             after = page["next_after"]
             if after is None:
                 return [e for e in items if e["type"] in REPORTING_TYPES and e["data"]["client_id"] == self.client_id]
+
+    def monthly_reporting(self, *days: str) -> dict:
+        """laporan's wajib lapor figures for the office, summed over the months of `days`."""
+        months = sorted({day[:7] for day in days})
+        figures = [self.laporan.get("/reports/monthly", params={"month": m, "bapas_office": "palembang"}).json()
+                   for m in months]
+        return {k: sum(f["reporting"][k] for f in figures) for k in ("kept", "missed")}
 
     def flagged(self) -> set[str]:
         return {c["id"] for c in self.pk.get("/clients", params={"attention": "true"}).json()["items"]}
@@ -96,3 +105,5 @@ def test_a_client_misses_three_reports_is_flagged_then_reports_and_is_cleared(mo
     assert not any("note" in e["data"] or "Datang" in str(e) or "dokter" in str(e) for e in story.events())
     assert [e["data"]["reporting_version"] for e in story.events()] == list(range(1, 8))
     assert len({e["subject"] for e in story.events()}) == 1 + 3 + 1      # the record, three due dates, a check-in
+    days = (story.day(1), story.day(8), story.day(15), story.day(22))
+    eventually(lambda: story.monthly_reporting(*days) == {"kept": 1, "missed": 3}, timeout=30, interval=0.5)
