@@ -173,6 +173,24 @@ def test_attention_list_covers_guidance_absences_and_follows_a_corrected_registe
     assert flagged_ids(officer) == set()
 
 
+def test_a_wajib_lapor_flag_keeps_the_client_listed_through_corrections_and_guidance_news(officer, klien,
+                                                                                         redis_url):
+    client = scheduled_client(officer)
+    clock.travel(days=1 + 14 + 3 + 1)
+    worker(redis_url).mark_missed_due()
+    assert flagged_ids(officer) == {client["id"]}
+    corrected = officer.patch(f"/clients/{client['id']}", {"register_number": "ZZ-7", "officer_id": "pk-0099"})
+    assert corrected.status_code == 200, corrected.get_data(as_text=True)
+    assert [c["register_number"] for c in officer.get("/clients?attention=true").get_json()["items"]] == ["ZZ-7"]
+    enrollment = enrollment_data(client["id"], consecutive_absences=3, sessions_missed=3)
+    klien.deliver("bimbingan.enrollment.attention_required", enrollment, 4)
+    klien.deliver("bimbingan.attendance.recorded", {**enrollment, "consecutive_absences": 0, "sessions_attended": 1,
+                                                    "session_id": str(uuid.uuid4()), "attendance": "present"}, 5)
+    assert flagged_ids(officer) == {client["id"]}                 # guidance calm again: wajib lapor still flags
+    officer.post(f"/clients/{client['id']}/attention/clear", {"note": "Sudah dihubungi"})
+    assert flagged_ids(officer) == set()
+
+
 def test_the_export_holds_the_reporting_record_with_notes_and_every_check_in(redis_url):
     with FakeService({"/enrollments": {"items": [], "next_cursor": None}}) as bimbingan, FakeService({}) as pokmas:
         klien = ServiceApp("klien", redis_url, urls={"bimbingan": bimbingan.url, "pokmas": pokmas.url})
