@@ -1,19 +1,31 @@
-"""Time in one format: RFC 3339 UTC instants and ISO dates. Dates are where the BAPAS is:
-`BAPAS_TIMEZONE` (default Asia/Jakarta, WIB) gives "today", the date of an instant, and the
-meaning of an instant sent without an offset."""
+"""Time in one place and one format: RFC 3339 UTC instants and ISO dates. Dates are where the
+BAPAS is: `BAPAS_TIMEZONE` (default Asia/Jakarta, WIB) gives "today", the date of an instant, and
+the meaning of an instant sent without an offset.
+
+Everything that depends on the current time asks this module, so a test can move it: in a test
+process with `travel(days=...)` / `reset()`, and in a running stack by writing a number of days
+into the file named by BAPAS_CLOCK_FILE (a test knob; unset, the clock is the real one).
+"""
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
+_offset = timedelta(0)
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("BAPAS_TIMEZONE") or DEFAULT_TIMEZONE)
+    return _zone(os.environ.get("BAPAS_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(timezone.utc) + _offset + _file_offset()
 
 
 def instant(moment: datetime | None = None) -> str:
@@ -28,6 +40,7 @@ def instant(moment: datetime | None = None) -> str:
 
 
 def today() -> date:
+    """The date in BAPAS_TIMEZONE (WIB by default): what a PK calls today."""
     return now().astimezone(zone()).date()
 
 
@@ -39,3 +52,27 @@ def start_of_day(day: date) -> str:
 def local_date(moment: str) -> str:
     """The date (ISO) of an RFC 3339 instant where the BAPAS is."""
     return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(zone()).date().isoformat()
+
+
+def travel(days: float = 0, **kwargs) -> None:
+    """Move this process's clock by `days` (and/or timedelta keywords) from the real time."""
+    global _offset
+    _offset = timedelta(days=days, **kwargs)
+
+
+def reset() -> None:
+    travel(0)
+
+
+def _file_offset() -> timedelta:
+    path = os.environ.get("BAPAS_CLOCK_FILE")
+    if not path:
+        return timedelta(0)
+    # Read every time (a few microseconds, and only where the knob is set): a cache keyed on the
+    # file's mtime would miss two writes within the filesystem's timestamp granularity.
+    try:
+        with open(path) as file:
+            text = file.read().strip()
+    except FileNotFoundError:
+        return timedelta(0)
+    return timedelta(days=float(text or 0))

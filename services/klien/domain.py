@@ -231,7 +231,7 @@ def officer_key(officer_id: str) -> str:
 
 def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[tuple[str, str]]:
     """(index name, member) pairs that list and search this client: by register number in every
-    filter index (and in `attention` while its guidance needs the PK's attention), by search term, by
+    filter index (and in `attention` while a flag is up: its guidance's or its wajib lapor's), by search term, by
     the keyed digest of its NIK, and an active client by its supervision_end."""
     member = index_member(register_key(client["register_number"]), client["id"])
     members = {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),

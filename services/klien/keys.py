@@ -47,3 +47,27 @@ def group(group_id: str) -> str:
 def index(name: str) -> str:
     """Sorted set of "<sort key>\\0|<id>" members (domain.index_members)."""
     return f"{PREFIX}:idx:{name}"
+
+
+def attention() -> str:
+    """Clients with an open attention flag from either source, members like every list index."""
+    return index("attention")
+
+
+def reporting(client_id: str) -> str:
+    """The client's wajib lapor record (services/klien/reporting.py)."""
+    return f"{PREFIX}:reporting:{client_id}"
+
+
+def check_ins(client_id: str) -> str:
+    """Hash: check-in id -> check-in."""
+    return f"{PREFIX}:check-ins:{client_id}"
+
+
+def check_in_order(client_id: str) -> str:
+    """Sorted set of "<date>|<recorded_at>|<id>": the client's check-ins in date order."""
+    return f"{PREFIX}:check-ins:order:{client_id}"
+
+
+# The worker's look-up index: client id -> ordinal of the first day its due dates may need marking.
+REPORTING_LOOK = f"{PREFIX}:reporting:look"

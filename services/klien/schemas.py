@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from services.klien import domain
+from services.klien.reporting_schemas import ReportingSummary
 from shared.fields import IsoDate, IsoDateTime
 from shared.pagination import PageArgs
 
@@ -91,8 +92,9 @@ class ClientFilter(PageArgs):
     supervision_type = fields.String(validate=SUPERVISION_TYPE)
     q = fields.String(validate=validate.Length(min=1, max=100),
                       metadata={"description": "Words that start the name's words or the register number"})
-    attention = fields.Boolean(metadata={"description": "true: clients whose guidance needs the PK's attention "
-                                                        "(three unexcused absences in a row, still open)"})
+    attention = fields.Boolean(metadata={"description": "true: clients with an open attention flag (three "
+                                         "unexcused absences in a row in guidance, or three missed reports in a "
+                                         "row); false: the others"})
     ending_within_days = fields.Integer(strict=False, validate=validate.Range(min=0, max=3660),
                                         metadata={"description": "Active clients whose supervision_end is within "
                                                                  "this many days from today (soonest first)"})
@@ -137,6 +139,8 @@ class Client(Schema):
     created_at, updated_at, status_changed_at = IsoDateTime(), IsoDateTime(), IsoDateTime(allow_none=True)
     created_by, updated_by, status_changed_by = fields.String(), fields.String(), fields.String(allow_none=True)
     guidance = fields.Nested(Guidance, metadata={"description": "Only on GET /clients/{id}"})
+    reporting = fields.Nested(ReportingSummary, allow_none=True, metadata={
+        "description": "Wajib lapor, only on GET /clients/{id}; null while the client has no schedule nor check-in"})
 
 
 class HistoryEntry(Schema):

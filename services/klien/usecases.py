@@ -1,15 +1,22 @@
 """klien's use cases: load, check version, scope by role, let the domain decide, commit through
 the unit of work (record, indexes, history, event and audit entry in one MULTI/EXEC)."""
-from services.klien import domain, keys
+from datetime import date
+
+from services.klien import domain, keys, reporting
+from services.klien.reporting_schemas import CheckInCreate
 from services.klien.schemas import ClientCreate, StatusChange
 from shared import clock
-from shared.errors import Forbidden, Invalid
+from shared.context import system_context
+from shared.errors import Forbidden, Invalid, NotFound
+from shared.idempotency import fingerprint
 from shared.ids import new_id
+from shared.pagination import decode_cursor, encode_cursor
 from shared.records import check_version
 from shared.scoping import owned
 
 # Dumping turns loaded dates back into the ISO strings records keep; instances are reused (stateless).
 _CLIENT, _CORRECTION, _STATUS = ClientCreate(), ClientCreate(partial=True), StatusChange()
+_CHECK_IN = CheckInCreate()
 
 
 class Clients:
@@ -56,7 +63,7 @@ class Clients:
 
     @staticmethod
     def _commit(tx, before: dict | None, change: domain.Changed, ctx) -> dict:
-        tx.clients.save(before, change.client, change.history)
+        tx.clients.save(before, change.client, change.history, _reporting_flagged(tx, change.client["id"]))
         tx.commit(ctx, change.events)
         return domain.shown_to(change.client, ctx.role)
 
@@ -67,7 +74,9 @@ class Clients:
                 found = owned(lambda: tx.clients.get(client_id), ctx, lambda _client: ctx.group_id)
                 return domain.partner_view({**found, "guidance": self._guidance(tx, client_id)}, ctx.group_id)
             client = tx.clients.get(client_id)
-            return domain.shown_to({**client, "guidance": self._guidance(tx, client_id)}, ctx.role)
+            record = tx.reporting.get(client_id)
+            return domain.shown_to({**client, "guidance": self._guidance(tx, client_id),
+                                    "reporting": reporting.summary(record, client) if record else None}, ctx.role)
 
         return self.uow.query(read)
 
@@ -101,7 +110,9 @@ class Clients:
         pokmas hold about its guidance; refused (503) rather than handed out incomplete."""
         def read(tx):
             client = {**tx.clients.get(client_id), "guidance": self._guidance(tx, client_id)}
-            return {"client": client, "history": tx.clients.whole_history(client_id)}
+            return {"client": client, "history": tx.clients.whole_history(client_id),
+                    "reporting": {"record": tx.reporting.get(client_id),
+                                  "check_ins": tx.reporting.all_check_ins(client_id)}}
 
         klien = self.uow.query(read)
         return {"exported_at": clock.instant(), "exported_by": ctx.actor, "klien": klien,
@@ -127,6 +138,134 @@ class Clients:
     @staticmethod
     def record_enrollment(tx, data: dict, ctx) -> None:
         """bimbingan's newest state of an enrollment -> its entry in the client's guidance view
-        (overwritten: the Applier drops duplicates and older sequences)."""
-        tx.clients.save_guidance(data["client_id"], domain.guidance_entry(data))
+        (overwritten: the Applier drops duplicates and older sequences), and the client in or out of
+        the attention list, which also counts a wajib lapor flag."""
+        client_id = data["client_id"]
+        tx.clients.save_guidance(client_id, domain.guidance_entry(data), _reporting_flagged(tx, client_id))
         tx.commit(ctx)
+
+
+def _reporting_flagged(tx, client_id: str) -> bool:
+    """Whether the client's wajib lapor attention flag is up (the attention list's other source)."""
+    record = tx.reporting.get(client_id)
+    return bool(record and record["attention"])
+
+
+class Reporting:
+    """Wajib lapor: the schedule, check-ins (idempotent), the worker's missed marking, the attention flag."""
+
+    def __init__(self, uow, grace_days: int, today=clock.today):
+        self.uow = uow
+        self.grace_days = grace_days
+        self.today = today
+
+    def set_schedule(self, client_id: str, body: dict, expected: int | None, ctx) -> dict:
+        def work(tx):
+            client, record = self._load(tx, client_id)
+            check_version(record["version"], expected)
+            updated, changes = reporting.set_schedule(record, client, body["frequency"], body["first_due"],
+                                                      self.today(), ctx)
+            return self._commit(tx, client, updated, changes, ctx)
+
+        return self._view(client_id, self.uow.run(work), None, 50)
+
+    def check_in(self, client_id: str, body: dict, idempotency_key: str | None, ctx) -> tuple[dict, bool]:
+        """The check-in recorded, and whether it answers a retry (the same Idempotency-Key) with the first result."""
+        fields = _CHECK_IN.dump(body)
+        payload = fingerprint(fields)
+
+        def work(tx):
+            slot = idempotency_key and tx.idempotency.slot(ctx.actor, f"/clients/{client_id}/check-ins",
+                                                           idempotency_key)
+            if slot and (first := tx.idempotency.recall(slot, payload)) is not None:
+                return first, True
+            client, record = self._load(tx, client_id)
+            updated, recorded, changes = reporting.check_in(record, client, {**fields, "id": new_id()}, self.today(),
+                                                            self.grace_days, ctx)
+            tx.reporting.save_check_in(recorded)
+            if slot:
+                tx.idempotency.remember(slot, payload, recorded)
+            self._commit(tx, client, updated, changes, ctx)
+            return recorded, False
+
+        return self.uow.run(work)
+
+    def clear_attention(self, client_id: str, note: str, expected: int | None, ctx) -> dict:
+        def work(tx):
+            client, record = self._load(tx, client_id)
+            check_version(record["version"], expected)
+            updated, changes = reporting.clear_attention(record, note, self.today(), ctx)
+            return self._commit(tx, client, updated, changes, ctx)
+
+        return self._view(client_id, self.uow.run(work), None, 50)
+
+    def mark_missed_due(self, today: date | None = None) -> int:
+        """The worker's task: due dates past their grace become missed, for every client whose look-up day
+        has come; each client in a transaction of its own. Returns how many due dates this call marked."""
+        today = today or self.today()
+        due = self.uow.query(lambda tx: tx.reporting.to_look_at(today))
+        return sum(self._mark_missed(client_id, today) for client_id in due)
+
+    def _mark_missed(self, client_id: str, today: date) -> int:
+        ctx = system_context("klien", new_id())
+
+        def work(tx):
+            try:
+                client, record = self._load(tx, client_id)
+            except NotFound:
+                tx.reporting.look_on(client_id, None)
+                tx.commit(ctx)
+                return 0
+            updated, changes = reporting.mark_missed(record, client, today, self.grace_days, ctx)
+            self._commit(tx, client, updated, changes, ctx, today)
+            return sum(isinstance(event, reporting.ReportingMissed) for event, _ in changes)
+
+        return self.uow.run(work)
+
+    def _load(self, tx, client_id: str) -> tuple[dict, dict]:
+        client = tx.clients.get(client_id)
+        return client, tx.reporting.get(client_id) or reporting.empty(new_id(), client_id)
+
+    def _commit(self, tx, client: dict, record: dict, changes: list, ctx, today: date | None = None) -> dict:
+        """The record (when changed), when the worker should look again, the client in or out of the
+        attention list (a cleared flag leaves it listed while its guidance's flag is up), and the
+        events: one transaction."""
+        if changes:
+            tx.reporting.save(record)
+            tx.clients.keep_attention(client, record["attention"] is not None)
+        tx.reporting.look_on(client["id"], reporting.next_look(record, client, today or self.today(), self.grace_days))
+        tx.commit(ctx, reporting.published(client, changes))
+        return record
+
+    def view(self, client_id: str, cursor: str | None, limit: int) -> dict:
+        return self._view(client_id, None, cursor, limit)
+
+    def _view(self, client_id: str, record: dict | None, cursor: str | None, limit: int) -> dict:
+        def read(tx):
+            client = tx.clients.get(client_id)
+            shown = record or tx.reporting.get(client_id) or reporting.empty(None, client_id)
+            items, last = reporting.page(shown, reporting.due_dates(shown, client), _after(cursor), limit)
+            return {**{k: shown[k] for k in ("id", "client_id", "version", "first_due", "attention", "attention_log")},
+                    **reporting.summary(shown, client), "grace_days": self.grace_days, "items": items,
+                    "next_cursor": encode_cursor(f"{last}|due") if last else None}
+
+        return self.uow.query(read)
+
+    def check_ins(self, client_id: str, cursor: str | None, limit: int) -> dict:
+        def read(tx):
+            tx.clients.get(client_id)
+            items, next_cursor = tx.reporting.check_ins(client_id, cursor, limit)
+            return {"items": items, "next_cursor": next_cursor}
+
+        return self.uow.query(read)
+
+
+def _after(cursor: str | None) -> str | None:
+    """The last due date a page showed, from its cursor."""
+    if cursor is None:
+        return None
+    day = decode_cursor(cursor).split("|")[0]
+    try:
+        return date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise Invalid({"cursor": ["not a cursor of these due dates; use next_cursor from the previous page"]}) from None

@@ -93,7 +93,7 @@ def test_a_cursor_not_issued_by_the_service_and_bad_filters_are_422(officer):
 
 
 def test_a_page_examines_a_bounded_number_of_index_entries(officer, klien, monkeypatch):
-    from services.klien import repository
+    from services.klien.repository import clients as repository
     monkeypatch.setattr(repository, "SCAN_BUDGET", 3)
     for i in range(5):   # the one sought sorts last among the names matching "sb"
         officer.created("/clients", client_body(register_number=f"T-{i}", name="Sbzz" if i == 4 else "Sbaa",

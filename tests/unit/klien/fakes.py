@@ -1,8 +1,8 @@
 """klien's repository in memory."""
 from services.klien import domain
 from services.klien.events import CATALOG
-from services.klien.usecases import Clients
-from shared.errors import Conflict
+from services.klien.usecases import Clients, Reporting
+from shared.errors import Conflict, Invalid
 from tests.unit.fakes import FakeStore, FakeUnitOfWork, check_shape
 
 
@@ -14,6 +14,8 @@ class FakeClientRepository:
         self.guidance_entries: dict[str, dict] = {}
         self.programs: dict[str, dict] = {}
         self.groups: dict[str, dict] = {}
+        # The wajib lapor flag each write was told of: with the guidance's, it lists a client as needing attention.
+        self.reporting_flags: dict[str, bool] = {}
 
     def get(self, client_id):
         return self.clients.get(client_id)
@@ -27,17 +29,25 @@ class FakeClientRepository:
             if after["status"] == domain.ACTIVE and other["status"] == domain.ACTIVE and other["nik"] == after["nik"]:
                 raise Conflict("an active client already has this NIK")
 
-    def save(self, before, after, entry):
+    def save(self, before, after, entry, reporting_flagged=False):
         check_shape(domain.HistoryEntry, entry)
         self.clients.put(after)
         self.uow.queue(lambda: self.histories.setdefault(after["id"], []).append(entry))
+        self._flag(after["id"], reporting_flagged)
+
+    def keep_attention(self, client, reporting_flagged):
+        self._flag(client["id"], reporting_flagged)
+
+    def _flag(self, client_id, reporting_flagged):
+        self.uow.queue(lambda: self.reporting_flags.__setitem__(client_id, reporting_flagged))
 
     def guidance(self, client_id):
         return list(self.guidance_entries.get(client_id, {}).values())
 
-    def save_guidance(self, client_id, entry):
+    def save_guidance(self, client_id, entry, reporting_flagged=False):
         self.uow.queue(lambda: self.guidance_entries.setdefault(client_id, {}).__setitem__(entry["enrollment_id"],
                                                                                            entry))
+        self._flag(client_id, reporting_flagged)
 
     def names(self, entries):
         return ({e["program_id"]: self.programs[e["program_id"]] for e in entries if e["program_id"] in self.programs},
@@ -58,12 +68,68 @@ class FakeClientRepository:
     def search(self, filters, query_words, cursor, limit, *, attention=None, nik=None, ending=None):
         def fits(client):
             return (domain.matches(client, query_words) and (nik is None or client["nik"] == nik)
-                    and (attention is None or domain.needs_attention(self.guidance(client["id"])) == attention)
+                    and (attention is None or self._flagged(client["id"]) == attention)
                     and (ending is None or (client["status"] == domain.ACTIVE
                                             and ending[0] <= client["supervision_end"] <= ending[1])))
 
         order = (lambda c: c["supervision_end"]) if ending else (lambda c: domain.register_key(c["register_number"]))
         return [c for c in self.clients.matching(filters, order) if fits(c)][:limit], None
+
+    def _flagged(self, client_id):
+        return self.reporting_flags.get(client_id, False) or domain.needs_attention(self.guidance(client_id))
+
+
+class FakeReportingRepository:
+    def __init__(self, uow):
+        self.uow = uow
+        self.records: dict[str, dict] = {}
+        self.check_ins_by_client: dict[str, list] = {}
+        self.looks: dict[str, object] = {}
+
+    def get(self, client_id):
+        return self.records.get(client_id)
+
+    def save(self, record):
+        self.uow.queue(lambda: self.records.__setitem__(record["client_id"], record))
+
+    def save_check_in(self, check_in):
+        self.uow.queue(lambda: self.check_ins_by_client.setdefault(check_in["client_id"], []).append(check_in))
+
+    def look_on(self, client_id, day):
+        def write():
+            if day is None:
+                self.looks.pop(client_id, None)
+            else:
+                self.looks[client_id] = day
+        self.uow.queue(write)
+
+    def to_look_at(self, today):
+        return [client_id for client_id, day in self.looks.items() if day <= today]
+
+    def check_ins(self, client_id, cursor, limit):
+        return self.check_ins_by_client.get(client_id, [])[:limit], None
+
+    def all_check_ins(self, client_id):
+        return list(self.check_ins_by_client.get(client_id, []))
+
+
+class FakeIdempotency:
+    def __init__(self, uow):
+        self.uow = uow
+        self.answers: dict[str, tuple] = {}
+
+    def slot(self, caller, path, key):
+        return "\0".join((caller, path, key))
+
+    def recall(self, slot, payload):
+        if slot not in self.answers:
+            return None
+        if self.answers[slot][0] != payload:
+            raise Invalid({"Idempotency-Key": ["this key was already used for another request"]})
+        return self.answers[slot][1]
+
+    def remember(self, slot, payload, answer):
+        self.uow.queue(lambda: self.answers.__setitem__(slot, (payload, answer)))
 
 
 class FakeGatherer:
@@ -71,5 +137,14 @@ class FakeGatherer:
         return {"bimbingan": {"enrollments": []}, "pokmas": {"groups": [], "agreements": []}}
 
 
-def clients() -> Clients:
-    return Clients(FakeUnitOfWork(CATALOG, clients=FakeClientRepository), FakeGatherer())
+def unit_of_work() -> FakeUnitOfWork:
+    return FakeUnitOfWork(CATALOG, clients=FakeClientRepository, reporting=FakeReportingRepository,
+                          idempotency=FakeIdempotency)
+
+
+def clients(uow=None) -> Clients:
+    return Clients(uow or unit_of_work(), FakeGatherer())
+
+
+def wajib_lapor(uow, today) -> Reporting:
+    return Reporting(uow, grace_days=3, today=lambda: today)

@@ -1,5 +1,6 @@
-"""klien's Redis: client records with their uniqueness slots, list and search indexes, history and
-guidance view. Reads through the transaction (watched), writes queued on it until it commits."""
+"""klien's Redis: client records with their uniqueness slots, list and search indexes (the attention
+list among them), history and guidance view. Reads through the transaction (watched), writes queued
+on it until it commits."""
 import json
 
 from services.klien import domain, keys
@@ -41,8 +42,11 @@ class ClientRepository:
             raise Conflict(f"an active client (client {owners['nik']}) already has this NIK; "
                            "end that supervision or correct the NIK")
 
-    def save(self, before: domain.Client | None, after: domain.Client, entry: domain.HistoryEntry) -> None:
-        flagged = domain.needs_attention(self._guidance(after["id"]))
+    def save(self, before: domain.Client | None, after: domain.Client, entry: domain.HistoryEntry,
+             reporting_flagged: bool = False) -> None:
+        """The record, its slots and indexes (in the attention list while either source flags it:
+        its guidance, or `reporting_flagged`, the wajib lapor flag the caller read), its history."""
+        flagged = reporting_flagged or domain.needs_attention(self._guidance(after["id"]))
 
         def write(pipe):
             pipe.set(keys.client(after["id"]), json.dumps(after))
@@ -53,6 +57,16 @@ class ClientRepository:
 
         self.tx.queue(write)
 
+    def keep_attention(self, client: domain.Client, reporting_flagged: bool) -> None:
+        """The client in the attention list, or out of it, now that its wajib lapor flag is
+        `reporting_flagged`: listed while that flag or its guidance's is up."""
+        flagged = reporting_flagged or domain.needs_attention(self._guidance(client["id"]))
+        member = index_member(domain.register_key(client["register_number"]), client["id"])
+        if flagged:
+            self.tx.queue(lambda pipe: pipe.zadd(keys.attention(), {member: 0}))
+        else:
+            self.tx.queue(lambda pipe: pipe.zrem(keys.attention(), member))
+
     def guidance(self, client_id: str) -> list[dict]:
         return [json.loads(v) for v in self.redis.hvals(keys.guidance(client_id))]
 
@@ -60,13 +74,14 @@ class ClientRepository:
         self.tx.watch(keys.guidance(client_id))
         return self.guidance(client_id)
 
-    def save_guidance(self, client_id: str, entry: dict) -> None:
-        """Keep `entry`; a client whose attention flag changes with it moves in or out of the attention index."""
+    def save_guidance(self, client_id: str, entry: dict, reporting_flagged: bool = False) -> None:
+        """Keep `entry`; a client whose attention flag changes with it moves in or out of the attention
+        index (it stays in while `reporting_flagged`, its wajib lapor flag, is up)."""
         self.tx.watch(keys.client(client_id))
         client = load(self.redis, keys.client(client_id))
         entries = {e["enrollment_id"]: e for e in self._guidance(client_id)}
-        was = domain.needs_attention(list(entries.values()))
-        now = domain.needs_attention(list({**entries, entry["enrollment_id"]: entry}.values()))
+        was = reporting_flagged or domain.needs_attention(list(entries.values()))
+        now = reporting_flagged or domain.needs_attention(list({**entries, entry["enrollment_id"]: entry}.values()))
 
         def write(pipe):
             pipe.hset(keys.guidance(client_id), entry["enrollment_id"], json.dumps(entry))
