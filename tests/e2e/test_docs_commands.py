@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ("docs/deploy-compose.md", "docs/operations.md")
 MARKER = "<!-- runnable -->"
-# The sumsel region's host ports (deploy/regions/sumsel.env.example).
-REGION_PORTS = (5101, 5102, 5103, 6411, 5711, 15711, 9111)
+# The sumsel region's host ports, as its template sets them.
+REGION_PORTS = tuple(int(port) for port in re.findall(
+    r"^[A-Z_]+_HOST_PORT=(\d+)$", (ROOT / "deploy/regions/sumsel.env.example").read_text(), re.MULTILINE))
 LOCAL_ONLY = {".git", ".venv", ".data", ".pytest_cache", "__pycache__", ".env"}
 
 
