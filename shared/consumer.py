@@ -98,8 +98,8 @@ class EventConsumer:
         message.ack()
         if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
             self.stats.incr("duplicates")
-        # At debug (BAPAS_LOG_LEVEL=debug): a line per event is a large share of an event's CPU; the
-        # outcomes are counted (bapas stats, /metrics), failures and dead letters are logged at warning.
+        # At debug (BAPAS_LOG_LEVEL=debug): a JSON line per event, copied again by `bapas run`, costs CPU
+        # the consumer needs; outcomes are counted (bapas stats, /metrics), failures are logged at warning.
         log.debug("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
                   event["sequence"])
 
