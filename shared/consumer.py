@@ -98,10 +98,8 @@ class EventConsumer:
         message.ack()
         if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
             self.stats.incr("duplicates")
-        # At debug (BAPAS_LOG_LEVEL=debug): a JSON line per event, copied again by `bapas run`, costs CPU
-        # the consumer needs; outcomes are counted (bapas stats, /metrics), failures are logged at warning.
-        log.debug("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
-                  event["sequence"])
+        log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                 event["sequence"])
 
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")
