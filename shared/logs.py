@@ -37,7 +37,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(service: str, level: str | None = None) -> None:
-    """`level` defaults to BAPAS_LOG_LEVEL (info; debug adds a line for every API request)."""
+    """`level` defaults to BAPAS_LOG_LEVEL (info; debug adds a line for every API read)."""
     level = (level or os.environ.get("BAPAS_LOG_LEVEL") or "INFO").upper()
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
