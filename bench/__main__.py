@@ -7,12 +7,13 @@ from datetime import datetime, timezone
 from bench import attendance, backbone, contention, laporan, latency, scale, writes
 from bench.deploy import clients, deployed
 from bench.report import Report, machine
+from bench.targets import Targets
 from tests.support import rabbitmq
 from tests.support.redis_server import RedisServer
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PLAN = {
-    "rounds": 1 if QUICK else 3, "seconds": 3 if QUICK else 10, "samples": 30 if QUICK else 200,
+    "rounds": 3, "seconds": 2 if QUICK else 10,  # a median of 3: one round can fall on a load spike "samples": 30 if QUICK else 200,
     "messages": 1000 if QUICK else 10_000, "clients": (1000, 10_000) if QUICK else (1000, 100_000),
     "marks": (10_000, 100_000) if QUICK else (10_000, 1_000_000), "processes": 2, "threads": 8,
 }
@@ -26,41 +27,49 @@ def main() -> None:
                 f"HTTP: gunicorn gthread, {os.environ.get('BAPAS_HTTP_WORKERS', '1')} worker(s) x "
                 f"{os.environ.get('BAPAS_HTTP_THREADS', '8')} threads per service; load from "
                 f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine.")
-    stack_sections(report)
-    backbone_section(report)
-    scale_sections(report)
+    targets = Targets()
+    stack_sections(report, targets)
+    backbone_section(report, targets)
+    scale_sections(report, targets)
+    targets.unmeasured("sustained: 60 s at the highest rate the API holds, every guidance view current "
+                       "within 1 s at the end", "not in this bench yet")
+    report.section("Targets (issue 21)", targets.rows,
+                   ["ratios are taken in the same run, alternating; absolute figures depend on the machine's load"],
+                   first=True)
     report.text(f"\nThe whole run took {time.monotonic() - started:.0f} s.")
     report.write()
 
 
-def stack_sections(report: Report) -> None:
+def stack_sections(report: Report, targets: Targets) -> None:
     with deployed() as (stack, floor_url, broker):
         klien, pokmas, bimbingan = clients(stack)
-        rows, notes, programs = writes.measure(stack, floor_url, pokmas, rounds=PLAN["rounds"],
-                                               seconds=PLAN["seconds"], processes=PLAN["processes"],
-                                               threads=PLAN["threads"])
+        rows, notes, programs, rates = writes.measure(stack, floor_url, pokmas, rounds=PLAN["rounds"],
+                                                      seconds=PLAN["seconds"], processes=PLAN["processes"],
+                                                      threads=PLAN["threads"])
+        targets.writes(rates)
         report.section(f"Write throughput (stack on {broker}; median of {PLAN['rounds']} rounds of "
                        f"{PLAN['seconds']} s; target: at least 0.8 of the floor)", rows, notes)
-        rows = latency.measure(stack, klien, bimbingan, programs, samples=PLAN["samples"], background_rate=300,
-                               processes=PLAN["processes"])
+        rows, figures = latency.measure(stack, klien, bimbingan, programs, samples=PLAN["samples"],
+                                        background_rate=300, processes=PLAN["processes"])
+        targets.latency(figures["idle_p99"], figures["loaded_p99"], figures["achieved"])
         report.section("Event latency: POST /enrollments 201 -> klien GET /clients/{id} shows it in guidance "
-                       "(target p99 < 100 ms at idle)", rows,
+                       "(targets: p99 <= 15 ms idle, <= 50 ms at 300 writes/s)", rows,
                        ["background writes: POST /clients and POST /groups, half the rate each, paced, while the "
                         "samples are taken one after another; the sample's own writes come on top"])
 
 
-def backbone_section(report: Report) -> None:
+def backbone_section(report: Report, targets: Targets) -> None:
     server = RedisServer().start()
     rows, notes = [], []
     try:
-        rows += backbone.measure(server.url, server.db_url(1), "Redis transport", PLAN["messages"])
+        rows += backbone.measure(server.url, server.db_url(1), "Redis transport", PLAN["messages"], targets)
         reason = rabbitmq.available()
         if reason:
             notes.append(f"RabbitMQ not measured: {reason}")
         else:
             vhost = rabbitmq.Vhost().create()
             try:
-                rows += backbone.measure(server.url, vhost.url, "RabbitMQ", PLAN["messages"])
+                rows += backbone.measure(server.url, vhost.url, "RabbitMQ", PLAN["messages"], targets)
             finally:
                 vhost.delete()
     finally:
@@ -71,7 +80,7 @@ def backbone_section(report: Report) -> None:
     report.section(f"Relay and consumer vs raw kombu ({PLAN['messages']:,} messages each)", rows, notes)
 
 
-def scale_sections(report: Report) -> None:
+def scale_sections(report: Report, targets: Targets) -> None:
     server = RedisServer().start()
     try:
         report.section("Profile of POST /clients: klien's store from 1 and from 8 threads (as one gunicorn worker's "
@@ -88,7 +97,7 @@ def scale_sections(report: Report) -> None:
         report.section(f"Scale: attendance reads at {small:,} vs {large:,} marks (Redis round trip, median of 50)",
                        rows)
         report.section("Attendance memory", memory)
-        rows, notes = laporan.measure(server.db_url(5), repeats=20 if QUICK else 50)
+        rows, notes = laporan.measure(server.db_url(5), repeats=20 if QUICK else 50, targets=targets)
         report.section("laporan: the monthly report of an office with 5,000 clients and 100,000 attendance marks "
                        "(figures kept, not computed per request; target < 100 ms as JSON)", rows, notes)
     finally:

@@ -13,15 +13,17 @@ from shared.stats import Stats
 from tests.support.backbone import TYPE, Bus
 
 
-def measure(redis_url: str, broker_url: str, transport: str, count: int) -> list[dict]:
+def measure(redis_url: str, broker_url: str, transport: str, count: int, targets=None) -> list[dict]:
     bus = Bus(redis_url, broker_url).reset()
     bus.redis.flushdb()
     bodies = _stage(bus, count)
     raw_publish = _timed(lambda: _raw_publish(broker_url, bodies))
-    raw_consume = _timed(lambda: _raw_consume(broker_url, count))
+    raw_consume = _timed(lambda: _raw_consume(broker_url, bus.service, count))
     relay = _timed(lambda: _relay(bus, count))
     consumer = _timed(lambda: _consume(bus, count))
     bus.shutdown()
+    if targets is not None:
+        targets.backbone(transport, count / relay, count / raw_publish, count / consumer, count / raw_consume)
     return [_row(transport, "publish", "Relay (outbox -> broker)", relay, "kombu Producer.publish loop",
                  raw_publish, count),
             _row(transport, "consume", "EventConsumer (apply + inbox + ack)", consumer, "kombu Consumer, ack only",
@@ -48,9 +50,9 @@ def _raw_publish(broker_url: str, bodies) -> None:
                              **broker.publish_options(event_id, correlation_id))
 
 
-def _raw_consume(broker_url: str, count: int) -> None:
+def _raw_consume(broker_url: str, service: str, count: int) -> None:
     seen = []
-    queue = broker.events_queue("bimbingan", [TYPE])
+    queue = broker.events_queue(service, [TYPE])  # the queue the bus declared (its service name is unique)
 
     def on_message(message):
         message.ack()
@@ -75,7 +77,7 @@ def _consume(bus: Bus, count: int) -> None:
     consumer = bus.consumer()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     thread.start()
-    stats = Stats(bus.redis, "bimbingan")
+    stats = Stats(bus.redis, bus.service)
     while stats.read()["consumed"] < count:
         time.sleep(0.01)
     stop.set()

@@ -128,7 +128,7 @@ def timed(http, headers, params: dict, repeats: int) -> tuple[float, float, obje
 
 
 def measure(redis_url: str, clients: int = 5000, marks: int = 100_000, repeats: int = 50,
-            sample: Path | None = None) -> tuple[list[dict], list[str]]:
+            sample: Path | None = None, targets=None) -> tuple[list[dict], list[str]]:
     client = redis_tx.connect(redis_url)
     client.flushdb()
     client.config_set("appendfsync", "no")  # loading speed only; the reads are measured with fsync always
@@ -143,6 +143,8 @@ def measure(redis_url: str, clients: int = 5000, marks: int = 100_000, repeats: 
         target = "< 100 ms" if label == "JSON" else ""
         rows.append({"GET /reports/monthly": label, "median ms": f"{median:.1f}", "p95 ms": f"{p95:.1f}",
                      "target": target, "met": ("yes" if median < 100 else "NO") if target else ""})
+        if targets is not None and label == "JSON":
+            targets.laporan(median)
         body = body or response.get_json()
         if sample is not None and extra:
             sample.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,12 @@ from tests.support.faults_backbone import wait_settled
 
 
 def measure(stack, klien, bimbingan, programs, *, samples: int, background_rate: float, processes: int):
+    """Returns (rows, figures): figures holds the idle and loaded p99 (ms) and the background writes/s achieved."""
     clients = [klien.created("/clients", payloads.client())["id"] for _ in range(2 * samples)]
     wait_settled(stack.redis_url, stack.broker_url, timeout=120)
     bodies = iter(programs.bodies(clients))
-    rows = [_row("idle", _samples(klien, bimbingan, bodies, samples), None)]
+    idle = _samples(klien, bimbingan, bodies, samples)
+    rows = [_row("idle", idle, None)]
     background = {}
     seconds = samples * 0.06 + 5
 
@@ -31,7 +33,13 @@ def measure(stack, klien, bimbingan, programs, *, samples: int, background_rate:
     for thread in threads:
         thread.join()
     rows.append(_row(f"{background_rate:.0f} writes/s target", loaded, background))
-    return rows
+    figures = {"idle_p99": _p99(idle), "loaded_p99": _p99(loaded),
+               "achieved": sum(result.rate for result in background.values())}
+    return rows, figures
+
+
+def _p99(millis: list[float]) -> float:
+    return statistics.quantiles(millis, n=100, method="inclusive")[98]
 
 
 def _samples(klien, bimbingan, bodies, count: int) -> list[float]:

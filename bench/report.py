@@ -27,14 +27,17 @@ def machine() -> str:
 class Report:
     def __init__(self, title: str):
         self.parts = [f"# {title}\n"]
+        self.head = 0  # where a `first` section goes: after the first text (the run's description)
 
     def text(self, text: str) -> None:
         self.parts.append(text + "\n")
+        self.head = self.head or len(self.parts)
         print(text, flush=True)
 
-    def section(self, title: str, rows: list[dict], notes: list[str] = ()) -> None:
+    def section(self, title: str, rows: list[dict], notes: list[str] = (), first: bool = False) -> None:
+        """`first` puts the section at the top of the file (after the run's description); it is printed now."""
         body = f"## {title}\n\n{table(rows)}" + "".join(f"\n- {note}" for note in notes if note)
-        self.parts.append(body + "\n")
+        self.parts.insert(self.head if first else len(self.parts), body + "\n")
         print("\n" + body, flush=True)
 
     def write(self) -> None:

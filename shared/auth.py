@@ -6,6 +6,7 @@ when the deployment configures an audience and an issuer (required for RS256 tok
 token the identity provider issued for another application is refused). Pure functions; the
 HTTP layer calls `authenticate`, and everything that mints a token calls `issue_token`.
 """
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -81,13 +82,26 @@ def authenticate(header: str | None, *, secret: str, public_key: str = "", regio
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
-    claims = _decode(token.strip(), secret=secret, public_key=public_key, leeway=leeway, audience=audience,
-                     issuer=issuer, previous_secret=previous_secret)
+    claims = _decode_cached(token.strip(), secret, public_key, leeway, audience, issuer, previous_secret)
     _check_lifetime(claims, leeway=leeway, max_lifetime=max_lifetime)
+    if claims["exp"] <= time.time() - leeway:  # PyJWT's own test, again: the verification may be cached
+        raise Unauthorized("the token has expired")
     principal = _principal(claims)
     if principal.region != region:
         raise Forbidden(f"this token is for region {principal.region!r}; this deployment serves {region!r}")
     return principal
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode_cached(token: str, secret: str, public_key: str, leeway: int, audience: str, issuer: str,
+                   previous_secret: str) -> dict:
+    """A client sends the same token with every request for hours: its signature, header and claims
+    are checked once per token and keys (a failure is never cached, it raises). Of what `_decode`
+    checks only `exp` can turn with time (nbf and iat only become true), and `authenticate` checks it
+    again on every request; a rotated secret is part of the key, so dropping it drops its tokens.
+    Callers must not change the dict."""
+    return _decode(token, secret=secret, public_key=public_key, leeway=leeway, audience=audience, issuer=issuer,
+                   previous_secret=previous_secret)
 
 
 def _decode(token: str, *, secret: str, public_key: str, leeway: int, audience: str, issuer: str,

@@ -31,16 +31,21 @@ def cmd_run(_args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from shared import metrics
     settings = load_settings()
     _require_secret(settings)
     bind = f"{settings.bind_host}:{service_port(args.service)}"
     argv = [sys.executable, "-m", "gunicorn", "--worker-class", "shared.gunicorn_worker.ProblemThreadWorker",
             "--workers", str(settings.http_workers), "--threads", str(settings.http_threads),
             "--bind", bind, "--graceful-timeout", "10", "--timeout", "30", "--keep-alive", "5",
-            "--access-logfile", "-" if os.environ.get("BAPAS_ACCESS_LOG") else "/dev/null",
             "--logger-class", "shared.gunicorn_logging.JsonGunicornLogger",
             f"services.{args.service}.app:create_app()"]
+    # Without --access-logfile gunicorn builds no access line at all; with /dev/null it formatted
+    # every one under the worker's GIL and threw it away.
+    if os.environ.get("BAPAS_ACCESS_LOG"):
+        argv[-1:-1] = ["--access-logfile", "-"]
     os.environ["BAPAS_SERVICE"] = args.service
+    metrics.prepare_multiprocess(args.service, service_port(args.service), settings.http_workers)
     os.execv(sys.executable, argv)
     return 0
 

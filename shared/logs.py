@@ -7,6 +7,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import os
 import sys
 
 from shared import clock
@@ -35,7 +36,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure(service: str, level: str = "INFO") -> None:
+def configure(service: str, level: str | None = None) -> None:
+    """`level` defaults to BAPAS_LOG_LEVEL (info; debug adds a line for every API read)."""
+    level = (level or os.environ.get("BAPAS_LOG_LEVEL") or "INFO").upper()
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()

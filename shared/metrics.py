@@ -2,10 +2,13 @@
 (events published, consumed, dead-lettered by any worker replica; outbox backlog and age) and
 from the broker (consumer lag and dead letters waiting)."""
 import logging
+import os
+import tempfile
 import time
+from pathlib import Path
 
 import redis
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from shared import broker
@@ -21,8 +24,39 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 OTHER = "other"
 
 
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_multiprocess(service: str, port: int, workers: int) -> Path | None:
+    """With several gunicorn workers each process counts its own requests: prometheus-client's
+    multiprocess mode keeps every worker's values in files of one directory, which /metrics sums.
+    Called by `bapas serve` before gunicorn starts (the client picks its mode at import). The
+    directory is the service's own (under PROMETHEUS_MULTIPROC_DIR when the operator sets it) and
+    emptied first: files a previous run left would be counted again."""
+    if workers <= 1:
+        os.environ.pop(MULTIPROC_DIR, None)
+        return None
+    base = Path(os.environ.get(MULTIPROC_DIR) or tempfile.gettempdir())
+    directory = base / f"bapas-metrics-{service}-{port}"
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_DIR] = str(directory)
+    return directory
+
+
+def served_registry(http_registry: CollectorRegistry) -> CollectorRegistry:
+    """What /metrics reads: this process's registry, or in multiprocess mode every worker's files."""
+    if not os.environ.get(MULTIPROC_DIR):
+        return http_registry
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
 class HttpMetrics:
     def __init__(self, registry: CollectorRegistry):
+        self.registry = registry
         self.requests = Counter("bapas_http_requests_total", "HTTP requests by endpoint and status",
                                 ["method", "endpoint", "status"], registry=registry)
         self.latency = Histogram("bapas_http_request_duration_seconds", "HTTP request latency",

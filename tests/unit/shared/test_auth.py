@@ -154,3 +154,31 @@ def test_the_lifetime_cap_is_configurable():
     assert auth.authenticate(header(token), secret=SECRET, region="sumsel", max_lifetime=3600).role == "admin"
     with pytest.raises(Unauthorized, match="lifetime"):
         auth.authenticate(header(token), secret=SECRET, region="sumsel", max_lifetime=600)
+
+
+# Verification is cached per token (shared.auth._decode_cached): what the cache must not keep.
+def test_a_token_accepted_once_is_refused_once_it_has_expired(monkeypatch):
+    now = time.time()
+    claims = {"sub": "a", "role": "admin", "region": "sumsel", "iat": int(now), "exp": int(now) + 60}
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    assert login(token).role == "admin"
+    assert login(token).role == "admin"  # from the cache
+    monkeypatch.setattr(auth.time, "time", lambda: now + 60 + 31)  # past exp and the 30 s leeway
+    with pytest.raises(Unauthorized, match="expired"):
+        login(token)
+
+
+def test_a_token_accepted_with_a_previous_secret_is_refused_once_that_secret_is_dropped():
+    token = auth.issue_token("old", role="admin", sub="a", region="sumsel")
+    assert auth.authenticate(header(token), secret=SECRET, previous_secret="old", region="sumsel").role == "admin"
+    with pytest.raises(Unauthorized, match="not valid"):
+        auth.authenticate(header(token), secret=SECRET, region="sumsel")
+
+
+def test_a_cached_token_still_answers_to_the_region_and_the_lifetime_cap():
+    token = auth.issue_token(SECRET, role="admin", sub="a", region="sumsel", ttl_seconds=3600)
+    assert login(token).role == "admin"
+    with pytest.raises(Forbidden):
+        login(token, region="jabar")
+    with pytest.raises(Unauthorized, match="lifetime"):
+        auth.authenticate(header(token), secret=SECRET, region="sumsel", max_lifetime=600)

@@ -1,0 +1,40 @@
+"""Issue 21's targets, each with the figure this run measured and "met" / "not met"."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Targets:
+    rows: list[dict] = field(default_factory=list)
+
+    def check(self, target: str, figure: str, met: bool) -> None:
+        self.rows.append({"target": target, "measured": figure, "result": "met" if met else "not met"})
+
+    def unmeasured(self, target: str, why: str) -> None:
+        self.rows.append({"target": target, "measured": why, "result": "not measured"})
+
+    def writes(self, rates: dict[str, float]) -> None:
+        floor = rates["floor"]
+        for name, path in (("clients", "POST /clients"), ("enrollments", "POST /enrollments")):
+            ratio = rates[name] / floor if floor else 0.0
+            figure = f"{rates[name]:.0f} req/s, {ratio:.2f} of the floor ({floor:.0f} req/s)"
+            self.check(f"{path} at 0.8 of the floor, same worker processes", figure, ratio >= 0.8)
+            self.check(f"{path} at 0.5 of the floor at least", figure, ratio >= 0.5)
+
+    def latency(self, idle_p99: float, loaded_p99: float, achieved: float) -> None:
+        self.check("event latency p99 idle <= 15 ms", f"{idle_p99:.1f} ms", idle_p99 <= 15)
+        self.check("event latency p99 at ~300 writes/s <= 50 ms", f"{loaded_p99:.1f} ms ({achieved:.0f} writes/s "
+                   "achieved)", loaded_p99 <= 50)
+
+    def backbone(self, transport: str, relay: float, raw_publish: float, consumer: float, raw_consume: float) -> None:
+        if transport == "RabbitMQ":
+            self.check("consumer on RabbitMQ >= 3,000 events/s", f"{consumer:.0f} events/s "
+                       f"(raw kombu, ack only: {raw_consume:.0f})", consumer >= 3000)
+        else:
+            self.check("consumer on the Redis transport >= raw kombu", f"{consumer:.0f} vs {raw_consume:.0f} "
+                       f"events/s ({consumer / raw_consume:.2f} x)", consumer >= raw_consume)
+            self.check("relay on the Redis transport >= 1.5 x raw kombu", f"{relay:.0f} vs {raw_publish:.0f} msg/s "
+                       f"({relay / raw_publish:.2f} x)", relay >= 1.5 * raw_publish)
+
+    def laporan(self, json_median_ms: float) -> None:
+        self.check("laporan monthly report, 5,000 clients / 100,000 marks, < 100 ms (JSON)",
+                   f"median {json_median_ms:.1f} ms", json_median_ms < 100)
