@@ -2,13 +2,13 @@
 import hashlib
 import hmac
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
 from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_datetime, format_percent
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -58,6 +58,16 @@ def _day(value) -> str:
     return format_date(value, "EEEE, d MMM")
 
 
+def _month(value: str) -> str:
+    """YYYY-MM as people write it: November 2026."""
+    return format_date(date(int(value[:4]), int(value[5:7]), 1), "LLLL yyyy")
+
+
+def _percent(fraction) -> str:
+    """A fraction as a percentage (83,3%); none (nothing to count) as a dash."""
+    return format_percent(fraction, "#,##0.#%") if fraction is not None else "–"
+
+
 def create_app(settings: Settings | None = None, services_factory=None, redis=None, limits_uri: str | None = None,
                config: dict | None = None) -> Flask:
     """The portal; tests hand in their own service clients, Redis and rate-limit storage."""
@@ -93,7 +103,7 @@ def create_app(settings: Settings | None = None, services_factory=None, redis=No
                       key_prefix="portal-limits", strategy="fixed-window", headers_enabled=False)
     app.extensions["portal.limiter"] = limiter
     security.install(app)
-    app.jinja_env.filters.update(tanggal=_date, waktu=_time, hari=_day)
+    app.jinja_env.filters.update(tanggal=_date, waktu=_time, hari=_day, bulan=_month, persen=_percent)
     routes.register(app, limiter)
 
     @app.before_request

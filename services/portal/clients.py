@@ -38,6 +38,13 @@ class ApiError(Exception):
 
 
 @dataclass(frozen=True)
+class File:
+    content: bytes
+    content_type: str
+    disposition: str | None
+
+
+@dataclass(frozen=True)
 class Identity:
     sub: str
     role: str
@@ -61,7 +68,7 @@ class ServiceClient:
             headers["If-Match"] = f'"{version}"'
         return headers
 
-    def request(self, method: str, path: str, *, params=None, json=None, version=None, headers=None):
+    def _send(self, method: str, path: str, *, params=None, json=None, version=None, headers=None):
         try:
             answer = self.http.request(method, self.base_url + path, params=params, json=json,
                                        headers={**self._headers(version), **(headers or {})},
@@ -71,7 +78,17 @@ class ServiceClient:
         if answer.status_code >= 400:
             problem = answer.json() if "json" in answer.headers.get("Content-Type", "") else None
             raise ApiError(answer.status_code, problem)
-        return answer.json()
+        return answer
+
+    def request(self, method: str, path: str, *, params=None, json=None, version=None, headers=None):
+        return self._send(method, path, params=params, json=json, version=version, headers=headers).json()
+
+    def file(self, path: str, **params) -> "File":
+        """A file the service renders (a workbook, a PDF), with its type and Content-Disposition as sent."""
+        answer = self._send("GET", path, params={k: v for k, v in params.items() if v not in (None, "")},
+                            headers={"Accept": "*/*"})
+        return File(answer.content, answer.headers.get("Content-Type", "application/octet-stream"),
+                    answer.headers.get("Content-Disposition"))
 
     def get(self, path: str, **params):
         return self.request("GET", path, params={k: v for k, v in params.items() if v not in (None, "")})
@@ -120,7 +137,7 @@ def _described_parameters(base_url: str, http: requests.Session) -> frozenset:
 
 
 class Services:
-    """The three services, as one user."""
+    """The services, as one user."""
 
     def __init__(self, urls: dict, secret: str, identity: Identity, session: requests.Session | None = None):
         session = session or requests.Session()
@@ -128,6 +145,7 @@ class Services:
         self.klien = ServiceClient(urls["klien"], secret, identity, session)
         self.pokmas = ServiceClient(urls["pokmas"], secret, identity, session)
         self.bimbingan = ServiceClient(urls["bimbingan"], secret, identity, session)
+        self.laporan = ServiceClient(urls["laporan"], secret, identity, session)
 
     def by_name(self, name: str) -> ServiceClient:
         return {"klien": self.klien, "pokmas": self.pokmas, "bimbingan": self.bimbingan}[name]

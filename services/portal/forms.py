@@ -166,3 +166,12 @@ class AuditForm(FlaskForm):
                                                   ("bimbingan", "bimbingan")])
     who = StringField(_l("Who (username)"), validators=[Optional()])
     action = StringField(_l("Action"), validators=[Optional()])
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False                      # a GET form: it only chooses what to read
+    month = StringField(_l("Month"), description=_l("As YYYY-MM, for example 2026-11"),
+                        validators=[required(), Regexp(r"^[12][0-9]{3}-(0[1-9]|1[0-2])$",
+                                                       message=_l("Enter a month as YYYY-MM"))])
+    bapas_office = text(_l("BAPAS office"), 100)

@@ -146,7 +146,8 @@ def test_a_partner_cannot_open_another_groups_session(portal, browser_page):
 def test_an_auditor_sees_no_write_button(portal, browser_page):
     stack, world = portal
     sign_in(browser_page, stack.portal_url, "auditor1")
-    pages = ["/klien", "/sesi", "/mitra", "/program", "/audit", f"/klien/{_client(stack)}"]
+    pages = ["/klien", "/sesi", "/mitra", "/program", "/audit", f"/klien/{_client(stack)}",
+             "/laporan?bapas_office=Bapas+Palembang"]
     session_id = _session_of(stack, world["program_a"])
     pages.append(f"/sesi/{session_id}/presensi")
     findings = {}
@@ -161,4 +162,11 @@ def test_an_auditor_sees_no_write_button(portal, browser_page):
         check_page(browser_page, findings)
         if path == "/audit":
             shot(browser_page, "audit")
+        if path.startswith("/laporan"):
+            assert "Kelompok mitra (POKMAS LIPAS)" in browser_page.inner_text("main")
+            assert browser_page.locator("main a.button").all_inner_texts() == ["Unduh Excel (xlsx)", "Unduh PDF"]
+            for link, kind in zip(browser_page.locator("main a.button").all(), ("xlsx", "pdf")):
+                file = browser_page.request.get(stack.portal_url + link.get_attribute("href"))
+                assert file.status == 200, kind
+                assert file.headers["content-disposition"].endswith(f'-bapas-palembang.{kind}"'), kind
     assert findings == {}, findings

@@ -74,6 +74,10 @@ class FakeService:
     def all(self, path, **params):
         return self.get(path, **params)["items"]
 
+    def file(self, path, **params):
+        """Answered from the same table as a GET: the value is a clients.File."""
+        return self.get(path, **params)
+
     def post(self, path, body=None, version=None, headers=None):
         return self._answer("POST", path, {"body": body or {}, "version": version})
 
@@ -87,6 +91,7 @@ class FakeService:
 class FakeServices:
     def __init__(self):
         self.klien, self.pokmas, self.bimbingan = FakeService(), FakeService(), FakeService()
+        self.laporan = FakeService()
         self.identities: list[Identity] = []
 
     def factory(self, identity):

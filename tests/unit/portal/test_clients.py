@@ -53,3 +53,33 @@ def test_parallel_keeps_each_outcome():
 
     got = parallel(one=lambda: 1, two=refused)
     assert got["one"].value == 1 and got["two"].error.status == 503 and got["two"].value_or("x") == "x"
+
+
+class FileRecorder(Recorder):
+    def request(self, method, url, **kwargs):
+        answer = super().request(method, url, **kwargs)
+        answer.headers["Content-Disposition"] = 'attachment; filename="laporan-bulanan-2026-11-bapas-x.pdf"'
+        return answer
+
+
+def test_a_file_comes_as_sent_with_its_type_and_name_and_the_users_token():
+    http = FileRecorder(body=b"%PDF-1.7 ...", content_type="application/pdf")
+    got = ServiceClient("http://laporan", SECRET, Identity("pk1", "officer", "r"), http).file(
+        "/reports/monthly", month="2026-11", bapas_office="X", format="pdf")
+    assert (got.content, got.content_type) == (b"%PDF-1.7 ...", "application/pdf")
+    assert got.disposition == 'attachment; filename="laporan-bulanan-2026-11-bapas-x.pdf"'
+    method, url, kwargs = http.sent[0]
+    assert kwargs["params"] == {"month": "2026-11", "bapas_office": "X", "format": "pdf"}
+    assert kwargs["headers"]["Accept"] == "*/*"
+    assert authenticate(kwargs["headers"]["Authorization"], secret=SECRET, region="r").sub == "pk1"
+
+
+def test_a_refused_file_is_an_api_error():
+    http = Recorder(status=403, body=b'{"detail": "partners may not read reports"}',
+                    content_type="application/problem+json")
+    try:
+        ServiceClient("http://laporan", SECRET, Identity("m", "partner", "r", "g-1"), http).file("/reports/monthly")
+    except ApiError as error:
+        assert (error.status, error.detail) == (403, "partners may not read reports")
+    else:
+        raise AssertionError("a 403 must raise")
