@@ -1,19 +1,12 @@
 """laporan wiring: the API's blueprint, the worker's handlers and its tasks (names and suspect marks
 read from their owners)."""
-import os
-from zoneinfo import ZoneInfo
-
 from services.laporan import handlers, sources
 from services.laporan.events import CATALOG
 from services.laporan.repository import Figures
-from shared import service
+from shared import clock, service
 from shared.errors import Unavailable
 from shared.scheduler import ScheduledTask
 from shared.worker import FEED_CATCH_UP_SECONDS
-
-
-def timezone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("BAPAS_TIMEZONE") or "Asia/Jakarta")
 
 
 def _skipped_while_unreachable(run):
@@ -27,7 +20,7 @@ def _skipped_while_unreachable(run):
 
 def _blueprints(runtime) -> list:
     from services.laporan import api            # the HTTP layer: the worker never loads Flask
-    return [api.blueprint(Figures(runtime.redis), timezone())]
+    return [api.blueprint(Figures(runtime.redis), clock.zone())]
 
 
 def _tasks(runtime) -> list:
@@ -35,7 +28,7 @@ def _tasks(runtime) -> list:
     return [ScheduledTask("group-names", FEED_CATCH_UP_SECONDS,
                           _skipped_while_unreachable(lambda: sources.read_group_names(runtime.redis, owners))),
             ScheduledTask("suspect-marks", FEED_CATCH_UP_SECONDS, _skipped_while_unreachable(
-                lambda: sources.repair_suspect_marks(runtime.redis, owners, timezone())))]
+                lambda: sources.repair_suspect_marks(runtime.redis, owners, clock.zone())))]
 
 
 SERVICE = service.ServiceDefinition(
@@ -44,7 +37,7 @@ SERVICE = service.ServiceDefinition(
     description="Monthly reports per BAPAS office and per POKMAS LIPAS group, kept from the other services' events.",
     catalog=CATALOG,
     blueprints=_blueprints,
-    handlers=lambda runtime: handlers.build(timezone()),
+    handlers=lambda runtime: handlers.build(clock.zone()),
     tasks=_tasks,
     sources=("klien", "pokmas", "bimbingan"),
 )

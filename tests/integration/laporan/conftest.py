@@ -1,7 +1,7 @@
 import pytest
 
 from services.laporan import app as laporan_app, handlers
-from shared import auth, redis_tx
+from shared import auth, clock, redis_tx
 from shared.config import SERVICES, Settings
 from shared.inbox import Applier
 from tests.support.laporan_world import REGION, World
@@ -17,7 +17,7 @@ def settings(redis_url):
 
 @pytest.fixture
 def applier(redis_url):
-    return Applier(redis_tx.connect(redis_url), service="laporan", handlers=handlers.build(laporan_app.timezone()))
+    return Applier(redis_tx.connect(redis_url), service="laporan", handlers=handlers.build(clock.zone()))
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from kombu import Producer
 
-from services.laporan import app as laporan_app, handlers, sources
-from shared import broker, envelope, redis_tx
+from services.laporan import handlers, sources
+from shared import broker, clock, envelope, redis_tx
 from shared.consumer import EventConsumer
 from shared.inbox import Applier
 from tests.integration.laporan.test_figures import EXPECTED, figures, month_of_activity
@@ -24,7 +24,7 @@ def consuming(redis_url, broker_url):
     """A laporan consumer under a service name of this test's own (its own queue and backbone keys)."""
     service = f"laporan-{uuid.uuid4().hex[:8]}"
     client = redis_tx.connect(redis_url)
-    applier = Applier(client, service=service, handlers=handlers.build(laporan_app.timezone(), service))
+    applier = Applier(client, service=service, handlers=handlers.build(clock.zone(), service))
     consumer = EventConsumer(client, service=service, region=REGION, broker_url=broker_url, applier=applier,
                              max_attempts=2, visibility_timeout=2)
     with broker.connect(broker_url) as connection:
@@ -74,7 +74,7 @@ def test_a_month_delivered_out_of_order_and_twice_is_exact(consuming, broker_url
     assert consuming.redis.smembers("laporan:marks:suspect")
     with FakeService(bimbingan_answers(world)) as owner:
         owners = sources.Owners(replace(settings, urls={**settings.urls, "bimbingan": owner.url}))
-        sources.repair_suspect_marks(consuming.redis, owners, laporan_app.timezone(), consuming.service)
+        sources.repair_suspect_marks(consuming.redis, owners, clock.zone(), consuming.service)
     assert figures(report()) == EXPECTED
     assert report()["groups"][0]["sessions_held"] == 2
 

@@ -3,7 +3,7 @@ enrollment whose older event was dropped after a newer one (out of order)."""
 from dataclasses import replace
 
 from services.laporan import app as laporan_app, sources
-from shared import redis_tx
+from shared import clock, redis_tx
 from tests.support.klien_fakes import FakeService
 
 
@@ -29,7 +29,7 @@ def test_a_mark_lost_to_out_of_order_delivery_is_read_back_from_bimbingan(world,
         {"session_id": s2["data"]["id"], "attendance": "absent"}]}}
     with FakeService(bimbingan) as owner:
         owners = sources.Owners(replace(settings, urls={**settings.urls, "bimbingan": owner.url}))
-        assert sources.repair_suspect_marks(applier.redis, owners, laporan_app.timezone()) == 1
+        assert sources.repair_suspect_marks(applier.redis, owners, clock.zone()) == 1
         assert owner.seen[0][1].startswith("Bearer ")
     got = report()
     assert got["attendance"] == {"present": 1, "late": 0, "absent": 1, "excused": 0}
@@ -46,7 +46,7 @@ def test_a_repair_waits_when_newer_events_were_applied_than_the_owner_answered(w
     stale_answer = {f"/enrollments/{e}": {"id": e, "version": 1, "attendance": []}}
     with FakeService(stale_answer) as owner:
         owners = sources.Owners(replace(settings, urls={**settings.urls, "bimbingan": owner.url}))
-        assert sources.repair_suspect_marks(applier.redis, owners, laporan_app.timezone()) == 0
+        assert sources.repair_suspect_marks(applier.redis, owners, clock.zone()) == 0
     assert applier.redis.smembers("laporan:marks:suspect") == {e}
     assert applier.redis.hgetall(f"laporan:marks:{e}") == {later["data"]["session_id"]: "present"}
 
