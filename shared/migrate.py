@@ -2,19 +2,31 @@
 `bapas migrate <service>` upgrades the stored records in place to the version its code expects.
 
 A service declares its migrations in `services/<name>/migrations.py` as MIGRATIONS, an ordered
-list of `Migration`: the version it brings the data to, the key pattern of the records it
-rewrites (JSON strings, or lists of JSON entries such as a history), and `upgrade(value)`, which
-returns the value in the new form, or None when it already is in that form. So a run is
-idempotent: a record already upgraded is left alone. It is resumable: the SCAN cursor is kept
-in Redis after every batch, and the data version rises only once every record was seen. Each
-record is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
+list of two kinds, each with the version it brings the data to and the key pattern it visits:
+- `Migration` rewrites values: `upgrade(value)` returns a record (a JSON string, or each JSON
+  entry of a list such as a history) in the new form, or None when it already is in that form;
+- `Rebuild` rebuilds what is derived from a record (its index entries, its uniqueness slot):
+  `rebuild(pipe, key, settings)` reads through the watched pipe and returns a `Step`.
+Either may leave notes for a person to review (a value no rule could map), kept in Redis with the
+rewrite that caused them (`<service>:data:review:<version>`) and listed by `bapas migrate --review`.
+
+So a run is idempotent: a key already in the new form is left alone. It is resumable: the SCAN
+cursor is kept in Redis after every batch, and the data version rises only once every key was
+seen. Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
 """
 import importlib
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, NamedTuple
 
 from shared.redis_tx import transact
+
+
+class Step(NamedTuple):
+    """What one key needs: `writes(pipe)` queued in MULTI (None: nothing, it is in the new form),
+    and notes for a person to review."""
+    writes: Callable[[Any], None] | None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -23,9 +35,52 @@ class Migration:
     description: str
     pattern: str
     upgrade: Callable[[dict], dict | None]
+    review: Callable[[dict, dict], str | None] = lambda _old, _new: None   # a note on an upgrade, or None
+
+    def plan(self, pipe, key: str, _settings) -> Step:
+        kind = pipe.type(key)
+        if kind == "string":
+            old = json.loads(pipe.get(key))
+            new = self.upgrade(old)
+            if new is None:
+                return Step(None)
+            return Step(lambda p: p.set(key, json.dumps(new)), self._notes([(old, new)]))
+        if kind == "list":
+            entries = [json.loads(raw) for raw in pipe.lrange(key, 0, -1)]
+            upgraded = {index: (old, new) for index, old in enumerate(entries)
+                        if (new := self.upgrade(old)) is not None}
+            if not upgraded:
+                return Step(None)
+
+            def writes(p):
+                for index, (_old, new) in upgraded.items():
+                    p.lset(key, index, json.dumps(new))
+
+            return Step(writes, self._notes(upgraded.values()))
+        return Step(None)
+
+    def _notes(self, pairs) -> tuple[str, ...]:
+        return tuple(note for old, new in pairs if (note := self.review(old, new)))
 
 
-def declared(service: str) -> list[Migration]:
+@dataclass(frozen=True)
+class Rebuild:
+    version: int
+    description: str
+    pattern: str
+    rebuild: Callable[[Any, str, Any], Step]
+
+    def plan(self, pipe, key: str, settings) -> Step:
+        return self.rebuild(pipe, key, settings)
+
+
+class Outcome(NamedTuple):
+    migration: Migration | Rebuild
+    rewritten: int          # keys rewritten by this run
+    noted: int              # notes left for review by this run
+
+
+def declared(service: str) -> list[Migration | Rebuild]:
     try:
         module = importlib.import_module(f"services.{service}.migrations")
     except ModuleNotFoundError as exc:
@@ -36,8 +91,8 @@ def declared(service: str) -> list[Migration]:
 
 
 class Migrator:
-    def __init__(self, client, service: str, migrations: list[Migration]):
-        self.redis, self.service, self.migrations = client, service, migrations
+    def __init__(self, client, service: str, migrations: list, settings=None):
+        self.redis, self.service, self.migrations, self.settings = client, service, migrations, settings
         self.version_key = f"{service}:data:version"
 
     def current(self) -> int:
@@ -46,53 +101,107 @@ class Migrator:
     def target(self) -> int:
         return max((m.version for m in self.migrations), default=0)
 
-    def pending(self) -> list[Migration]:
+    def pending(self) -> list:
         return [m for m in self.migrations if m.version > self.current()]
 
-    def run(self, batch: int = 200, max_batches: int | None = None) -> list[tuple[Migration, int]]:
-        """Apply the pending migrations in order; (migration, records rewritten) for each one
-        finished. With `max_batches`, stop after that many SCAN batches (a later run resumes)."""
+    def review_key(self, migration) -> str:
+        return f"{self.service}:data:review:{migration.version}"
+
+    def notes(self) -> dict[int, dict[str, str]]:
+        """Version -> {key: note} of every note left for review, of every declared migration."""
+        found = {m.version: self.redis.hgetall(self.review_key(m)) for m in self.migrations}
+        return {version: notes for version, notes in found.items() if notes}
+
+    def run(self, batch: int = 200, max_batches: int | None = None) -> list[Outcome]:
+        """Apply the pending migrations in order; an Outcome for each one finished. With `max_batches`,
+        stop after that many SCAN batches (a later run resumes where this one stopped)."""
         done = []
         for migration in self.pending():
-            rewritten, finished, max_batches = self._apply(migration, batch, max_batches)
+            outcome, finished, max_batches = self._apply(migration, batch, max_batches)
             if not finished:
                 break
-            done.append((migration, rewritten))
+            done.append(outcome)
         return done
 
-    def _cursor_key(self, migration: Migration) -> str:
+    def _cursor_key(self, migration) -> str:
         return f"{self.service}:data:migration:{migration.version}:cursor"
 
-    def _apply(self, migration: Migration, batch: int, max_batches: int | None):
-        cursor, rewritten = int(self.redis.get(self._cursor_key(migration)) or 0), 0
+    def _apply(self, migration, batch: int, max_batches: int | None):
+        cursor, rewritten, noted = int(self.redis.get(self._cursor_key(migration)) or 0), 0, 0
         while max_batches is None or max_batches > 0:
             cursor, keys = self.redis.scan(cursor, match=migration.pattern, count=batch)
-            rewritten += sum(self._upgrade(key, migration) for key in keys)
+            for key in keys:
+                step = self._step(key, migration)
+                rewritten += step.writes is not None
+                noted += len(step.notes)
             max_batches = None if max_batches is None else max_batches - 1
             if cursor == 0:
                 with self.redis.pipeline(transaction=True) as pipe:
                     pipe.set(self.version_key, migration.version).delete(self._cursor_key(migration)).execute()
-                return rewritten, True, max_batches
+                return Outcome(migration, rewritten, noted), True, max_batches
             self.redis.set(self._cursor_key(migration), cursor)
-        return rewritten, False, max_batches
+        return Outcome(migration, rewritten, noted), False, max_batches
 
-    def _upgrade(self, key: str, migration: Migration) -> bool:
+    def _step(self, key: str, migration) -> Step:
+        """One key's step in its own transaction; its notes are kept with its rewrite, so an
+        interruption cannot lose the note of a value already rewritten."""
         def work(pipe):
-            kind = pipe.type(key)
-            if kind == "string":
-                new = migration.upgrade(json.loads(pipe.get(key)))
-                if new is not None:
-                    pipe.multi()
-                    pipe.set(key, json.dumps(new))
-                return new is not None
-            if kind == "list":
-                entries = [json.loads(raw) for raw in pipe.lrange(key, 0, -1)]
-                upgraded = [migration.upgrade(entry) for entry in entries]
-                if any(new is not None for new in upgraded):
-                    pipe.multi()
-                    for index, new in enumerate(upgraded):
-                        if new is not None:
-                            pipe.lset(key, index, json.dumps(new))
-                return any(new is not None for new in upgraded)
-            return False
+            step = migration.plan(pipe, key, self.settings)
+            if step.writes is not None or step.notes:
+                pipe.multi()
+                if step.writes is not None:
+                    step.writes(pipe)
+                if step.notes:
+                    pipe.hset(self.review_key(migration), key, "; ".join(step.notes))
+            return step
         return transact(self.redis, work, key)
+
+
+# Index repairs that more than one service needs.
+
+def add_missing(pipe, entries) -> Step:
+    """The (sorted-set key, member) entries not yet in their index, added (score 0: lexicographic indexes)."""
+    missing = [(key, member) for key, member in entries if pipe.zscore(key, member) is None]
+    if not missing:
+        return Step(None)
+
+    def writes(p):
+        for key, member in missing:
+            p.zadd(key, {member: 0})
+
+    return Step(writes)
+
+
+def reindex(record_key: Callable[[str], str], entries: Callable[[Any, dict], list]) -> Callable:
+    """A Rebuild's step for the records at `record_key(id)`: `entries(pipe, record)`, the (index key,
+    member) pairs that list it, added where missing. Other keys the pattern meets (a record's hash of
+    attendance marks) are passed over."""
+    def step(pipe, key: str, _settings) -> Step:
+        if pipe.type(key) != "string":
+            return Step(None)
+        record = json.loads(pipe.get(key))
+        if key != record_key(record["id"]):
+            return Step(None)
+        return add_missing(pipe, entries(pipe, record))
+
+    return step
+
+
+def old_form(member: str) -> bool:
+    """A list index member written before the sort key ended with NUL ("<sort key>|<id>", not
+    "<sort key>\\0|<id>", shared.pagination.index_member): no write removes it any more."""
+    return "|" in member and "\0|" not in member
+
+
+def old_members_dropped(version: int, prefix: str) -> Rebuild:
+    """The service's list indexes without their old-form members: declared after the rebuilds that add
+    the records' new-form members, so no record leaves a list meanwhile."""
+    return Rebuild(version, "index entries of the old form (sort key ended by '|') dropped", f"{prefix}:idx:*",
+                   drop_old_members)
+
+
+def drop_old_members(pipe, key: str, _settings) -> Step:
+    if pipe.type(key) != "zset":
+        return Step(None)
+    stale = [member for member in pipe.zrange(key, 0, -1) if old_form(member)]
+    return Step((lambda p: p.zrem(key, *stale)) if stale else None)

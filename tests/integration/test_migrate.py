@@ -47,7 +47,7 @@ def test_a_migration_upgrades_every_record_and_raises_the_data_version(redis_url
     migrator = Migrator(store, "test", MIGRATIONS)
     assert (migrator.current(), migrator.target()) == (0, 2)
     done = migrator.run(batch=10)
-    assert [(m.version, count) for m, count in done] == [(1, 50), (2, 50)]
+    assert [(m.version, count, noted) for m, count, noted in done] == [(1, 50, 0), (2, 50, 0)]
     assert migrator.current() == 2 and not migrator.pending()
     assert {r["offence_category"] for r in records(store).values()} == {"narkotika", "pencurian", "korupsi"}
     assert all(json.loads(e)["status"] == "active" for e in store.lrange("test:history:7", 0, -1))
@@ -62,7 +62,7 @@ def test_an_interrupted_run_resumes_and_a_second_run_changes_nothing(redis_url):
     partly = sum(r["offence_category"] in ("narkotika", "pencurian") for r in records(store).values())
     assert 0 < partly < 300
     resumed = Migrator(store, "test", MIGRATIONS).run(batch=20)
-    assert [m.version for m, _ in resumed] == [1, 2]
+    assert [done.migration.version for done in resumed] == [1, 2]
     assert sum(r["offence_category"] in ("narkotika", "pencurian") for r in records(store).values()) == 300
     before = stored(store)
     assert Migrator(store, "test", MIGRATIONS).run() == []
@@ -71,7 +71,27 @@ def test_an_interrupted_run_resumes_and_a_second_run_changes_nothing(redis_url):
 
 def test_bapas_migrate_reports_the_data_version(redis_url):
     env = {**os.environ, "REDIS_URL": redis_url}
-    done = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "klien", "--status"], env=env,
+    done = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "laporan", "--status"], env=env,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
-    assert "klien: data version 0, code expects 0" in done.stdout
+    assert "laporan: data version 0, code expects 0" in done.stdout
+    pending = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "klien", "--status"], env=env,
+                             capture_output=True, text=True, timeout=30)
+    assert pending.returncode == 1 and "pending 1: offence_category as a code" in pending.stdout
+
+
+def test_a_note_for_review_is_kept_with_the_rewrite_that_caused_it(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    store.set("test:client:1", json.dumps({"id": 1, "offence_category": "narcotics"}))
+    store.set("test:client:2", json.dumps({"id": 2, "offence_category": "copet"}))
+    fallback = Migration(1, "fallback", "test:client:*",
+                         lambda r: None if r["offence_category"] in ("narkotika", "lainnya") else
+                         {**r, "offence_category": LEGACY_CODES.get(r["offence_category"], "lainnya")},
+                         lambda old, new: None if old["offence_category"] in LEGACY_CODES else
+                         f"{old['offence_category']!r} set to {new['offence_category']}")
+    migrator = Migrator(store, "test", [fallback])
+    [done] = migrator.run()
+    assert (done.rewritten, done.noted) == (2, 1)
+    assert migrator.notes() == {1: {"test:client:2": "'copet' set to lainnya"}}
+    assert Migrator(store, "test", [fallback]).run() == []
+    assert migrator.notes() == {1: {"test:client:2": "'copet' set to lainnya"}}
