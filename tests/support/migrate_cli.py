@@ -1,0 +1,19 @@
+"""`bapas migrate` as an operator runs it (the CLI in a process of its own, on the test's Redis and
+secret), and what a second run must leave unchanged: every key's content."""
+import os
+import subprocess
+import sys
+
+from tests.support.client import REGION, SECRET
+
+
+def bapas_migrate(redis_url: str, service: str, *args: str) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items() if name != "KLIEN_NIK_INDEX_KEY"}
+    env.update(REDIS_URL=redis_url, BAPAS_JWT_SECRET=SECRET, BAPAS_REGION=REGION)
+    return subprocess.run([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def stored(store) -> dict:
+    """Every key and its content (DUMP), but the transactions' short-lived commit markers."""
+    return {key: store.dump(key) for key in store.scan_iter() if not key.startswith("tx:committed:")}
