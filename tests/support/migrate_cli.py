@@ -17,3 +17,16 @@ def bapas_migrate(redis_url: str, service: str, *args: str) -> subprocess.Comple
 def stored(store) -> dict:
     """Every key and its content (DUMP), but the transactions' short-lived commit markers."""
     return {key: store.dump(key) for key in store.scan_iter() if not key.startswith("tx:committed:")}
+
+
+def as_older_indexes(store, prefix: str) -> int:
+    """Every list index member of the service rewritten as versions before issue 12 wrote it ("<sort
+    key>|<id>", shared.pagination.index_member); how many."""
+    rewritten = 0
+    for key in store.scan_iter(f"{prefix}:idx:*"):
+        for member in store.zrange(key, 0, -1):
+            if "\0|" in member:
+                store.zrem(key, member)
+                store.zadd(key, {member.replace("\0|", "|"): 0})
+                rewritten += 1
+    return rewritten
