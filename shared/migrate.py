@@ -112,6 +112,16 @@ class Migrator:
         found = {m.version: self.redis.hgetall(self.review_key(m)) for m in self.migrations}
         return {version: notes for version, notes in found.items() if notes}
 
+    def restart_from(self, version: int) -> None:
+        """Lower the data version to `version`, so the migrations above it run again from their first key
+        (they are idempotent): after older code wrote to data a newer version had migrated (a rollback)."""
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.version_key, min(version, self.current()))
+            for migration in self.migrations:
+                if migration.version > version:
+                    pipe.delete(self._cursor_key(migration))
+            pipe.execute()
+
     def run(self, batch: int = 200, max_batches: int | None = None) -> list[Outcome]:
         """Apply the pending migrations in order; an Outcome for each one finished. With `max_batches`,
         stop after that many SCAN batches (a later run resumes where this one stopped)."""

@@ -11,6 +11,7 @@
    (its guidance and wajib lapor flag for the attention list) and the clear-NIK slot is removed.
 """
 import json
+import os
 import re
 
 from services.klien import domain, keys
@@ -96,7 +97,7 @@ def reindex_client(pipe, key: str, settings) -> Step:
     client = load(pipe, key)
     if client is None or key != keys.client(client["id"]):
         return Step(None)
-    secret = nik_key(settings)
+    secret = _index_key(settings)
     slot, clear_slot = keys.nik_slot(domain.nik_digest(client["nik"], secret)), keys.nik_slot(client["nik"])
     pipe.watch(keys.guidance(client["id"]), keys.reporting(client["id"]), slot, clear_slot)
     reporting = load(pipe, keys.reporting(client["id"]))
@@ -119,6 +120,15 @@ def reindex_client(pipe, key: str, settings) -> Step:
         elif owner != client["id"]:
             notes = (f"another active client ({owner}) has the same NIK: end that supervision or correct the NIK",)
     return Step((lambda p: [write(p) for write in writes]) if writes else None, notes)
+
+
+def _index_key(settings) -> bytes:
+    """The NIK index's key as the service has it; never one derived from no secret, which would name
+    every NIK index and slot with a key the service does not use."""
+    if not (os.environ.get("KLIEN_NIK_INDEX_KEY") or settings.jwt_secret):
+        raise SystemExit("bapas migrate klien: neither KLIEN_NIK_INDEX_KEY nor BAPAS_JWT_SECRET is set: run it where "
+                         "klien's environment is (docker compose exec -T klien-worker bapas migrate klien)")
+    return nik_key(settings)
 
 
 MIGRATIONS = [

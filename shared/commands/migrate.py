@@ -12,6 +12,8 @@ def cmd_migrate(args) -> int:
                                 migrate.declared(args.service), settings)
     if args.review:
         return _review(migrator)
+    if args.again_from is not None:
+        migrator.restart_from(args.again_from)
     pending = migrator.pending()
     print(f"{args.service}: data version {migrator.current()}, code expects {migrator.target()}")
     if args.status:
@@ -51,4 +53,6 @@ def register(sub) -> None:
     command.add_argument("--batch", type=int, default=200, help="keys asked of each SCAN (default 200)")
     command.add_argument("--max-batches", type=int, default=None,
                          help="stop after this many SCAN batches (a later run resumes)")
+    command.add_argument("--from", dest="again_from", type=int, metavar="VERSION", default=None,
+                         help="run the migrations above VERSION again (after older code wrote to migrated data)")
     command.set_defaults(func=cmd_migrate)

@@ -95,3 +95,29 @@ def test_a_note_for_review_is_kept_with_the_rewrite_that_caused_it(redis_url):
     assert migrator.notes() == {1: {"test:client:2": "'copet' set to lainnya"}}
     assert Migrator(store, "test", [fallback]).run() == []
     assert migrator.notes() == {1: {"test:client:2": "'copet' set to lainnya"}}
+
+
+def test_from_a_version_runs_the_later_migrations_again(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    seed(store, count=5)
+    Migrator(store, "test", MIGRATIONS).run()
+    store.rpush("test:history:0", json.dumps({"status": "ENDED"}))       # older code wrote meanwhile
+    migrator = Migrator(store, "test", MIGRATIONS)
+    assert migrator.run() == []
+    migrator.restart_from(1)
+    assert migrator.current() == 1 and [m.version for m in migrator.pending()] == [2]
+    assert [(done.migration.version, done.rewritten) for done in migrator.run()] == [(2, 1)]
+    assert json.loads(store.lindex("test:history:0", -1)) == {"status": "ended"}
+    migrator.restart_from(5)                                  # never raises the data version
+    assert migrator.current() == 2
+
+
+def test_bapas_migrate_klien_refuses_to_name_nik_indexes_without_the_services_key(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    store.set("klien:client:c1", json.dumps({"id": "c1", "offence_category": "korupsi"}))
+    env = {k: v for k, v in os.environ.items() if k not in ("KLIEN_NIK_INDEX_KEY", "BAPAS_JWT_SECRET",
+                                                             "BAPAS_JWT_SECRET_FILE")}
+    done = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "klien"], env={**env, "REDIS_URL": redis_url},
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0 and "neither KLIEN_NIK_INDEX_KEY nor BAPAS_JWT_SECRET is set" in done.stderr
+    assert store.get("klien:data:version") == "2"            # codes and history done; the index rebuild waits
