@@ -112,6 +112,13 @@ class Migrator:
         found = {m.version: self.redis.hgetall(self.review_key(m)) for m in self.migrations}
         return {version: notes for version, notes in found.items() if notes}
 
+    def forget_notes(self) -> int:
+        """Delete the notes once a person has reviewed them (they may quote personal data); how many."""
+        count = sum(len(notes) for notes in self.notes().values())
+        if self.migrations:
+            self.redis.delete(*[self.review_key(m) for m in self.migrations])
+        return count
+
     def restart_from(self, version: int) -> None:
         """Lower the data version to `version`, so the migrations above it run again from their first key
         (they are idempotent): after older code wrote to data a newer version had migrated (a rollback)."""

@@ -1,7 +1,8 @@
 """`bapas migrate <service>`: upgrade the service's stored records to the data version its code
 expects (shared/migrate.py). Idempotent and resumable: run it again after an interruption.
 `--status` only says where the data stands (exit 1 while a migration is pending); `--review`
-lists the notes a migration left for a person (a value no rule could map)."""
+lists the notes a migration left for a person (a value no rule could map), `--forget-review`
+deletes them once done; `--from VERSION` runs the later migrations again."""
 from shared import migrate, redis_tx
 from shared.config import SERVICES, load_settings
 
@@ -12,6 +13,9 @@ def cmd_migrate(args) -> int:
                                 migrate.declared(args.service), settings)
     if args.review:
         return _review(migrator)
+    if args.forget_review:
+        print(f"{args.service}: {migrator.forget_notes()} note(s) deleted")
+        return 0
     if args.again_from is not None:
         migrator.restart_from(args.again_from)
     pending = migrator.pending()
@@ -50,6 +54,8 @@ def register(sub) -> None:
     command.add_argument("--status", action="store_true", help="only show the data version and what is pending")
     command.add_argument("--review", action="store_true",
                          help="list what the migrations left for a person to review (tab-separated)")
+    command.add_argument("--forget-review", action="store_true",
+                         help="delete those notes once reviewed (they may quote what the record held)")
     command.add_argument("--batch", type=int, default=200, help="keys asked of each SCAN (default 200)")
     command.add_argument("--max-batches", type=int, default=None,
                          help="stop after this many SCAN batches (a later run resumes)")

@@ -99,6 +99,8 @@ def test_an_interrupted_migration_resumes_and_the_api_reads_the_upgraded_records
     assert {line.split("\t")[1] for line in review if line.startswith("1\t")} == {keys.client(i) for i in unmapped}
     assert [line.split("\t")[1] for line in review if line.startswith("2\t")] == [keys.history(made[9]["id"])]
     assert all("'copet di pasar' matched no code" in line for line in review)
+    assert f"{len(unmapped) + 1} note(s) deleted" in bapas_migrate(redis_url, "klien", "--forget-review").stdout
+    assert bapas_migrate(redis_url, "klien", "--review").stdout == ""
 
     before = stored(klien.redis)
     again = bapas_migrate(redis_url, "klien")
