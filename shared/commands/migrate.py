@@ -26,7 +26,7 @@ def cmd_migrate(args) -> int:
         _count_notes(migrator)
         return 1 if pending else 0
     for done in migrator.run(batch=args.batch, max_batches=args.max_batches):
-        print(f"  {done.migration.version}: {done.migration.description}: {done.rewritten} record(s) rewritten"
+        print(f"  {done.migration.version}: {done.migration.description}: {done.rewritten} key(s) rewritten"
               + (f", {done.noted} to review" if done.noted else ""))
     left = migrator.pending()
     print(f"{args.service}: data version {migrator.current()}"
