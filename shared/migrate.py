@@ -16,11 +16,15 @@ seen. Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep w
 """
 import importlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
+import redis
+
 from shared.redis_tx import transact
 
+log = logging.getLogger(__name__)
 
 class Step(NamedTuple):
     """What one key needs: `writes(pipe)` queued in MULTI (None: nothing, it is in the new form),
@@ -88,6 +92,25 @@ def declared(service: str) -> list[Migration | Rebuild]:
             raise
         return []
     return sorted(module.MIGRATIONS, key=lambda m: m.version)
+
+
+def on_start(client, service: str) -> None:
+    """At a worker's start: a store with none of the keys the migrations visit (a new region) is at the
+    code's data version already, so it says so; otherwise a pending migration is in the log until an
+    operator runs `bapas migrate`. A Redis not reachable yet is the relay's to wait for: no check then."""
+    migrator = Migrator(client, service, declared(service))
+    try:
+        if client.get(migrator.version_key) is None and not any(
+                next(client.scan_iter(match=m.pattern, count=1000), None) for m in migrator.migrations):
+            client.set(migrator.version_key, migrator.target(), nx=True)
+            return
+        pending = migrator.pending()
+    except redis.RedisError as exc:
+        log.warning("%s: the stored data's version not checked: %s", service, exc)
+        return
+    if pending:
+        log.warning("%s: stored data at version %d, the code expects %d: run `bapas migrate %s` (%s)", service,
+                    migrator.current(), migrator.target(), service, "; ".join(m.description for m in pending))
 
 
 class Migrator:

@@ -1,13 +1,14 @@
 """`bapas migrate`: stored records upgraded in place, once, resumably, with the data version
 raised only when every record was seen."""
 import json
+import logging
 import os
 import subprocess
 import sys
 
 import redis
 
-from shared.migrate import Migration, Migrator
+from shared.migrate import Migration, Migrator, on_start
 
 LEGACY_CODES = {"narcotics": "narkotika", "theft": "pencurian"}
 
@@ -118,3 +119,14 @@ def test_bapas_migrate_klien_refuses_to_name_nik_indexes_without_the_services_ke
                           capture_output=True, text=True, timeout=30)
     assert done.returncode != 0 and "neither KLIEN_NIK_INDEX_KEY nor BAPAS_JWT_SECRET is set" in done.stderr
     assert store.get("klien:data:version") == "2"            # codes and history done; the index rebuild waits
+
+
+def test_a_worker_start_stamps_a_new_store_and_names_a_pending_migration(redis_url, caplog):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    on_start(store, "pokmas")
+    assert store.get("pokmas:data:version") == "3"                  # nothing to migrate in a new region
+    store.set("klien:client:c1", json.dumps({"id": "c1", "offence_category": "theft"}))
+    with caplog.at_level(logging.WARNING, logger="shared.migrate"):
+        on_start(store, "klien")
+    assert store.get("klien:data:version") is None
+    assert "klien: stored data at version 0, the code expects 3: run `bapas migrate klien`" in caplog.text
