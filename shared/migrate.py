@@ -11,8 +11,8 @@ Either may leave notes for a person to review (a value no rule could map), kept 
 rewrite that caused them (`<service>:data:review:<version>`) and listed by `bapas migrate --review`.
 
 So a run is idempotent: a key already in the new form is left alone. It is resumable: the SCAN
-cursor is kept in Redis after every batch, and the data version rises only once every key was
-seen. Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
+cursor is kept in Redis after every batch (with the server's run id: after a restart or a failover,
+which order the keys anew, it starts over), and the data version rises only once every key was seen. Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
 """
 import importlib
 import json
@@ -166,8 +166,15 @@ class Migrator:
     def _cursor_key(self, migration) -> str:
         return f"{self.service}:data:migration:{migration.version}:cursor"
 
+    def _resume(self, migration, server: str) -> int:
+        """Where an interrupted run stopped. A SCAN cursor holds on the server that gave it only (a restart
+        or a failover since orders the keys anew), so elsewhere the migration starts over: it is idempotent."""
+        saved_on, _, cursor = (self.redis.get(self._cursor_key(migration)) or "").partition(" ")
+        return int(cursor) if saved_on == server and cursor else 0
+
     def _apply(self, migration, batch: int, max_batches: int | None):
-        cursor, rewritten, noted = int(self.redis.get(self._cursor_key(migration)) or 0), 0, 0
+        server = self.redis.info("server")["run_id"]
+        cursor, rewritten, noted = self._resume(migration, server), 0, 0
         while max_batches is None or max_batches > 0:
             cursor, keys = self.redis.scan(cursor, match=migration.pattern, count=batch)
             for key in keys:
@@ -179,7 +186,7 @@ class Migrator:
                 with self.redis.pipeline(transaction=True) as pipe:
                     pipe.set(self.version_key, migration.version).delete(self._cursor_key(migration)).execute()
                 return Outcome(migration, rewritten, noted), True, max_batches
-            self.redis.set(self._cursor_key(migration), cursor)
+            self.redis.set(self._cursor_key(migration), f"{server} {cursor}")
         return Outcome(migration, rewritten, noted), False, max_batches
 
     def _step(self, key: str, migration) -> Step:

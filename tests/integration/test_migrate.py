@@ -130,3 +130,11 @@ def test_a_worker_start_stamps_a_new_store_and_names_a_pending_migration(redis_u
         on_start(store, "klien")
     assert store.get("klien:data:version") is None
     assert "klien: stored data at version 0, the code expects 3: run `bapas migrate klien`" in caplog.text
+
+
+def test_a_cursor_from_another_redis_server_is_not_trusted(redis_url):
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    seed(store, count=40)
+    store.set("test:data:migration:1:cursor", "a-server-restarted-since 12345")   # its order is gone
+    [first, _second] = Migrator(store, "test", MIGRATIONS).run(batch=10)
+    assert first.rewritten == 40
