@@ -12,7 +12,8 @@ rewrite that caused them (`<service>:data:review:<version>`) and listed by `bapa
 
 So a run is idempotent: a key already in the new form is left alone. It is resumable: the SCAN
 cursor is kept in Redis after every batch (with the server's run id: after a restart or a failover,
-which order the keys anew, it starts over), and the data version rises only once every key was seen. Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
+which order the keys anew, it starts over), and the data version rises only once every key was seen.
+Each key is rewritten in its own WATCH/MULTI/EXEC, so a service may keep writing meanwhile.
 """
 import importlib
 import json
