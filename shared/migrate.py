@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 import redis
 
+from shared.pagination import member_id
 from shared.redis_tx import transact
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Migration:
     pattern: str
     upgrade: Callable[[dict], dict | None]
     review: Callable[[dict, dict], str | None] = lambda _old, _new: None   # a note on an upgrade, or None
+    watches_key = True
 
     def plan(self, pipe, key: str, _settings) -> Step:
         kind = pipe.type(key)
@@ -74,6 +76,7 @@ class Rebuild:
     description: str
     pattern: str
     rebuild: Callable[[Any, str, Any], Step]
+    watches_key: bool = True         # False: the step watches what it reads itself
 
     def plan(self, pipe, key: str, settings) -> Step:
         return self.rebuild(pipe, key, settings)
@@ -202,7 +205,7 @@ class Migrator:
                 if step.notes:
                     pipe.hset(self.review_key(migration), key, "; ".join(step.notes))
             return step
-        return transact(self.redis, work, key)
+        return transact(self.redis, work, *([key] if migration.watches_key else []))
 
 
 # Index repairs that more than one service needs.
@@ -248,21 +251,58 @@ def reindex(record_key: Callable[[str], str], entries: Callable[[Any, dict], lis
     return step
 
 
-def old_form(member: str) -> bool:
-    """A list index member written before the sort key ended with NUL ("<sort key>|<id>", not
-    "<sort key>\\0|<id>", shared.pagination.index_member): no write removes it any more."""
-    return "|" in member and "\0|" not in member
+def watched(pipe, key: str) -> dict | None:
+    """The JSON record at `key`, read with the key watched."""
+    pipe.watch(key)
+    raw = pipe.get(key)
+    return json.loads(raw) if raw else None
 
 
-def old_members_dropped(version: int, prefix: str) -> Rebuild:
-    """The service's list indexes without their old-form members: declared after the rebuilds that add
-    the records' new-form members, so no record leaves a list meanwhile."""
-    return Rebuild(version, "index entries of the old form (sort key ended by '|') dropped", f"{prefix}:idx:*",
-                   drop_old_members)
+def of_record(record_key: Callable[[str], str], entries: Callable[[Any, dict], list]) -> Callable:
+    """`expected(pipe, id)` for unbacked_dropped: the entries of the record at `record_key(id)` (watched)."""
+    def expected(pipe, record_id: str) -> list | None:
+        record = watched(pipe, record_key(record_id))
+        return entries(pipe, record) if record else None
+
+    return expected
 
 
-def drop_old_members(pipe, key: str, _settings) -> Step:
-    if pipe.type(key) != "zset":
-        return Step(None)
-    stale = [member for member in pipe.zrange(key, 0, -1) if old_form(member)]
-    return Step((lambda p: p.zrem(key, *stale)) if stale else None)
+def unbacked_dropped(version: int, prefix: str, kinds: dict[str, Callable[[Any, str], list | None]]) -> Rebuild:
+    """The service's list indexes without the entries no record backs: those of the form older releases
+    wrote ("<sort key>|<id>"), and those an older release left for a record it moved after a migration
+    (a rollback). `kinds` maps an index's kind (`<prefix>:idx:<kind>...`) to `expected(pipe, id)`, the
+    entries the record with that id should have (read watched), None when there is no such record.
+    Declared after the rebuilds that add the records' entries, so no record leaves a list meanwhile.
+
+    A whole index is read without watching it or its records (a write to any of them would abort the
+    step over and over in a busy region); only the entries found unbacked are checked again with their
+    records watched before they are dropped, and an entry added meanwhile was not read, so it stays."""
+    def step(pipe, key: str, _settings) -> Step:
+        expected = kinds.get(key.split(":")[2])
+        if expected is None or pipe.type(key) != "zset":
+            return Step(None)
+        suspects = unbacked(_Unwatched(pipe), key, pipe.zrange(key, 0, -1), expected)
+        stale = unbacked(pipe, key, suspects, expected) if suspects else []
+        return Step((lambda p: p.zrem(key, *stale)) if stale else None)
+
+    return Rebuild(version, "index entries no record backs dropped (those of the old form '|' among them)",
+                   f"{prefix}:idx:*", step, watches_key=False)
+
+
+def unbacked(reader, key: str, members: list[str], expected) -> list[str]:
+    """The members of the index `key` that their record's expected entries do not hold."""
+    backed = {record_id: set(expected(reader, record_id) or ()) for record_id in {member_id(m) for m in members}}
+    return [member for member in members if (key, member) not in backed[member_id(member)]]
+
+
+class _Unwatched:
+    """A pipe whose watch() does nothing, for the first, unwatched reading of a whole index."""
+
+    def __init__(self, pipe):
+        self._pipe = pipe
+
+    def watch(self, *_keys) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._pipe, name)

@@ -5,12 +5,13 @@ Versions before issue 12 ended an index member's sort key with "|" where it now 
 member beside its old one, so it showed twice in a list (and under its old status or program too).
 1. Each enrollment's list index entries are rebuilt from its record.
 2. Each session's list index entries are rebuilt from its record.
-3. The old-form members are dropped from every bimbingan index (after 1 and 2, so no record leaves
-   a list meanwhile).
+3. Entries no record backs are dropped from every bimbingan list index: the old-form ones, and those
+   an older release left after a rollback for a record it moved (after 1 and 2, so no record leaves a
+   list meanwhile).
 """
 from services.bimbingan import keys
 from services.bimbingan.repository.sessions import session_member
-from shared.migrate import Rebuild, old_members_dropped, reindex
+from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
@@ -28,5 +29,7 @@ MIGRATIONS = [
             reindex(keys.enrollment, enrollment_entries)),
     Rebuild(2, "session list index entries rebuilt from each session", keys.session("*"),
             reindex(keys.session, session_entries)),
-    old_members_dropped(3, keys.PREFIX),
+    unbacked_dropped(3, keys.PREFIX, {
+        "enrollments": of_record(keys.enrollment, enrollment_entries),
+        "sessions": of_record(keys.session, session_entries)}),
 ]

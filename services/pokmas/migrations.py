@@ -7,7 +7,8 @@ listed under its old status too).
 1. Each group's list index entries are rebuilt from its record.
 2. Each agreement's list index entries and its programs' catalogue entries (open or not, from the
    agreement's status and the programs' utilization) are rebuilt from its record.
-3. The old-form members are dropped from every pokmas index (after 1 and 2, so no record leaves a
+3. Entries no record backs are dropped from every pokmas list index: the old-form ones, and those an
+   older release left after a rollback for a record it moved (after 1 and 2, so no record leaves a
    list meanwhile).
 """
 import json
@@ -15,7 +16,7 @@ import json
 from services.pokmas import domain, keys
 from services.pokmas.repository.agreements import program_indexes, program_member
 from services.pokmas.repository.groups import group_member
-from shared.migrate import Rebuild, old_members_dropped, reindex
+from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
@@ -34,10 +35,19 @@ def agreement_entries(pipe, agreement: dict) -> list[tuple[str, str]]:
     return entries
 
 
+def of_program(pipe, program_id: str) -> list | None:
+    """A program's catalogue entries are its agreement's (the program key names the agreement)."""
+    pipe.watch(keys.program(program_id))
+    agreement_id = pipe.get(keys.program(program_id))
+    return of_record(keys.agreement, agreement_entries)(pipe, agreement_id) if agreement_id else None
+
+
 MIGRATIONS = [
     Rebuild(1, "group list index entries rebuilt from each group", keys.group("*"),
             reindex(keys.group, group_entries)),
     Rebuild(2, "agreement list and program catalogue entries rebuilt from each agreement", keys.agreement("*"),
             reindex(keys.agreement, agreement_entries)),
-    old_members_dropped(3, keys.PREFIX),
+    unbacked_dropped(3, keys.PREFIX, {
+        "groups": of_record(keys.group, group_entries), "agreements": of_record(keys.agreement, agreement_entries),
+        "programs": of_program}),
 ]

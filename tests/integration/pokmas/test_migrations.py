@@ -2,8 +2,10 @@
 since the upgrade showed twice, an agreement activated since then was still listed as a draft. The CLI is
 interrupted midway and resumed; then every list shows each record once, where it belongs, and a
 second run changes nothing."""
+import json
 from collections import Counter
 
+from services.pokmas import domain, keys
 from tests.support.client import headers
 from tests.support.migrate_cli import as_older_indexes, bapas_migrate, stored
 from tests.support.pokmas_flow import new_agreement, new_group, ok, transition
@@ -54,3 +56,27 @@ def test_each_record_is_listed_once_where_it_belongs_after_an_interrupted_migrat
     again = bapas_migrate(redis_url, "pokmas")
     assert again.returncode == 0 and "data version 3, code expects 3" in again.stdout
     assert stored(redis) == before
+
+
+def test_after_a_rollback_wrote_to_migrated_data_migrating_again_from_0_repairs_the_lists(http, redis, redis_url):
+    groups = [new_group(http) for _ in range(3)]
+    agreements = [new_agreement(http, group["id"]) for group in groups]
+    assert bapas_migrate(redis_url, "pokmas").returncode == 0
+    # The release before the NUL sort key, rolled back to, activates a draft and renames a group:
+    agreement = {**json.loads(redis.get(keys.agreement(agreements[0]["id"]))), "status": "active", "version": 2}
+    redis.set(keys.agreement(agreement["id"]), json.dumps(agreement))
+    for index in keys.agreement_indexes(agreement):
+        redis.zadd(index, {f"{agreement['created_at']}|{agreement['id']}": 0})
+    group = {**json.loads(redis.get(keys.group(groups[1]["id"]))), "name": "Yayasan Dinamai Ulang", "version": 2}
+    redis.set(keys.group(group["id"]), json.dumps(group))
+    for index in keys.group_indexes(group):
+        redis.zadd(index, {f"{domain.name_key(group['name'])}|{group['id']}": 0})
+    assert listed(http, "/groups")[group["id"]] == 2
+    assert agreement["id"] in listed(http, "/agreements", status="draft")
+
+    again = bapas_migrate(redis_url, "pokmas", "--from", "0")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert listed(http, "/groups") == Counter(g["id"] for g in groups)
+    assert listed(http, "/agreements", status="draft") == Counter(a["id"] for a in agreements[1:])
+    assert listed(http, "/agreements", status="active") == Counter([agreement["id"]])
+    assert listed(http, "/agreements") == Counter(a["id"] for a in agreements)

@@ -1,11 +1,28 @@
-"""The index repair every service's migration shares: which members are of the old form."""
-from shared.migrate import old_form
+"""The index repair every service's migration shares: which entries of an index no record backs."""
+from shared.migrate import unbacked
 from shared.pagination import index_member
 
+KEY = "svc:idx:things:status=open"
 
-def test_old_form_members_are_those_whose_sort_key_ends_with_a_bar():
-    assert old_form("2026-01-02T03:04:05Z|3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e")
-    assert old_form("yayasan a|id")
-    assert not old_form(index_member("yayasan a", "id"))
-    assert not old_form(index_member("a|b", "id"))       # a sort key may hold a bar itself
-    assert not old_form("3f0c1a52-8a9e-4c39-9f57-2a8e5d1c0b7e")   # the expiry index holds bare ids
+
+def expecting(records: dict):
+    """expected(reader, id) of records {id: {status, sort}}: listed by status and in the whole list."""
+    def expected(_reader, record_id):
+        record = records.get(record_id)
+        if record is None:
+            return None
+        member = index_member(record["sort"], record_id)
+        return [(f"svc:idx:things:status={record['status']}", member), ("svc:idx:things", member)]
+    return expected
+
+
+def test_entries_of_the_old_form_of_a_record_moved_away_and_of_no_record_are_unbacked():
+    records = {"a": {"status": "open", "sort": "2026-01-01"}, "b": {"status": "closed", "sort": "2026-01-02"}}
+    members = [index_member("2026-01-01", "a"), "2026-01-01|a", index_member("2026-01-02", "b"),
+               index_member("2026-01-03", "gone")]
+    assert unbacked(None, KEY, members, expecting(records)) == members[1:]
+
+
+def test_a_sort_key_holding_a_bar_is_backed_when_its_record_says_so():
+    records = {"c": {"status": "open", "sort": "a|b"}}
+    assert unbacked(None, KEY, [index_member("a|b", "c")], expecting(records)) == []
