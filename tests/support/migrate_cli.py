@@ -7,10 +7,13 @@ import sys
 from tests.support.client import REGION, SECRET
 
 
-def bapas_migrate(redis_url: str, service: str, *args: str) -> subprocess.CompletedProcess:
+def _env(redis_url: str) -> dict:
     env = {name: value for name, value in os.environ.items() if name != "KLIEN_NIK_INDEX_KEY"}
-    env.update(REDIS_URL=redis_url, BAPAS_JWT_SECRET=SECRET, BAPAS_REGION=REGION)
-    return subprocess.run([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=env,
+    return {**env, "REDIS_URL": redis_url, "BAPAS_JWT_SECRET": SECRET, "BAPAS_REGION": REGION}
+
+
+def bapas_migrate(redis_url: str, service: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=_env(redis_url),
                           capture_output=True, text=True, timeout=120)
 
 
@@ -30,3 +33,9 @@ def as_older_indexes(store, prefix: str) -> int:
                 store.zadd(key, {member.replace("\0|", "|"): 0})
                 rewritten += 1
     return rewritten
+
+
+def bapas_migrate_started(redis_url: str, service: str, *args: str) -> subprocess.Popen:
+    """`bapas migrate` started, for a test that writes while it runs."""
+    return subprocess.Popen([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=_env(redis_url),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -3,11 +3,12 @@ since the upgrade showed twice, an agreement activated since then was still list
 interrupted midway and resumed; then every list shows each record once, where it belongs, and a
 second run changes nothing."""
 import json
+import time
 from collections import Counter
 
 from services.pokmas import domain, keys
 from tests.support.client import headers
-from tests.support.migrate_cli import as_older_indexes, bapas_migrate, stored
+from tests.support.migrate_cli import as_older_indexes, bapas_migrate, bapas_migrate_started, stored
 from tests.support.pokmas_flow import new_agreement, new_group, ok, transition
 
 
@@ -80,3 +81,28 @@ def test_after_a_rollback_wrote_to_migrated_data_migrating_again_from_0_repairs_
     assert listed(http, "/agreements", status="draft") == Counter(a["id"] for a in agreements[1:])
     assert listed(http, "/agreements", status="active") == Counter([agreement["id"]])
     assert listed(http, "/agreements") == Counter(a["id"] for a in agreements)
+
+
+def test_writes_made_while_the_migration_runs_are_kept_and_listed_once(pokmas, http, redis, redis_url):
+    groups = [new_group(http) for _ in range(40)]
+    agreements = [new_agreement(http, group["id"]) for group in groups]
+    as_older_indexes(redis, "pokmas")
+    running = bapas_migrate_started(redis_url, "pokmas", "--batch", "2")
+    while running.poll() is None and not redis.exists("pokmas:data:migration:1:cursor"):
+        time.sleep(0.01)
+    writer, writes, names = pokmas.app.test_client(), 0, {g["id"]: g["name"] for g in groups}
+    while running.poll() is None:                    # the service keeps writing until the migration ends
+        group = groups[writes % len(groups)]
+        names[group["id"]] = f"Yayasan Sambil {writes}"
+        ok(writer.patch(f"/groups/{group['id']}", json={"name": names[group["id"]]}, headers=headers()))
+        if writes < len(agreements):
+            ok(transition(writer, agreements[writes], "activate"))
+        writes += 1
+    assert running.wait(timeout=120) == 0, running.stdout.read()
+    assert writes > 0, "no write while it ran"
+    activated = min(writes, len(agreements))
+    assert listed(http, "/groups") == Counter(g["id"] for g in groups)
+    assert listed(http, "/agreements", status="active") == Counter(a["id"] for a in agreements[:activated])
+    assert listed(http, "/agreements", status="draft") == Counter(a["id"] for a in agreements[activated:])
+    stored_names = ok(http.get("/groups", query_string={"limit": 100}, headers=headers()))["items"]
+    assert {g["id"]: g["name"] for g in stored_names} == names
