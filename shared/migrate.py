@@ -236,17 +236,17 @@ def add_missing(pipe, entries) -> Step:
     return Step(writes)
 
 
-def reindex(record_key: Callable[[str], str], entries: Callable[[Any, dict], list]) -> Callable:
-    """A Rebuild's step for the records at `record_key(id)`: `entries(pipe, record)`, the (index key,
+def reindex(record_key: Callable[[str], str], entries: Callable[[Any, dict, Any], list]) -> Callable:
+    """A Rebuild's step for the records at `record_key(id)`: `entries(pipe, record, settings)`, the (index key,
     member) pairs that list it, added where missing. Other keys the pattern meets (a record's hash of
     attendance marks) are passed over."""
-    def step(pipe, key: str, _settings) -> Step:
+    def step(pipe, key: str, settings) -> Step:
         if pipe.type(key) != "string":
             return Step(None)
         record = json.loads(pipe.get(key))
         if key != record_key(record["id"]):
             return Step(None)
-        return add_missing(pipe, entries(pipe, record))
+        return add_missing(pipe, entries(pipe, record, settings))
 
     return step
 
@@ -258,40 +258,42 @@ def watched(pipe, key: str) -> dict | None:
     return json.loads(raw) if raw else None
 
 
-def of_record(record_key: Callable[[str], str], entries: Callable[[Any, dict], list]) -> Callable:
-    """`expected(pipe, id)` for unbacked_dropped: the entries of the record at `record_key(id)` (watched)."""
-    def expected(pipe, record_id: str) -> list | None:
+def of_record(record_key: Callable[[str], str], entries: Callable[[Any, dict, Any], list]) -> Callable:
+    """`expected(pipe, id, settings)` for unbacked_dropped: `entries(pipe, record, settings)` of the record
+    at `record_key(id)` (watched)."""
+    def expected(pipe, record_id: str, settings) -> list | None:
         record = watched(pipe, record_key(record_id))
-        return entries(pipe, record) if record else None
+        return entries(pipe, record, settings) if record else None
 
     return expected
 
 
-def unbacked_dropped(version: int, prefix: str, kinds: dict[str, Callable[[Any, str], list | None]]) -> Rebuild:
+def unbacked_dropped(version: int, prefix: str, kinds: dict[str, Callable[[Any, str, Any], list | None]]) -> Rebuild:
     """The service's list indexes without the entries no record backs: those of the form older releases
     wrote ("<sort key>|<id>"), and those an older release left for a record it moved after a migration
-    (a rollback). `kinds` maps an index's kind (`<prefix>:idx:<kind>...`) to `expected(pipe, id)`, the
+    (a rollback). `kinds` maps an index's kind (`<prefix>:idx:<kind>...`) to `expected(pipe, id, settings)`, the
     entries the record with that id should have (read watched), None when there is no such record.
     Declared after the rebuilds that add the records' entries, so no record leaves a list meanwhile.
 
     A whole index is read without watching it or its records (a write to any of them would abort the
     step over and over in a busy region); only the entries found unbacked are checked again with their
     records watched before they are dropped, and an entry added meanwhile was not read, so it stays."""
-    def step(pipe, key: str, _settings) -> Step:
+    def step(pipe, key: str, settings) -> Step:
         expected = kinds.get(key.split(":")[2])
         if expected is None or pipe.type(key) != "zset":
             return Step(None)
-        suspects = unbacked(_Unwatched(pipe), key, pipe.zrange(key, 0, -1), expected)
-        stale = unbacked(pipe, key, suspects, expected) if suspects else []
+        suspects = unbacked(_Unwatched(pipe), key, pipe.zrange(key, 0, -1), expected, settings)
+        stale = unbacked(pipe, key, suspects, expected, settings) if suspects else []
         return Step((lambda p: p.zrem(key, *stale)) if stale else None)
 
     return Rebuild(version, "index entries no record backs dropped (those of the old form '|' among them)",
                    f"{prefix}:idx:*", step, watches_key=False)
 
 
-def unbacked(reader, key: str, members: list[str], expected) -> list[str]:
+def unbacked(reader, key: str, members: list[str], expected, settings=None) -> list[str]:
     """The members of the index `key` that their record's expected entries do not hold."""
-    backed = {record_id: set(expected(reader, record_id) or ()) for record_id in {member_id(m) for m in members}}
+    backed = {record_id: set(expected(reader, record_id, settings) or ())
+              for record_id in {member_id(m) for m in members}}
     return [member for member in members if (key, member) not in backed[member_id(member)]]
 
 

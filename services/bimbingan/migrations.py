@@ -15,12 +15,12 @@ from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
-def enrollment_entries(_pipe, enrollment: dict) -> list[tuple[str, str]]:
+def enrollment_entries(_pipe, enrollment: dict, _settings=None) -> list[tuple[str, str]]:
     member = index_member(enrollment["created_at"], enrollment["id"])
     return [(index, member) for index in keys.enrollment_indexes(enrollment)]
 
 
-def session_entries(_pipe, session: dict) -> list[tuple[str, str]]:
+def session_entries(_pipe, session: dict, _settings=None) -> list[tuple[str, str]]:
     return [(index, session_member(session)) for index in keys.session_indexes(session)]
 
 

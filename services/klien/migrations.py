@@ -8,7 +8,10 @@
    migration) is mapped the same way, so history shows codes.
 3. Indexes: older versions kept no attention, ending and NIK index, and named the one-active-client-
    per-NIK slot by the NIK in clear: each client's index entries and slot are rebuilt from its record
-   (its guidance and wajib lapor flag for the attention list) and the clear-NIK slot is removed.
+   (its guidance and wajib lapor flag for the attention list).
+4. Index entries no client calls for are dropped (a stale attention entry; after a rollback, the NIK
+   entry of a NIK an older release corrected; after the NIK index key changed, the old digests').
+5. NIK slots no active client calls for are deleted: the older ones named by the NIK in clear among them.
 """
 import json
 import os
@@ -16,7 +19,7 @@ import re
 
 from services.klien import domain, keys
 from services.klien.app import nik_key
-from shared.migrate import Migration, Rebuild, Step, add_missing
+from shared.migrate import Migration, Rebuild, Step, add_missing, of_record, unbacked_dropped, watched
 from shared.records import load
 
 FALLBACK = "lainnya"
@@ -91,35 +94,43 @@ def review_history(old: dict, _new: dict) -> str | None:
             f"matched no code: kept as {FALLBACK}")
 
 
-def reindex_client(pipe, key: str, settings) -> Step:
-    """The client's index entries (attention while its guidance or wajib lapor flags it), its NIK slot
-    named by the digest for an active client, and no slot named by its NIK in clear."""
-    client = load(pipe, key)
-    if client is None or key != keys.client(client["id"]):
-        return Step(None)
-    secret = _index_key(settings)
-    slot, clear_slot = keys.nik_slot(domain.nik_digest(client["nik"], secret)), keys.nik_slot(client["nik"])
-    pipe.watch(keys.guidance(client["id"]), keys.reporting(client["id"]), slot, clear_slot)
+def client_entries(pipe, client: dict, settings) -> list[tuple[str, str]]:
+    """The (index key, member) entries that list the client: in the attention list while its guidance
+    or its wajib lapor flag is up (both read watched)."""
+    pipe.watch(keys.guidance(client["id"]), keys.reporting(client["id"]))
     reporting = load(pipe, keys.reporting(client["id"]))
     guidance = [json.loads(raw) for raw in pipe.hvals(keys.guidance(client["id"]))]
     flagged = bool(reporting and reporting.get("attention")) or domain.needs_attention(guidance)
-    members = domain.index_members(client, secret, flagged)
-    step = add_missing(pipe, [(keys.index(name), member) for name, member in members])
-    writes = [step.writes] if step.writes else []
-    unflag = next((member for name, member in domain.index_members(client, secret, True) - members
-                   if name == "attention"), None)
-    if unflag and pipe.zscore(keys.attention(), unflag) is not None:
-        writes.append(lambda p: p.zrem(keys.attention(), unflag))
-    if pipe.exists(clear_slot):
-        writes.append(lambda p: p.delete(clear_slot))
-    notes = ()
-    if client["status"] == domain.ACTIVE:
-        owner = pipe.get(slot)
-        if owner is None:
-            writes.append(lambda p: p.set(slot, client["id"]))
-        elif owner != client["id"]:
-            notes = (f"another active client ({owner}) has the same NIK: end that supervision or correct the NIK",)
-    return Step((lambda p: [write(p) for write in writes]) if writes else None, notes)
+    return [(keys.index(name), member) for name, member in domain.index_members(client, _index_key(settings), flagged)]
+
+
+def reindex_client(pipe, key: str, settings) -> Step:
+    """The client's missing index entries, and its NIK slot named by the digest for an active client."""
+    client = load(pipe, key)
+    if client is None or key != keys.client(client["id"]):
+        return Step(None)
+    step = add_missing(pipe, client_entries(pipe, client, settings))
+    slot = keys.nik_slot(domain.nik_digest(client["nik"], _index_key(settings)))
+    pipe.watch(slot)
+    owner = pipe.get(slot) if client["status"] == domain.ACTIVE else client["id"]
+    if owner is None:
+        return Step(lambda p: [write(p) for write in (step.writes, lambda q: q.set(slot, client["id"])) if write])
+    if owner != client["id"]:
+        return Step(step.writes, (f"another active client ({owner}) has the same NIK: end that supervision or "
+                                  "correct the NIK",))
+    return step
+
+
+def backed_slot(pipe, key: str, settings) -> Step:
+    """A one-active-client-per-NIK slot kept only while it is the one its client calls for: an active
+    client whose NIK's digest names it. Slots named by the NIK in clear (older releases), by a digest
+    under an index key since changed, or left for a client ended or corrected by an older release go."""
+    owner = pipe.get(key)
+    client = watched(pipe, keys.client(owner)) if owner else None
+    if client and client["status"] == domain.ACTIVE and key == keys.nik_slot(
+            domain.nik_digest(client["nik"], _index_key(settings))):
+        return Step(None)
+    return Step(lambda p: p.delete(key))
 
 
 def _index_key(settings) -> bytes:
@@ -131,6 +142,9 @@ def _index_key(settings) -> bytes:
     return nik_key(settings)
 
 
+# The kinds of klien's index keys (`klien:idx:<kind>...`, domain.index_members).
+INDEX_KINDS = ("all", "q", "status", "officer", "supervision_type", "nik", "ending", "attention")
+
 MIGRATIONS = [
     Migration(1, "offence_category as a code of the contract's list", keys.client("*"), upgrade_client,
               review_client),
@@ -138,4 +152,7 @@ MIGRATIONS = [
               review_history),
     Rebuild(3, "index entries (attention, ending, NIK digest) and the NIK slot rebuilt from each client",
             keys.client("*"), reindex_client),
+    unbacked_dropped(4, keys.PREFIX, dict.fromkeys(INDEX_KINDS, of_record(keys.client, client_entries))),
+    Rebuild(5, "NIK slots no active client calls for deleted (those naming a NIK in clear among them)",
+            keys.nik_slot("*"), backed_slot),
 ]

@@ -20,11 +20,11 @@ from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
-def group_entries(_pipe, group: dict) -> list[tuple[str, str]]:
+def group_entries(_pipe, group: dict, _settings=None) -> list[tuple[str, str]]:
     return [(index, group_member(group)) for index in keys.group_indexes(group)]
 
 
-def agreement_entries(pipe, agreement: dict) -> list[tuple[str, str]]:
+def agreement_entries(pipe, agreement: dict, _settings=None) -> list[tuple[str, str]]:
     """The agreement in its lists, each program in the catalogue (open or not: its utilization, watched)."""
     member = index_member(agreement["created_at"], agreement["id"])
     entries = [(index, member) for index in keys.agreement_indexes(agreement)]
@@ -35,11 +35,11 @@ def agreement_entries(pipe, agreement: dict) -> list[tuple[str, str]]:
     return entries
 
 
-def of_program(pipe, program_id: str) -> list | None:
+def of_program(pipe, program_id: str, settings) -> list | None:
     """A program's catalogue entries are its agreement's (the program key names the agreement)."""
     pipe.watch(keys.program(program_id))
     agreement_id = pipe.get(keys.program(program_id))
-    return of_record(keys.agreement, agreement_entries)(pipe, agreement_id) if agreement_id else None
+    return of_record(keys.agreement, agreement_entries)(pipe, agreement_id, settings) if agreement_id else None
 
 
 MIGRATIONS = [

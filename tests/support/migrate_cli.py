@@ -7,13 +7,14 @@ import sys
 from tests.support.client import REGION, SECRET
 
 
-def _env(redis_url: str) -> dict:
+def _env(redis_url: str, extra: dict | None = None) -> dict:
     env = {name: value for name, value in os.environ.items() if name != "KLIEN_NIK_INDEX_KEY"}
-    return {**env, "REDIS_URL": redis_url, "BAPAS_JWT_SECRET": SECRET, "BAPAS_REGION": REGION}
+    return {**env, "REDIS_URL": redis_url, "BAPAS_JWT_SECRET": SECRET, "BAPAS_REGION": REGION, **(extra or {})}
 
 
-def bapas_migrate(redis_url: str, service: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=_env(redis_url),
+def bapas_migrate(redis_url: str, service: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The CLI in its own process with the test's Redis and secret (and `env` on top)."""
+    return subprocess.run([sys.executable, "-m", "shared.cli", "migrate", service, *args], env=_env(redis_url, env),
                           capture_output=True, text=True, timeout=120)
 
 

@@ -10,7 +10,7 @@ import pytest
 from services.klien import domain, keys
 from services.klien.app import nik_key
 from shared import clock
-from tests.support.client import assert_problem
+from tests.support.client import ServiceApp, assert_problem
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.migrate_cli import bapas_migrate, stored
 
@@ -74,7 +74,7 @@ def test_an_interrupted_migration_resumes_and_the_api_reads_the_upgraded_records
 
     resumed = bapas_migrate(redis_url, "klien", "--batch", "5")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert "klien: data version 3" in resumed.stdout and "to review" in resumed.stdout
+    assert "klien: data version 5" in resumed.stdout and "to review" in resumed.stdout
 
     for n, client in enumerate(made):
         got = admin.get(f"/clients/{client['id']}").get_json()
@@ -104,5 +104,24 @@ def test_an_interrupted_migration_resumes_and_the_api_reads_the_upgraded_records
 
     before = stored(klien.redis)
     again = bapas_migrate(redis_url, "klien")
-    assert again.returncode == 0 and "data version 3, code expects 3" in again.stdout
+    assert again.returncode == 0 and "data version 5, code expects 5" in again.stdout
     assert stored(klien.redis) == before
+
+
+def test_after_the_nik_index_key_changed_migrating_again_from_2_makes_nik_exact(klien, admin, redis_url, monkeypatch):
+    made = [admin.created("/clients", client_body(register_number=f"ROT-{n}")) for n in range(5)]
+    assert bapas_migrate(redis_url, "klien").returncode == 0
+    monkeypatch.setenv("KLIEN_NIK_INDEX_KEY", "a-key-of-its-own")        # or BAPAS_JWT_SECRET rotated without it
+    rotated = ServiceApp("klien", redis_url).as_("admin")
+    assert listed(rotated, nik=made[0]["nik"]) == []                      # named by the old key's digests
+
+    again = bapas_migrate(redis_url, "klien", "--from", "2", env={"KLIEN_NIK_INDEX_KEY": "a-key-of-its-own"})
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert [c["id"] for c in listed(rotated, nik=made[0]["nik"])] == [made[0]["id"]]
+    secret = b"a-key-of-its-own"
+    assert set(klien.redis.scan_iter("klien:idx:nik:*")) == {
+        keys.index(domain.nik_index(c["nik"], secret)) for c in made}        # the old digests' entries are gone
+    assert set(klien.redis.scan_iter(keys.nik_slot("*"))) == {
+        keys.nik_slot(domain.nik_digest(c["nik"], secret)) for c in made}
+    duplicate = rotated.post("/clients", client_body(register_number="ROT-DUP", nik=made[1]["nik"]))
+    assert "already has this NIK" in assert_problem(duplicate, 409)["detail"]

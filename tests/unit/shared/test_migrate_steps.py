@@ -7,7 +7,7 @@ KEY = "svc:idx:things:status=open"
 
 def expecting(records: dict):
     """expected(reader, id) of records {id: {status, sort}}: listed by status and in the whole list."""
-    def expected(_reader, record_id):
+    def expected(_reader, record_id, _settings):
         record = records.get(record_id)
         if record is None:
             return None
