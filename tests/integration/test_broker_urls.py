@@ -4,8 +4,10 @@ import uuid
 import pytest
 from kombu import Exchange, Queue
 
-from shared import broker
+from shared import broker, sentinel
+from shared.config import Settings
 from tests.support import rabbitmq
+from tests.support.redis_replicas import MASTER, ReplicatedRedis
 
 
 @pytest.fixture
@@ -33,3 +35,25 @@ def test_double_slash_and_percent_2f_reach_the_same_vhost(rabbit):
         message.ack()
         simple.close()
         queue(other.channel()).delete()
+
+
+def test_a_sentinel_url_reaches_the_redis_primary_sentinel_names():
+    """kombu's sentinel:// transport, as BAPAS_REDIS_SENTINELS makes it when BROKER_URL is not set."""
+    nodes = ReplicatedRedis()
+    try:
+        nodes.with_sentinel()
+        settings = Settings(redis_sentinels=f"127.0.0.1:{nodes.sentinel.port}", redis_sentinel_master=MASTER)
+        url = sentinel.kombu_url("redis://ignored/0", settings.redis_sentinels)
+        name = f"bapas-sentinel-test-{uuid.uuid4().hex[:8]}"
+        queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
+        with broker.connect(url, settings=settings) as connection:
+            connection.ensure_connection(max_retries=1)
+            connection.Producer().publish("hello", exchange=queue.exchange, routing_key=name, declare=[queue])
+            simple = connection.SimpleQueue(queue)
+            message = simple.get(timeout=5)
+            assert message.body in (b"hello", "hello")
+            message.ack()
+            simple.close()
+        assert any(key.startswith("_kombu") for key in nodes.primary.client().keys("*"))
+    finally:
+        nodes.cleanup()
