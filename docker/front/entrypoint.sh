@@ -112,7 +112,7 @@ for entry in $SERVICES; do
         location @unavailable {
             default_type application/problem+json;
             add_header Retry-After 2 always;
-            return 503 '{"type":"urn:bapas:problem:unavailable","title":"Service Unavailable","status":503,"detail":"$name is not answering; nothing was changed, try again shortly"}';
+            return 503 '{"type":"urn:bapas:problem:unavailable","title":"Service Unavailable","status":503,"detail":"$name did not answer; if it went away while handling the request, the change may have been made: read it before sending it again"}';
         }
     }
 CONF
