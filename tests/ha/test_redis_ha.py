@@ -4,12 +4,16 @@ burst of client registrations. Either way no write that was answered 2xx may be 
 from events (klien's guidance, pokmas's utilization) must be exact. Each prints what it did and counted.
 """
 import json
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
+import pytest
+
 from tests.support.bimbingan_story import agreement_body, client_body, group_body, ok
 from tests.support.poll import eventually
+
+# The first drill also builds (from the layer cache) and starts the stack: more than the suite's 300 s.
+pytestmark = pytest.mark.timeout(900)
 
 BURST = 60          # enrollments, one per client, over two programs
 KILL_AFTER = 20     # answers seen before the primary is killed

@@ -2,6 +2,7 @@
 import pytest
 
 from shared import replication, sentinel
+from shared.consumer import EventConsumer
 from shared.config import load_settings
 from shared.errors import Unavailable
 
@@ -85,3 +86,35 @@ def test_sentinels_without_a_master_name_stop_the_process(monkeypatch):
     monkeypatch.delenv("BAPAS_REDIS_SENTINEL_MASTER", raising=False)
     with pytest.raises(SystemExit):
         sentinel.kombu_options(load_settings())
+
+
+class Message:
+    def __init__(self):
+        self.outcome = None
+
+    def ack(self):
+        self.outcome = "acked"
+
+    def requeue(self):
+        self.outcome = "requeued"
+
+
+class UnconfirmedApplier:
+    handlers = {"klien.client.registered": None}
+
+    def apply(self, event):
+        raise replication.NotReplicated(0, replication.Policy(1, 100))
+
+
+class NoRedis:
+    def __getattr__(self, name):
+        raise AssertionError(f"the consumer touched Redis ({name}): a handler failure would be counted")
+
+
+def test_the_consumer_puts_an_event_back_when_no_replica_confirmed_its_effect():
+    consumer = EventConsumer(NoRedis(), service="pokmas", region="r", broker_url="redis://unused/0",
+                             applier=UnconfirmedApplier())
+    consumer._stop.set()  # no pause between attempts in a unit test
+    message = Message()
+    consumer._handle(message, {"id": "e-1", "type": "klien.client.registered", "subject": "c-1", "sequence": 1})
+    assert message.outcome == "requeued"  # not acked, and not a step towards the dead letters
