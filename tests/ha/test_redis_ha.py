@@ -4,8 +4,10 @@ burst of client registrations. Either way no write that was answered 2xx may be 
 from events (klien's guidance, pokmas's utilization) must be exact. Each prints what it did and counted.
 """
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime, timezone
 
 import pytest
 
@@ -15,16 +17,17 @@ from tests.support.poll import eventually
 # The first drill also builds (from the layer cache) and starts the stack: more than the suite's 300 s.
 pytestmark = pytest.mark.timeout(900)
 
-BURST = 60          # enrollments, one per client, over two programs
+BURST = 80          # enrollments, one per client, over two programs
 KILL_AFTER = 20     # answers seen before the primary is killed
+PACE = 1.0          # seconds each thread waits before a request once the primary is killed
 THREADS = 4
 FAILOVER_TIMEOUT = 60
 
 
-def burst(count: int, send, actions: dict) -> dict[int, tuple[int, dict | None]]:
+def burst(count: int, send, actions: dict) -> dict[int, tuple]:
     """Send `count` requests from THREADS threads; once N answers are in, call `actions[N]()`, while the
     other threads keep sending."""
-    answers: dict[int, tuple[int, dict | None]] = {}
+    answers: dict[int, tuple] = {}
     with ThreadPoolExecutor(THREADS) as pool:
         futures = {pool.submit(send, i): i for i in range(count)}
         for future in as_completed(futures):
@@ -95,24 +98,40 @@ def test_redis_primary_killed_mid_burst_loses_no_acknowledged_enrollment(ha_redi
     primary = stack.primary_host()
     (container,) = stack.containers(primary)
     stack.docker("update", "--restart=no", container)  # else Docker restarts it before Sentinel notices
-    killed_at = {}
+    killed_at, failover = {}, {}
 
     def send(i):
-        return answer(stack.client("bimbingan").post("/enrollments", json=bodies[i], timeout=30))
+        if "t" in killed_at:  # paced after the kill, so that the burst outlasts failover and rejoin
+            time.sleep(PACE)
+        sent_after_kill = "t" in killed_at
+        status, body = answer(stack.client("bimbingan").post("/enrollments", json=bodies[i], timeout=30))
+        return status, body, sent_after_kill
+
+    def fail_over_and_rejoin():
+        failover["primary"], failover["named_at"] = wait_for_failover(stack, primary)
+        stack.docker("start", container)  # back as a replica of the new primary (Sentinel reconfigures it)
+        failover["restarted_at"] = time.monotonic()
 
     def kill():
         stack.docker("kill", "-s", "KILL", container)
         killed_at["t"] = time.monotonic()
-        print(f"\nkilled the Redis primary: service {primary}, container {container[:12]} (kill -9), "
-              f"after {KILL_AFTER} of {BURST} answers")
+        print(f"\nkilled the Redis primary: service {primary}, container {container[:12]} (kill -9) at "
+              f"{datetime.now(timezone.utc):%H:%M:%S.%f} UTC, after {KILL_AFTER} of {BURST} answers")
+        killed_at["rejoin"] = threading.Thread(target=fail_over_and_rejoin, daemon=True)
+        killed_at["rejoin"].start()
 
-    answers = burst(BURST, send, {KILL_AFTER: kill})
-    new_primary, named_at = wait_for_failover(stack, primary)
-    switch = [line for line in stack.compose("logs", "--no-color", "sentinel-1", check=False).splitlines()
-              if "+odown" in line or "+switch-master" in line]
-    print(f"Sentinel named {new_primary} primary (seen {named_at - killed_at['t']:.1f}s after the kill, once the "
-          f"burst was over); sentinel-1: {switch}; answers during the burst: {statuses(answers)}")
-    stack.docker("start", container)  # back as a replica of the new primary (Sentinel reconfigures it)
+    sent = burst(BURST, send, {KILL_AFTER: kill})
+    killed_at["rejoin"].join(FAILOVER_TIMEOUT + 30)
+    assert "restarted_at" in failover, f"Sentinel did not fail over from {primary}"
+    answers = {i: (status, body) for i, (status, body, _) in sent.items()}
+    after_kill = statuses({i: (status, body) for i, (status, body, late) in sent.items() if late})
+    switch = [line.split("|", 1)[-1].strip() for line in
+              stack.compose("logs", "--no-color", "sentinel-1", check=False).splitlines()
+              if "+odown" in line or "+switch-master" in line or "+convert-to-slave" in line]
+    print(f"Sentinel named {failover['primary']} primary (seen {failover['named_at'] - killed_at['t']:.1f}s after "
+          f"the kill); the killed node started again {failover['restarted_at'] - killed_at['t']:.1f}s after it; "
+          f"sentinel-1: {switch}")
+    print(f"answers during the burst: {statuses(answers)}; of the requests sent after the kill: {after_kill}")
 
     acked = acknowledged(answers)
     bimbingan = stack.client("bimbingan")
