@@ -28,7 +28,6 @@ def test_a_pk_registers_enrolls_schedules_and_records_attendance(portal, browser
     sign_in(page, base, "pk.siti")
     assert page.url == base + "/"
     check_page(page, findings)
-    shot(page, "beranda-pk")
 
     page.click("text=Daftarkan klien")
     page.fill("#register_number", "PAS-WALK-001")
@@ -163,6 +162,7 @@ def test_an_auditor_sees_no_write_button(portal, browser_page):
         if path == "/audit":
             shot(browser_page, "audit")
         if path.startswith("/laporan"):
+            shot(browser_page, "laporan")
             assert "Kelompok mitra (POKMAS LIPAS)" in browser_page.inner_text("main")
             assert browser_page.locator("main a.button").all_inner_texts() == ["Unduh Excel (xlsx)", "Unduh PDF"]
             for link, kind in zip(browser_page.locator("main a.button").all(), ("xlsx", "pdf")):
