@@ -74,7 +74,6 @@ def test_a_pk_sets_a_schedule_records_a_check_in_and_sees_it_kept(portal, browse
     assert "Ditepati" in section and "bekerja di bengkel" in section
     check_page(page, findings)
     shot(page, "halaman-klien-lapor")
-    shot(page, "halaman-klien-lapor-ponsel", phone=True)
 
     page.goto(base + "/")
     assert "Dewi Anggraini" not in page.evaluate(SECTION, "lapor-minggu-ini")     # kept: due next week now
