@@ -156,7 +156,8 @@ def test_an_auditor_sees_no_write_button(portal, browser_page):
         posting = browser_page.locator("main form[method=post]").count()
         assert posting == 0, f"{path} offers the auditor a form that writes"
         labels = " ".join(browser_page.locator("main a.button, main button").all_inner_texts())
-        for word in ("Daftarkan", "Ikutkan", "Jadwalkan", "Simpan", "Batalkan", "Akhiri"):
+        for word in ("Daftarkan", "Ikutkan", "Jadwalkan", "Simpan", "Batalkan", "Akhiri", "Catat", "Atur", "Ubah",
+                     "Hapus"):
             assert word not in labels, f"{path} shows {word!r} to an auditor"
         check_page(browser_page, findings)
         if path == "/audit":

@@ -35,7 +35,8 @@ def schedule(client_id):
     form = ScheduleForm()
     if request.method == "GET":
         form.frequency.data = reporting.get("frequency")
-        form.first_due.data = dates.parse_date(reporting.get("next_due")) or dates.today()
+        # klien takes a first due date from today on: a late open date is offered as today
+        form.first_due.data = max(dates.parse_date(reporting.get("next_due")) or dates.today(), dates.today())
     if form.validate_on_submit():
         body = {"frequency": form.frequency.data, "first_due": form.first_due.data.isoformat()}
         try:
