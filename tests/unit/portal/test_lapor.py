@@ -3,6 +3,8 @@ the schedule and check-in forms, and clearing the attention flag after checking 
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from services.portal import dates, reporting
 from tests.support.portal_fakes import problem
 from tests.unit.portal.conftest import page
@@ -139,17 +141,24 @@ def test_setting_the_schedule_sends_it_with_the_records_version(as_pk, services)
     assert sent == [{"body": {"frequency": "biweekly", "first_due": first}, "version": 0}]
 
 
-def test_a_refused_schedule_keeps_what_was_typed_and_says_why_beside_the_field(as_pk, services):
+@pytest.mark.parametrize("method, api_path, path, data, field, message", [
+    ("PUT", "reporting", "jadwal-lapor", {"frequency": "monthly", "first_due": "2100-01-01"}, "first_due",
+     "must not be after supervision_end (2099-12-20)"),
+    ("POST", "check-ins", "lapor", {"date": "2026-03-09", "kind": "lapor_diri"}, "date",
+     "must not be in the future (today is 2026-03-01)"),
+], ids=["schedule", "check-in"])
+def test_a_refusal_of_klien_is_shown_beside_its_field_and_what_was_typed_is_kept(as_pk, services, method, api_path,
+                                                                                path, data, field, message):
     _form_world(services, schedule())
-    services.klien.answers[("PUT", f"/clients/{CLIENT_ID}/reporting")] = problem(
-        422, "invalid", {"first_due": ["must not be after supervision_end (2099-12-20)"]})
-    answer = as_pk.post(f"/klien/{CLIENT_ID}/jadwal-lapor", data={"frequency": "monthly", "first_due": "2100-01-01"})
+    services.klien.answers[(method, f"/clients/{CLIENT_ID}/{api_path}")] = problem(422, "invalid", {field: [message]})
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/{path}", data=data)
     assert answer.status_code == 400
     soup = page(answer)
-    assert "must not be after supervision_end" in soup.select_one("#first_due-error").get_text()
-    assert soup.select_one(".error-summary a")["href"] == "#first_due"
-    assert soup.select_one("#first_due")["value"] == "2100-01-01"
-    assert soup.select_one("#frequency-2").has_attr("checked")
+    assert message in soup.select_one(f"#{field}-error").get_text()
+    assert soup.select_one(".error-summary a")["href"] == f"#{field}"
+    assert soup.select_one(f"#{field}")["value"] == data[field]
+    checked = soup.select_one("input[type=radio][checked]")
+    assert checked["value"] in data.values()                        # the choice made is kept too
 
 
 def test_a_check_in_form_without_a_kind_is_refused_before_klien_is_asked(as_pk, services):
@@ -172,15 +181,6 @@ def test_a_check_in_is_sent_once_with_the_forms_key(as_pk, services):
     (sent,) = services.klien.posted(f"/clients/{CLIENT_ID}/check-ins")
     assert sent == {"body": {"date": "2026-03-01", "kind": "daring"}, "version": None,
                     "headers": {"Idempotency-Key": key}}
-
-
-def test_a_check_in_klien_refuses_shows_its_reason_beside_the_date(as_pk, services):
-    _form_world(services, schedule())
-    services.klien.answers[("POST", f"/clients/{CLIENT_ID}/check-ins")] = problem(
-        422, "invalid", {"date": ["must not be in the future (today is 2026-03-01)"]})
-    answer = as_pk.post(f"/klien/{CLIENT_ID}/lapor", data={"date": "2026-03-09", "kind": "lapor_diri"})
-    assert answer.status_code == 400
-    assert "must not be in the future" in page(answer).select_one("#date-error").get_text()
 
 
 def test_clearing_the_attention_flag_asks_to_check_the_answers_first(as_pk, services):
