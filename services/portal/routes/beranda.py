@@ -52,9 +52,11 @@ def _staff():
         "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
         attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
         sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention, due),
-        due=due, due_unread=len(caseload) - len(reportings),
+        due=due, due_unread=min(len(caseload), MAX_REPORTING_CLIENTS) - len(reportings),
+        due_unasked=max(len(caseload) - MAX_REPORTING_CLIENTS, 0),
         flagged=[(mark, names[e["client_id"]]) for mark, e in flagged],
-        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
+        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS,
+        max_reporting=MAX_REPORTING_CLIENTS)
 
 
 def _second_round(enrollments: list, clients: list, today):

@@ -212,3 +212,14 @@ def test_due_rows_keep_the_latest_past_dates_and_the_next_ones():
     assert rows[5].date == "2026-03-04" and not rows[5].late
     late = reporting.due_rows({"grace_days": 3, "items": [{"date": "2026-03-02", "status": "due"}]}, today)
     assert late[0].late and late[0].grace_until == "2026-03-05"
+
+
+def test_the_home_says_how_many_clients_it_did_not_look_at(as_admin, services, monkeypatch):
+    from services.portal.routes import beranda
+    monkeypatch.setattr(beranda, "MAX_REPORTING_CLIENTS", 1)
+    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
+    _home_world(services, {CLIENT_ID: schedule(), OTHER_ID: schedule()})
+    text = page(as_admin.get("/")).main.get_text(" ", strip=True)
+    assert "Hanya 1 klien pertama" in text and "1 klien lainnya tidak" in text
+    assert "tidak dapat dibaca" not in text
+    assert [p for _, p, _ in services.klien.calls if p.endswith("/reporting")] == [f"/clients/{CLIENT_ID}/reporting"]
