@@ -80,7 +80,7 @@ def test_the_head_of_office_sees_reports_due_per_pk(as_admin, services):
     soup = page(as_admin.get("/"))
     table = soup.find("h2", string="Per PK").find_next("table")
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
-    due = {r.select("td")[0].get_text(strip=True): r.select("td")[headers.index("Wajib lapor")].get_text(strip=True)
+    due = {r.select("td")[0].get_text(strip=True): r.select("td")[headers.index("Lapor minggu ini")].get_text(strip=True)
            for r in table.select("tbody tr")}
     assert due == {"pk1": "1", "pk2": "0"}
     row = soup.find("h2", id="lapor-minggu-ini").find_next("table").select_one("tbody tr")
