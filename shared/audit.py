@@ -61,11 +61,18 @@ class AuditTrail:
     def append(self, entry: dict) -> None:
         self._append(keys=[stream_key(self.service), head_key(self.service)], args=[json.dumps(entry, sort_keys=True)])
 
-    def page(self, after: str | None, limit: int) -> tuple[list[dict], str | None]:
-        if after == LAST_STREAM_ID:  # nothing can come after it, and Redis refuses it as an exclusive start
+    def page(self, after: str | None, limit: int, newest_first: bool = False) -> tuple[list[dict], str | None]:
+        """Entries after `after` in reading order: oldest first, or newest first (then `after` is the
+        oldest entry the reader has, and the page holds the ones before it)."""
+        if newest_first:
+            if after == "0-0":       # nothing is older, and Redis refuses it as an exclusive end
+                return [], None
+            end = "(" + after if after else "+"
+            entries = self.redis.xrevrange(stream_key(self.service), max=end, count=limit + 1)
+        elif after == LAST_STREAM_ID:  # nothing can come after it, and Redis refuses it as an exclusive start
             return [], None
-        start = "(" + after if after else "-"
-        entries = self.redis.xrange(stream_key(self.service), min=start, count=limit + 1)
+        else:
+            entries = self.redis.xrange(stream_key(self.service), min="(" + after if after else "-", count=limit + 1)
         items = [{"id": stream_id, **json.loads(fields["entry"]), "hash": fields["hash"]}
                  for stream_id, fields in entries[:limit]]
         return items, (items[-1]["id"] if len(entries) > limit else None)

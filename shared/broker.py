@@ -1,4 +1,5 @@
-"""Broker topology and connections, the same over RabbitMQ (amqp://) and Redis (redis://).
+"""Broker topology and connections, the same over RabbitMQ (amqp://) and Redis (redis://, or
+sentinel:// for a Redis primary found through Sentinel: BAPAS_REDIS_SENTINEL_MASTER names it).
 
 - `bapas.events`: one durable topic exchange, routing key = event type.
 - `<service>.events`: each consuming service's durable queue, bound to the types it handles,
@@ -10,15 +11,16 @@ messages nobody is listening for at that instant.
 """
 from kombu import Connection, Exchange, Queue, binding
 
-from shared.config import DEAD_EXCHANGE, EXCHANGE, RETRY_EXCHANGE
+from shared import sentinel
+from shared.config import DEAD_EXCHANGE, EXCHANGE, RETRY_EXCHANGE, load_settings
 
 events_exchange = Exchange(EXCHANGE, type="topic", durable=True)
 dead_exchange = Exchange(DEAD_EXCHANGE, type="direct", durable=True)
 retry_exchange = Exchange(RETRY_EXCHANGE, type="direct", durable=True)
 
 
-def connect(url: str, *, visibility_timeout: int = 60) -> Connection:
-    if url.startswith(("redis://", "rediss://")):
+def connect(url: str, *, visibility_timeout: int = 60, settings=None) -> Connection:
+    if url.startswith(("redis://", "rediss://", "sentinel://")):
         options = {
             # A message taken by a worker that died comes back after this many seconds.
             "visibility_timeout": visibility_timeout,
@@ -26,6 +28,8 @@ def connect(url: str, *, visibility_timeout: int = 60) -> Connection:
             "socket_timeout": 10,
             "socket_connect_timeout": 3,
         }
+        if url.startswith("sentinel://"):
+            options.update(sentinel.kombu_options(settings or load_settings()))
     else:
         options = {"confirm_publish": True}
     return Connection(url, transport_options=options, connect_timeout=3, heartbeat=0)

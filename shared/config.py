@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from shared.sentinel import kombu_url
+
 SERVICES = ("klien", "pokmas", "bimbingan", "laporan")
 DEFAULT_PORTS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
 WEB_APPS = ("portal",)                       # HTTP only: no worker, no events of its own
@@ -82,6 +84,14 @@ class Settings:
     http_read_timeout_seconds: int = 15
     trusted_proxies: str = ""
     worker_metrics_port: int = 0
+    # Redis behind Sentinel (docs/operations.md, "High availability"): "host:port,host:port", the
+    # monitored primary's name, the sentinels' own password; REDIS_URL then gives only password and db.
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = ""
+    redis_sentinel_password: str = ""
+    # A write is acknowledged once this many replicas have it (WAIT); 0 = off.
+    redis_min_replicas: int = 0
+    redis_wait_timeout_ms: int = 1000
     urls: dict = field(default_factory=dict)
 
     @property
@@ -96,12 +106,19 @@ class Settings:
         return self.jwt_previous_secret if (now or datetime.now(timezone.utc)) < until else ""
 
 
+def _redis_broker_url(redis_url: str) -> str:
+    """Without BROKER_URL the broker is the Redis of REDIS_URL: through Sentinel when it is configured."""
+    if not os.environ.get("BAPAS_REDIS_SENTINELS"):
+        return redis_url
+    return kombu_url(redis_url, os.environ["BAPAS_REDIS_SENTINELS"])
+
+
 def load_settings() -> Settings:
     env = os.environ.get
     redis_url = secret("REDIS_URL") or "redis://127.0.0.1:6379/0"
     return Settings(
         redis_url=redis_url,
-        broker_url=secret("BROKER_URL") or redis_url,
+        broker_url=secret("BROKER_URL") or _redis_broker_url(redis_url),
         region=env("BAPAS_REGION") or "local",
         jwt_secret=secret("BAPAS_JWT_SECRET"),
         jwt_public_key=secret("BAPAS_JWT_PUBLIC_KEY"),
@@ -121,5 +138,10 @@ def load_settings() -> Settings:
         http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),
         trusted_proxies=env("BAPAS_TRUSTED_PROXIES") or "",
         worker_metrics_port=_int("BAPAS_WORKER_METRICS_PORT", 0),
+        redis_sentinels=env("BAPAS_REDIS_SENTINELS") or "",
+        redis_sentinel_master=env("BAPAS_REDIS_SENTINEL_MASTER") or "",
+        redis_sentinel_password=secret("BAPAS_REDIS_SENTINEL_PASSWORD"),
+        redis_min_replicas=_int("BAPAS_REDIS_MIN_REPLICAS", 0),
+        redis_wait_timeout_ms=_int("BAPAS_REDIS_WAIT_TIMEOUT_MS", 1000),
         urls={name: service_url(name) for name in SERVICES},
     )

@@ -4,8 +4,9 @@
   this service does not handle goes straight to `<service>.dead` with the reason.
 - A handler that fails is retried with backoff; after `max_attempts` the message
   goes to `<service>.dead` with the error. Either way the queue moves on.
-- If Redis itself is unreachable the message is put back untouched (not the
-  message's fault) and the consumer waits.
+- If Redis itself is unreachable or timed out mid-commit, or no replica confirmed the effect in time
+  (BAPAS_REDIS_MIN_REPLICAS), the message is put back (not the message's fault)
+  and the consumer waits; applied again, it is a duplicate, or redone if a failover lost it.
 """
 import json
 import logging
@@ -15,6 +16,7 @@ import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
+from shared.errors import Unavailable
 from shared.inbox import DUPLICATE, Applier
 from shared.keys import BackboneKeys
 from shared.stats import Stats
@@ -87,7 +89,7 @@ class EventConsumer:
     def _handle(self, message, event: dict) -> None:
         try:
             outcome = self.applier.apply(event)
-        except redis.ConnectionError as exc:
+        except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:  # Unavailable: NotReplicated too
             log.warning("consumer %s: Redis unavailable (%s); event %s put back", self.service, exc, event["id"])
             self._stop.wait(1)
             message.requeue()

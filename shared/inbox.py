@@ -11,6 +11,7 @@ reactions, stages its own service's outbox events on the same pipe).
 """
 from typing import Callable
 
+from shared import replication
 from shared.keys import BackboneKeys
 from shared.redis_tx import transact
 
@@ -54,4 +55,8 @@ class Applier:
             pipe.hincrby(self.keys.stats, "consumed", 1)
             return APPLIED
 
-        return transact(self.redis, work, inbox_key, applied_key)
+        outcome = transact(self.redis, work, inbox_key, applied_key)
+        # Before the message is acked, also for a duplicate: its first application may be the one
+        # that a replica has not confirmed yet.
+        replication.confirm(self.redis)
+        return outcome

@@ -11,7 +11,8 @@ import redis
 from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from shared import broker
+from shared import broker, sentinel
+from shared.config import load_settings
 from shared.keys import BackboneKeys
 from shared.stats import Stats
 
@@ -167,6 +168,9 @@ class QueueDepths:
         self._redis = None
         if broker_url.startswith(("redis://", "rediss://")):
             self._redis = redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=2)
+        elif broker_url.startswith("sentinel://"):
+            self._redis = sentinel.broker_primary(broker_url, load_settings(), socket_connect_timeout=1,
+                                                  socket_timeout=2)
 
     def read(self) -> dict[str, int]:
         if time.monotonic() - self._measured_at >= self.ttl:

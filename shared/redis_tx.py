@@ -14,6 +14,8 @@ import uuid
 
 import redis
 
+from shared import replication, sentinel
+from shared.config import load_settings
 from shared.errors import Conflict, Unavailable
 
 MAX_ATTEMPTS = 200
@@ -22,9 +24,18 @@ MAX_ATTEMPTS = 200
 MARKER_TTL_SECONDS = 120
 
 
-def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, decode_responses=True, health_check_interval=30,
-                                socket_connect_timeout=3, socket_timeout=10)
+def connect(url: str, settings=None) -> redis.Redis:
+    """The one place a Redis client is made: `url` directly, or the primary Sentinel names when
+    BAPAS_REDIS_SENTINELS is set; it carries the replication policy `replication.confirm` applies."""
+    settings = settings or load_settings()
+    options = {"decode_responses": True, "health_check_interval": 30, "socket_connect_timeout": 3,
+               "socket_timeout": 10}
+    if settings.redis_sentinels:
+        client = sentinel.primary(url, settings, **options)
+    else:
+        client = redis.Redis.from_url(url, **options)
+    return replication.require(client, replication.Policy(settings.redis_min_replicas,
+                                                          settings.redis_wait_timeout_ms))
 
 
 def transact(client: redis.Redis, work, *watch_keys):

@@ -17,6 +17,6 @@ class Runtime:
 
 def build_runtime(service: str, catalog: Catalog, settings: Settings | None = None) -> Runtime:
     settings = settings or load_settings()
-    client = redis_tx.connect(settings.redis_url)
+    client = redis_tx.connect(settings.redis_url, settings)
     outbox = Outbox(client, service=service, region=settings.region, catalog=catalog)
     return Runtime(service=service, settings=settings, redis=client, outbox=outbox)

@@ -17,7 +17,7 @@ commits, writes nothing. Consumed events reuse the same Transaction on the Appli
 """
 from typing import Callable
 
-from shared import audit
+from shared import audit, replication
 from shared.catalog import Event
 from shared.records import load
 from shared.redis_tx import transact
@@ -79,6 +79,7 @@ class UnitOfWork:
             return work(last["tx"])
 
         result = transact(self.redis, attempt, *watch)
+        replication.confirm(self.redis)  # no 2xx for a write a failover could lose
         if last["tx"].audit_entry is not None:
             last["tx"].audit_entry.committed = True
         return result

@@ -98,7 +98,8 @@ for entry in $SERVICES; do
         listen $port$LISTEN;
         $TLS
         error_page 413 @too_large;
-        error_page 502 503 504 @unavailable;
+        # =503: the answer is the 503 below, with its body (without it nginx keeps the 502 or 504).
+        error_page 502 503 504 =503 @unavailable;
         location / {
             # A variable makes nginx resolve the name again (every 5 s): replicas added with
             # --scale are balanced over without a reload.
@@ -112,7 +113,7 @@ for entry in $SERVICES; do
         location @unavailable {
             default_type application/problem+json;
             add_header Retry-After 2 always;
-            return 503 '{"type":"urn:bapas:problem:unavailable","title":"Service Unavailable","status":503,"detail":"$name is not answering; nothing was changed, try again shortly"}';
+            return 503 '{"type":"urn:bapas:problem:unavailable","title":"Service Unavailable","status":503,"detail":"$name did not answer; if it went away while handling the request, the change may have been made: read it before sending it again"}';
         }
     }
 CONF

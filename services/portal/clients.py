@@ -99,6 +99,9 @@ class ServiceClient:
     def patch(self, path: str, body: dict, version: int | None = None):
         return self.request("PATCH", path, json=body, version=version)
 
+    def put(self, path: str, body: dict, version: int | None = None):
+        return self.request("PUT", path, json=body, version=version)
+
     def offers(self, path: str, parameter: str) -> bool:
         """Whether the service's own OpenAPI document lists this query parameter on GET `path`: a
         filter it does not know must not be sent (a service that ignored it would answer everyone)."""

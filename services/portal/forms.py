@@ -2,8 +2,8 @@
 messages a person sees when a field is wrong."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import (DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from services.portal import labels
@@ -75,6 +75,30 @@ class EndSupervisionForm(FlaskForm):
                         validators=[required(CHOOSE)])
     effective_date = date_field(_l("From which date?"))
     reason = TextAreaField(_l("Reason"), validators=[required(), Length(max=1000, message=_l("Too long"))])
+
+
+class ScheduleForm(FlaskForm):
+    frequency = RadioField(_l("How often does the client report?"), choices=labels.choices(labels.FREQUENCIES),
+                           validators=[required(CHOOSE)])
+    first_due = DateField(_l("First report due on"), format="%Y-%m-%d",
+                          description=_l("Today or later; the next dates follow from it"),
+                          validators=[InputRequired(message=_l("Enter a date"))])
+
+
+class CheckInForm(FlaskForm):
+    date = DateField(_l("Date of the check-in"), format="%Y-%m-%d", description=_l("Today or earlier"),
+                     validators=[InputRequired(message=_l("Enter a date"))])
+    kind = RadioField(_l("How did the client report?"), choices=labels.choices(labels.CHECK_IN_KINDS),
+                      validators=[required(CHOOSE)])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000, message=_l("Too long"))])
+    # Sent as the Idempotency-Key: the same form sent twice (a double click, a retry) is recorded once.
+    key = HiddenField()
+
+
+class AttentionForm(FlaskForm):
+    note = TextAreaField(_l("What did you do about it?"),
+                         description=_l("For example: spoke with the client and the family; kept in the record"),
+                         validators=[required(), Length(max=2000, message=_l("Too long"))])
 
 
 class ConfirmForm(FlaskForm):

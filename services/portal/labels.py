@@ -35,6 +35,10 @@ AGREEMENT_STATUS = {"draft": _l("Draft"), "active": _l("Active"), "suspended": _
                     "terminated": _l("Terminated"), "expired": _l("Expired")}
 ROLES = {"admin": _l("Head of office (admin)"), "officer": _l("Probation officer (PK)"),
          "auditor": _l("Auditor"), "partner": _l("Partner group (POKMAS LIPAS)")}
+FREQUENCIES = {"weekly": _l("Every week"), "biweekly": _l("Every two weeks"), "monthly": _l("Every month")}
+CHECK_IN_KINDS = {"lapor_diri": _l("In person at the BAPAS (lapor diri)"),
+                  "kunjungan_rumah": _l("Home visit by the PK"), "daring": _l("Video call (daring)")}
+DUE_STATUS = {"due": _l("Due"), "kept": _l("Kept"), "missed": _l("Missed")}
 HISTORY_ACTIONS = {"registered": _l("Registered"), "updated": _l("Corrected"), "status_changed": _l("Status changed")}
 CLIENT_FIELDS = {
     "register_number": _l("Register number"), "name": _l("Full name"), "nik": _l("NIK"),

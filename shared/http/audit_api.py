@@ -1,4 +1,4 @@
-"""GET /audit: the service's audit trail, oldest first (admin and auditor)."""
+"""GET /audit: the service's audit trail, oldest first or newest first (admin and auditor)."""
 import re
 
 from flask.views import MethodView
@@ -21,6 +21,9 @@ class AuditArgs(Schema):
     after = fields.String(load_default=None, validate=[validate.Regexp(r"^[0-9]{1,20}-[0-9]{1,20}$"), _stream_id],
                           metadata={"description": "id of the last entry you have"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    order = fields.String(load_default="oldest", validate=validate.OneOf(("oldest", "newest")),
+                          metadata={"description": "oldest (default) or newest first; `after` and next_after "
+                                                   "follow the same order"})
 
 
 class AuditEntry(Schema):
@@ -57,7 +60,7 @@ def audit_blueprint(trail) -> Blueprint:
         @blp.response(200, AuditPage)
         def get(self, args):
             """Audit entries after `after`; next_after is null at the end."""
-            items, next_after = trail.page(args["after"], args["limit"])
+            items, next_after = trail.page(args["after"], args["limit"], newest_first=args["order"] == "newest")
             return {"items": items, "next_after": next_after}
 
     return blp

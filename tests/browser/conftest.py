@@ -43,13 +43,14 @@ def browser_page(chromium):
     context.close()
 
 
-def shot(page, name: str, phone: bool = False) -> None:
-    """A screenshot for docs/portal.md when BAPAS_SCREENSHOTS names a folder (phone: 360 px wide)."""
+def shot(page, name: str, phone: bool = False, whole: bool = True) -> None:
+    """A screenshot for docs/portal.md when BAPAS_SCREENSHOTS names a folder (phone: 360 px wide;
+    whole: the full page, else what the window shows, for a long list)."""
     if not SHOTS:
         return
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     if phone:
         page.set_viewport_size({"width": 360, "height": 740})
-    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=whole)
     page.set_viewport_size(size)

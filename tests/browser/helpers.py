@@ -11,7 +11,8 @@ def sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/masuk")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():        # the next check reads the page the sign-in led to, not /masuk
+        page.click("main button[type=submit]")
 
 
 def serious_violations(page) -> list:

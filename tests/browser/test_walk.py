@@ -28,7 +28,6 @@ def test_a_pk_registers_enrolls_schedules_and_records_attendance(portal, browser
     sign_in(page, base, "pk.siti")
     assert page.url == base + "/"
     check_page(page, findings)
-    shot(page, "beranda-pk")
 
     page.click("text=Daftarkan klien")
     page.fill("#register_number", "PAS-WALK-001")
@@ -157,12 +156,14 @@ def test_an_auditor_sees_no_write_button(portal, browser_page):
         posting = browser_page.locator("main form[method=post]").count()
         assert posting == 0, f"{path} offers the auditor a form that writes"
         labels = " ".join(browser_page.locator("main a.button, main button").all_inner_texts())
-        for word in ("Daftarkan", "Ikutkan", "Jadwalkan", "Simpan", "Batalkan", "Akhiri"):
+        for word in ("Daftarkan", "Ikutkan", "Jadwalkan", "Simpan", "Batalkan", "Akhiri", "Catat", "Atur", "Ubah",
+                     "Hapus"):
             assert word not in labels, f"{path} shows {word!r} to an auditor"
         check_page(browser_page, findings)
         if path == "/audit":
-            shot(browser_page, "audit")
+            shot(browser_page, "audit", whole=False)
         if path.startswith("/laporan"):
+            shot(browser_page, "laporan")
             assert "Kelompok mitra (POKMAS LIPAS)" in browser_page.inner_text("main")
             assert browser_page.locator("main a.button").all_inner_texts() == ["Unduh Excel (xlsx)", "Unduh PDF"]
             for link, kind in zip(browser_page.locator("main a.button").all(), ("xlsx", "pdf")):

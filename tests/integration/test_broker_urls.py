@@ -4,8 +4,9 @@ import uuid
 import pytest
 from kombu import Exchange, Queue
 
-from shared import broker
+from shared import broker, metrics, sentinel
 from tests.support import rabbitmq
+from tests.support.redis_replicas import MASTER, ReplicatedRedis
 
 
 @pytest.fixture
@@ -33,3 +34,30 @@ def test_double_slash_and_percent_2f_reach_the_same_vhost(rabbit):
         message.ack()
         simple.close()
         queue(other.channel()).delete()
+
+
+def test_a_sentinel_url_reaches_the_redis_primary_sentinel_names(monkeypatch):
+    """kombu's sentinel:// transport, as BAPAS_REDIS_SENTINELS makes it when BROKER_URL is not set;
+    /metrics measures the queue on the same primary."""
+    nodes = ReplicatedRedis()
+    try:
+        nodes.with_sentinel()
+        monkeypatch.setenv("BAPAS_REDIS_SENTINELS", f"127.0.0.1:{nodes.sentinel.port}")
+        monkeypatch.setenv("BAPAS_REDIS_SENTINEL_MASTER", MASTER)
+        url = sentinel.kombu_url("redis://ignored/0", f"127.0.0.1:{nodes.sentinel.port}")
+        service = f"sentineltest{uuid.uuid4().hex[:8]}"
+        queue = Queue(f"{service}.events", Exchange(service, type="direct"), routing_key=service)
+        with broker.connect(url) as connection:
+            connection.ensure_connection(max_retries=1)
+            producer = connection.Producer()
+            for body in ("one", "two"):
+                producer.publish(body, exchange=queue.exchange, routing_key=service, declare=[queue])
+            assert metrics.QueueDepths(url, service, ttl=0).read() == {"events": 2, "dead": 0}
+            simple = connection.SimpleQueue(queue)
+            message = simple.get(timeout=5)
+            assert message.body in (b"one", "one")
+            message.ack()
+            simple.close()
+        assert nodes.primary.client().llen(f"{service}.events") == 1
+    finally:
+        nodes.cleanup()

@@ -60,6 +60,17 @@ def test_an_audit_cursor_past_any_id_is_4xx_or_an_empty_page(admin, after):
         assert_refused(response, 422)
 
 
+@pytest.mark.parametrize("after", ["0-0", "0-1", "18446744073709551615-18446744073709551615", "18446744073709551616-0"])
+def test_an_audit_cursor_at_either_end_read_newest_first_is_a_page_or_422(admin, after):
+    response = admin.get("/audit", query_string={"after": after, "order": "newest"})
+    if response.status_code == 200:
+        items = response.get_json()["items"]
+        assert [e["id"] for e in items] == sorted((e["id"] for e in items), key=lambda i: tuple(map(int, i.split("-"))),
+                                                  reverse=True)
+    else:
+        assert_refused(response, 422)
+
+
 CONTROLS = {"nul": "\x00", "esc-ansi": "\x1b[31m", "cr-lf": "a\r\nb", "tab": "a\tb", "del": "\x7f", "c1": "\x85",
             "rtl-override": "\u202e", "rtl-isolate": "\u2067", "line-separator": "\u2028", "lone-surrogate": "\ud800"}
 

@@ -153,6 +153,20 @@ def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_u
     assert audit.verify(client, "klien")[1] is not None
 
 
+def test_the_audit_trail_pages_newest_first_when_asked(app, http):
+    for i in range(5):
+        http.post("/things", json={"name": "a", "count": i}, headers=bearer("officer"))
+    oldest = http.get("/audit?limit=100", headers=bearer("auditor")).get_json()["items"]
+    ids = [e["id"] for e in oldest]
+    first = http.get("/audit?order=newest&limit=3", headers=bearer("auditor")).get_json()
+    assert [e["id"] for e in first["items"]] == ids[::-1][:3] and first["next_after"] == ids[-3]
+    rest = http.get(f"/audit?order=newest&limit=3&after={first['next_after']}", headers=bearer("auditor")).get_json()
+    assert [e["id"] for e in rest["items"]] == ids[::-1][3:] and rest["next_after"] is None
+    nothing = http.get("/audit?order=newest&after=0-0", headers=bearer("auditor")).get_json()
+    assert nothing == {"items": [], "next_after": None}
+    assert_problem(http.get("/audit?order=latest", headers=bearer("auditor")), 422)
+
+
 def test_a_write_while_redis_is_down_is_503_with_retry_after_and_not_a_500():
     from tests.support.redis_server import RedisServer
     server = RedisServer().start()

@@ -20,9 +20,9 @@ class ThingIn(Schema):
 
 
 def make_app(redis_url: str, broker_url: str | None = None, region: str = REGION, secret: str = SECRET,
-             trusted_proxies: str = ""):
+             trusted_proxies: str = "", **more_settings):
     settings = Settings(redis_url=redis_url, broker_url=broker_url or redis_url, region=region, jwt_secret=secret,
-                        max_body_bytes=10_000, trusted_proxies=trusted_proxies)
+                        max_body_bytes=10_000, trusted_proxies=trusted_proxies, **more_settings)
     runtime = build_runtime("klien", CATALOG, settings)
     blp = Blueprint("things", __name__)
 

@@ -79,10 +79,16 @@ class FakeService:
         return self.get(path, **params)
 
     def post(self, path, body=None, version=None, headers=None):
-        return self._answer("POST", path, {"body": body or {}, "version": version})
+        payload = {"body": body or {}, "version": version}
+        if headers:
+            payload["headers"] = headers
+        return self._answer("POST", path, payload)
 
     def patch(self, path, body, version=None):
         return self._answer("PATCH", path, {"body": body, "version": version})
+
+    def put(self, path, body, version=None):
+        return self._answer("PUT", path, {"body": body, "version": version})
 
     def posted(self, pattern: str) -> list:
         return [payload for method, path, payload in self.calls if method == "POST" and re.fullmatch(pattern, path)]

@@ -3,7 +3,9 @@ active agreement, made through the services' own APIs and `bapas user add`."""
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import requests
 
@@ -48,7 +50,12 @@ class Seed:
 
 
 def start() -> tuple[LocalStack, dict]:
-    stack = LocalStack(extra_env={"BAPAS_HTTP_THREADS": "4"}).start(timeout=90)
+    # The services' clock can be moved by this file (weeks pass in seconds for wajib lapor's worker,
+    # which looks every second); a test that moves it puts it back. The portal's own dates and the
+    # tokens keep the real time.
+    clock_file = Path(tempfile.mkdtemp(prefix="bapas-clock-")) / "days"
+    stack = LocalStack(extra_env={"BAPAS_HTTP_THREADS": "4", "BAPAS_CLOCK_FILE": str(clock_file),
+                                  "KLIEN_REPORTING_INTERVAL_SECONDS": "1"}).start(timeout=90)
     seed = Seed(stack)
     group_a, program_a = seed.group_with_program("Pesantren Al-Hidayah", "PKS-A/2026", "Kajian akhlak")
     group_b, program_b = seed.group_with_program("Koperasi Tani Bidara", "PKS-B/2026", "Budidaya bidara")
@@ -56,7 +63,8 @@ def start() -> tuple[LocalStack, dict]:
     user_add(stack, "auditor1", "auditor", name="Auditor Inspektorat")
     user_add(stack, "mitra.a", "partner", group=group_a, name="Pengurus Al-Hidayah")
     user_add(stack, "mitra.b", "partner", group=group_b, name="Pengurus Koperasi")
-    return stack, {"group_a": group_a, "program_a": program_a, "group_b": group_b, "program_b": program_b}
+    return stack, {"group_a": group_a, "program_a": program_a, "group_b": group_b, "program_b": program_b,
+                   "clock_file": clock_file}
 
 
 def chromium_path() -> str | None:

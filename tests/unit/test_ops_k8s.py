@@ -1,11 +1,12 @@
 """The Kubernetes manifests: valid for the Kubernetes API (kubernetes-validate, offline), pods that
-meet the "restricted" Pod Security Standard, a PodDisruptionBudget per API, only the front reaching
-the APIs, configuration that rolls the pods when it changes, and an Ingress for the front."""
+meet the "restricted" Pod Security Standard, a PodDisruptionBudget per API and for the portal, only the
+front reaching the APIs and the portal, configuration that rolls the pods when it changes, and an
+Ingress for the front."""
 from pathlib import Path
 
 import pytest
 
-from shared.config import SERVICES
+from shared.config import SERVICES, WEB_APPS
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is not installed")
 kubernetes_validate = pytest.importorskip("kubernetes_validate", reason="kubernetes-validate is not installed")
@@ -62,10 +63,10 @@ def test_the_region_namespace_enforces_the_restricted_standard():
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_each_api_has_a_pod_disruption_budget(service):
-    (api,) = [d for d in of_kind("Deployment") if d["metadata"]["name"] == f"{service}-api"]
-    (budget,) = [b for b in of_kind("PodDisruptionBudget") if b["metadata"]["name"] == f"{service}-api"]
+@pytest.mark.parametrize("name", [f"{service}-api" for service in SERVICES] + [f"{app}-web" for app in WEB_APPS])
+def test_each_api_and_the_portal_have_a_pod_disruption_budget(name):
+    (api,) = [d for d in of_kind("Deployment") if d["metadata"]["name"] == name]
+    (budget,) = [b for b in of_kind("PodDisruptionBudget") if b["metadata"]["name"] == name]
     assert budget["spec"]["minAvailable"] == 1 < api["spec"]["replicas"]
     assert budget["spec"]["selector"]["matchLabels"].items() <= api["spec"]["template"]["metadata"]["labels"].items()
 
@@ -76,9 +77,24 @@ def test_only_the_front_and_the_stack_itself_reach_the_apis():
     assert policy["spec"]["policyTypes"] == ["Ingress"]
     (rule,) = policy["spec"]["ingress"]
     selectors = [peer["podSelector"]["matchExpressions"][0]["values"] for peer in rule["from"] if "podSelector" in peer]
-    assert selectors == [["front", "api", "worker"]]
+    assert selectors == [["front", "api", "worker", "web"]]                 # web: the portal calls the APIs
     assert all("podSelector" in peer or peer["namespaceSelector"]["matchLabels"]
                == {"kubernetes.io/metadata.name": "monitoring"} for peer in rule["from"])
+
+
+def test_only_the_front_reaches_the_portal():
+    (deployment,) = [d for d in of_kind("Deployment") if d["metadata"]["name"] == "portal-web"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    policies = [p for p in of_kind("NetworkPolicy") if p["spec"]["podSelector"]["matchLabels"].items() <= labels.items()]
+    assert [p["metadata"]["name"] for p in policies] == ["portal-from-the-front-only"]
+    (rule,) = policies[0]["spec"]["ingress"]
+    assert rule["from"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/component": "front"}}}]
+    assert rule["ports"] == [{"port": 5000}]
+    (front,) = [d for d in of_kind("Deployment") if d["metadata"]["name"] == "front"]
+    env = {e["name"]: e.get("value") for e in front["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert "portal:5000" in env["BAPAS_FRONT_SERVICES"].split()
+    (service,) = [s for s in of_kind("Service") if s["metadata"]["name"] == "portal"]
+    assert service["spec"]["selector"].items() <= labels.items()
 
 
 def test_the_config_is_generated_so_a_change_rolls_the_pods():
@@ -95,4 +111,4 @@ def test_the_ingress_sends_each_api_host_to_the_front_with_tls():
     backends = {rule["http"]["paths"][0]["backend"]["service"]["name"] for rule in ingress["spec"]["rules"]}
     assert backends == {"front"} and ingress["spec"]["tls"][0]["secretName"]
     ports = {rule["http"]["paths"][0]["backend"]["service"]["port"]["name"] for rule in ingress["spec"]["rules"]}
-    assert ports == set(SERVICES)
+    assert ports == set(SERVICES) | set(WEB_APPS)

@@ -1,11 +1,11 @@
 """One blueprint per area of the portal."""
 from services.portal.clients import ApiError
-from services.portal.routes import akun, audit, beranda, bimbingan, klien, laporan, pokmas, sesi
+from services.portal.routes import akun, audit, beranda, bimbingan, klien, lapor, laporan, pokmas, sesi
 
 
 def register(app, limiter) -> None:
     akun.register(app, limiter)
-    for module in (beranda, klien, bimbingan, sesi, pokmas, laporan, audit):
+    for module in (beranda, klien, lapor, bimbingan, sesi, pokmas, laporan, audit):
         app.register_blueprint(module.blp)
     app.register_error_handler(ApiError, _refused)
     app.register_error_handler(403, _error(403))

@@ -31,8 +31,11 @@ def trail():
     service = form.service.data if form.service.data in ("klien", "pokmas", "bimbingan") else "klien"
     after = request.args.get("setelah") or None
     error = None
+    api = g.api.by_name(service)
+    # Auditors read the latest first; a service whose trail pages only oldest first is read that way.
+    newest_first = api.offers("/audit", "order")
     try:
-        page = g.api.by_name(service).get("/audit", after=after, limit=PAGE)
+        page = api.get("/audit", after=after, limit=PAGE, order="newest" if newest_first else None)
     except ApiError as refused:
         if refused.status != 422:
             raise
@@ -41,4 +44,5 @@ def trail():
     items = [e for e in page["items"]
              if (not who or e.get("sub") == who) and (not action or action in (e.get("action") or ""))]
     return render_template("audit/jejak.html", form=form, service=service, items=items, link_of=link_of,
-                           next_after=page.get("next_after"), error=error)
+                           next_after=page.get("next_after"), error=error,
+                           newest_first=newest_first)

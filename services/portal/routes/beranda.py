@@ -4,13 +4,16 @@ from datetime import timedelta
 
 from flask import Blueprint, g, render_template
 
-from services.portal import dates, labels
+from services.portal import dates, labels, reporting
 from services.portal.clients import ApiError, parallel
 
 blp = Blueprint("beranda", __name__)
 ENDING_WITHIN_DAYS = 30
 FEEDBACK_DAYS = 28                 # flagged feedback of the last four weeks
 MAX_FEEDBACK_ENROLLMENTS = 200     # a head of office's home reads at most this many enrollments
+# klien lists no client by due date: the home reads each client's reporting (one call each, with the
+# second round's other calls), for at most this many clients of the caseload.
+MAX_REPORTING_CLIENTS = 500
 
 
 @blp.get("/")
@@ -41,26 +44,34 @@ def _staff():
     ids = {c["id"] for c in caseload}
     attention = [c for c in got["attention"].value_or([]) if c["id"] in ids]
     mine_open = [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
-    sessions, flagged = _second_round(mine_open, today)
+    sessions, flagged, reportings = _second_round(mine_open, caseload[:MAX_REPORTING_CLIENTS], today)
+    due = reporting.due_this_week(caseload, reportings, dates.week_of(today)[1])
     programs = {p["id"]: p for p in got["programs"].value_or([])}
     names = {c["id"]: c for c in caseload}
     return render_template(
         "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
         attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
-        sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention),
+        sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention, due),
+        due=due, due_unread=min(len(caseload), MAX_REPORTING_CLIENTS) - len(reportings),
+        due_unasked=max(len(caseload) - MAX_REPORTING_CLIENTS, 0),
         flagged=[(mark, names[e["client_id"]]) for mark, e in flagged],
-        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
+        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS,
+        max_reporting=MAX_REPORTING_CLIENTS)
 
 
-def _second_round(enrollments: list, today):
+def _second_round(enrollments: list, clients: list, today):
     """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
-    (one call per program) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
+    (one call per program), the partners' flagged feedback of the last weeks (one per open enrollment)
+    and the clients' wajib lapor (one per client; its first due date only, the summary is what counts)."""
     api = g.api
     program_ids = sorted({e["program_id"] for e in enrollments})
     calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids}
     calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
                   for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
+    calls.update({f"r:{c['id']}": (lambda cid=c["id"]: api.klien.get(f"/clients/{cid}/reporting", limit=1))
+                  for c in clients})
     got = parallel(**calls)
+    reportings = {c["id"]: got[f"r:{c['id']}"].value for c in clients if got[f"r:{c['id']}"].ok}
     monday, sunday = dates.week_of(today)
     week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
             if monday <= dates.local(s["starts_at"]).date() <= sunday]
@@ -68,8 +79,8 @@ def _second_round(enrollments: list, today):
     flagged = [(mark, e) for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]
                for mark in got[f"e:{e['id']}"].value_or({}).get("attendance", [])
                if mark.get("pk_should_know") and mark["starts_at"][:10] >= since]
-    return sorted(week, key=lambda s: s["starts_at"]), sorted(flagged, key=lambda pair: pair[0]["starts_at"],
-                                                              reverse=True)
+    return (sorted(week, key=lambda s: s["starts_at"]),
+            sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True), reportings)
 
 
 def _attention(api, mine: dict) -> list:
@@ -79,9 +90,10 @@ def _attention(api, mine: dict) -> list:
     return api.klien.all("/clients", status="active", attention="true", **mine)
 
 
-def _per_officer(caseload, ending, attention) -> list:
-    rows = defaultdict(lambda: {"caseload": 0, "ending": 0, "attention": 0})
-    for key, clients in (("caseload", caseload), ("ending", ending), ("attention", attention)):
+def _per_officer(caseload, ending, attention, due) -> list:
+    rows = defaultdict(lambda: {"caseload": 0, "ending": 0, "attention": 0, "due": 0})
+    for key, clients in (("caseload", caseload), ("ending", ending), ("attention", attention),
+                         ("due", [client for client, _reporting in due])):
         for client in clients:
             rows[client["officer_id"]][key] += 1
     return sorted(rows.items())

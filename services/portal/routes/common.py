@@ -1,7 +1,8 @@
 """What every area's pages share: turning a service's refusal into what a person can act on."""
-from flask import abort, flash
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
+from services.portal import labels
 from services.portal.clients import ApiError
 
 
@@ -34,3 +35,9 @@ def apply_problem(form, error: ApiError, field_map: dict | None = None) -> None:
 
 def saved(message: str) -> None:
     flash(message, "success")
+
+
+def form_page(template: str, form, **context):
+    """A form page: 400 when what was sent is refused, so the answer says so as well as the page."""
+    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template(template, form=form, labels=labels, **context), status

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from services.portal import dates, labels
+from services.portal import dates, labels, reporting
 from services.portal.clients import ApiError, parallel
 from services.portal.forms import ClientForm, ConfirmForm, EndSupervisionForm
 from services.portal.routes.common import apply_problem, saved
@@ -37,6 +37,8 @@ def show(client_id):
     api, cid = g.api, str(client_id)
     got = parallel(client=lambda: api.klien.get(f"/clients/{cid}"),
                    history=lambda: api.klien.get(f"/clients/{cid}/history", limit=100),
+                   reporting=lambda: api.klien.get(f"/clients/{cid}/reporting", limit=500),
+                   check_ins=lambda: api.klien.all(f"/clients/{cid}/check-ins"),
                    enrollments=lambda: api.bimbingan.all("/enrollments", client_id=cid),
                    programs=lambda: api.pokmas.all("/programs"),
                    groups=lambda: api.pokmas.all("/groups"))
@@ -52,6 +54,9 @@ def show(client_id):
         enrollments=enrollments, attendance=attendance,
         programs={p["id"]: p for p in got["programs"].value_or([])},
         groups={gr["id"]: gr for gr in got["groups"].value_or([])},
+        reporting=got["reporting"].value_or(None),
+        dues=reporting.due_rows(got["reporting"].value_or({}), dates.today()),
+        check_ins=reporting.recent_check_ins(got["check_ins"].value_or([])),
         partial=not all(o.ok for o in got.values()), labels=labels, form=ConfirmForm())
 
 

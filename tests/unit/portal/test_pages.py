@@ -271,3 +271,15 @@ def test_audit_entries_link_to_what_they_touched(as_auditor, services):
     rows = soup.select("main tbody tr")
     assert len(rows) == 1
     assert rows[0].select_one("a")["href"] == f"/klien/{CLIENT_ID}"
+
+
+def test_the_audit_trail_is_read_newest_first_where_the_service_offers_it(as_auditor, services):
+    services.klien.answers[("GET", "/audit")] = {"items": [], "next_after": "5-0"}
+    soup = page(as_auditor.get("/audit?service=klien"))
+    assert services.klien.calls[-1] == ("GET", "/audit", {"limit": 200})       # not offered: oldest first
+    assert soup.select_one("main p a").get_text(strip=True) == "Catatan berikutnya"
+    services.klien.parameters.add(("/audit", "order"))
+    soup = page(as_auditor.get("/audit?service=klien&setelah=9-0"))
+    assert services.klien.calls[-1] == ("GET", "/audit", {"after": "9-0", "limit": 200, "order": "newest"})
+    assert soup.select_one("main p a").get_text(strip=True) == "Catatan sebelumnya"
+    assert soup.select_one("caption").get_text(strip=True) == "Catatan, dari yang terbaru"

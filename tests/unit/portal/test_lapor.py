@@ -1,0 +1,225 @@
+"""Wajib lapor in the portal: the home's reports due this week, the client page's schedule and check-ins,
+the schedule and check-in forms, and clearing the attention flag after checking the answers."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from services.portal import dates, reporting
+from tests.support.portal_fakes import problem
+from tests.unit.portal.conftest import page
+from tests.unit.portal.test_pages import CLIENT_ID, GROUP, PROGRAM, client, pages
+
+OTHER_ID = "77777777-7777-4777-8777-777777777777"
+REPORTING_ID = "99999999-9999-4999-8999-999999999999"
+
+
+def schedule(**overrides):
+    return {"id": REPORTING_ID, "client_id": CLIENT_ID, "version": 4, "frequency": "weekly",
+            "first_due": "2026-01-12", "next_due": dates.today().isoformat(), "kept": 2, "missed": 3, "run": 3,
+            "attention_required": False, "grace_days": 3, "attention": None, "attention_log": [], "items": [],
+            "next_cursor": None, **overrides}
+
+
+def _client_page_world(services, reporting_answer, check_ins=()):
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}")] = client()
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}/history")] = pages()
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}/reporting")] = reporting_answer
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}/check-ins")] = pages(*check_ins)
+    services.bimbingan.answers[("GET", "/enrollments")] = pages()
+    services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
+    services.pokmas.answers[("GET", "/groups")] = pages(GROUP)
+
+
+def _form_world(services, reporting_answer):
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}")] = client()
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}/reporting")] = reporting_answer
+
+
+def _home_world(services, reportings: dict):
+    services.bimbingan.answers[("GET", "/enrollments")] = pages()
+    services.pokmas.answers[("GET", "/programs")] = pages()
+    for client_id, answer in reportings.items():
+        services.klien.answers[("GET", f"/clients/{client_id}/reporting")] = answer
+
+
+def test_the_pk_home_lists_the_reports_due_this_week_soonest_first(as_pk, services):
+    today = dates.today()
+    sunday = dates.week_of(today)[1]
+    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
+    _home_world(services, {CLIENT_ID: schedule(next_due=sunday.isoformat()),
+                           OTHER_ID: schedule(next_due=(sunday + timedelta(days=1)).isoformat())})
+    soup = page(as_pk.get("/"))
+    rows = soup.find("h2", id="lapor-minggu-ini").find_next("table").select("tbody tr")
+    assert [r.select_one("a").get_text(strip=True) for r in rows] == ["Budi Santoso"]   # Ani is due next week
+    assert rows[0].select("a")[1]["href"] == f"/klien/{CLIENT_ID}/lapor"
+    assert "wajib lapor minggu ini" in soup.select(".card")[3].get_text()
+    assert soup.select(".card__number")[3].get_text(strip=True) == "1"
+    asked = [path for method, path, _ in services.klien.calls if path.endswith("/reporting")]
+    assert sorted(asked) == sorted([f"/clients/{CLIENT_ID}/reporting", f"/clients/{OTHER_ID}/reporting"])
+
+
+def test_a_late_report_is_listed_and_marked_late(as_pk, services):
+    yesterday = (dates.today() - timedelta(days=1)).isoformat()
+    services.klien.answers[("GET", "/clients")] = pages(client())
+    _home_world(services, {CLIENT_ID: schedule(next_due=yesterday)})
+    row = page(as_pk.get("/")).find("h2", id="lapor-minggu-ini").find_next("table").select_one("tbody tr")
+    assert "Terlambat" in row.get_text()
+
+
+def test_the_home_says_whose_reporting_it_could_not_read(as_pk, services):
+    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
+    _home_world(services, {CLIENT_ID: schedule(next_due=None, frequency=None)})
+    soup = page(as_pk.get("/"))
+    assert "Wajib lapor 1 klien tidak dapat dibaca" in soup.main.get_text()
+
+
+def test_the_head_of_office_sees_reports_due_per_pk(as_admin, services):
+    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, officer_id="pk2"))
+    _home_world(services, {CLIENT_ID: schedule(), OTHER_ID: schedule(next_due=None)})
+    soup = page(as_admin.get("/"))
+    table = soup.find("h2", string="Per PK").find_next("table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    due = {r.select("td")[0].get_text(strip=True): r.select("td")[headers.index("Lapor minggu ini")].get_text(strip=True)
+           for r in table.select("tbody tr")}
+    assert due == {"pk1": "1", "pk2": "0"}
+    row = soup.find("h2", id="lapor-minggu-ini").find_next("table").select_one("tbody tr")
+    assert "pk1" in row.get_text()                                   # the PK column, for the head of office
+
+
+def test_the_client_page_shows_the_schedule_missed_reports_and_check_ins(as_pk, services):
+    today = dates.today()
+    past = [(today - timedelta(days=7 * n)).isoformat() for n in (3, 2, 1)]
+    check_in = {"id": "c1", "date": past[0], "kind": "lapor_diri"}
+    _client_page_world(services, schedule(
+        items=[{"date": past[0], "status": "kept", "check_in": check_in},
+               {"date": past[1], "status": "missed", "check_in": None},
+               {"date": past[2], "status": "missed", "check_in": None},
+               {"date": (today + timedelta(days=7)).isoformat(), "status": "due", "check_in": None}],
+        attention={"reason": "reporting_missed", "due_dates": past[1:], "raised_on": today.isoformat()}),
+        [{"id": "c1", "date": past[0], "kind": "lapor_diri", "note": "Datang tepat waktu", "kept_due": past[0],
+          "recorded_by": "pk1", "recorded_at": "2026-01-01T01:00:00Z"}])
+    soup = page(as_pk.get(f"/klien/{CLIENT_ID}"))
+    section = soup.find("h2", id="wajib-lapor")
+    assert "Setiap minggu" in section.find_next("dl").get_text()
+    statuses = [r.select("td")[1].get_text(" ", strip=True) for r in section.find_next("table").select("tbody tr")]
+    assert statuses == ["Ditepati", "Terlewat", "Terlewat", "Jatuh tempo"]
+    check_ins = soup.find("h3", string="Laporan diri terakhir").find_next("table").get_text(" ", strip=True)
+    assert "Datang ke BAPAS (lapor diri)" in check_ins and "Datang tepat waktu" in check_ins
+    banner = [b for b in soup.select(".banner") if "tidak wajib lapor" in b.get_text()]
+    assert banner and banner[0].select_one("a")["href"] == f"/klien/{CLIENT_ID}/perhatian"
+    actions = [a["href"] for a in section.find_next("ul", class_="actions").select("a")]
+    assert actions == [f"/klien/{CLIENT_ID}/lapor", f"/klien/{CLIENT_ID}/jadwal-lapor"]
+
+
+def test_the_auditor_reads_the_reporting_but_gets_no_write_link(as_auditor, services):
+    _client_page_world(services, schedule(attention={"reason": "reporting_missed", "due_dates": ["2026-01-12"],
+                                                     "raised_on": "2026-01-20"}))
+    soup = page(as_auditor.get(f"/klien/{CLIENT_ID}"))
+    assert soup.find("h2", id="wajib-lapor") is not None
+    hrefs = [a["href"] for a in soup.main.select("a")]
+    assert not [h for h in hrefs if re.search(r"/(lapor|jadwal-lapor|perhatian)$", h)]
+    for path in ("lapor", "jadwal-lapor", "perhatian", "perhatian/periksa"):
+        assert as_auditor.get(f"/klien/{CLIENT_ID}/{path}").status_code == 403, path
+
+
+def test_a_partner_may_not_open_the_reporting_pages(as_partner):
+    for path in ("lapor", "jadwal-lapor", "perhatian"):
+        assert as_partner.get(f"/klien/{CLIENT_ID}/{path}").status_code == 403, path
+
+
+def test_setting_the_schedule_sends_it_with_the_records_version(as_pk, services):
+    _form_world(services, schedule(frequency=None, version=0))
+    services.klien.answers[("PUT", f"/clients/{CLIENT_ID}/reporting")] = schedule()
+    soup = page(as_pk.get(f"/klien/{CLIENT_ID}/jadwal-lapor"))
+    assert soup.select_one("#first_due")["value"] == dates.today().isoformat()
+    first = (dates.today() + timedelta(days=2)).isoformat()
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/jadwal-lapor", data={"frequency": "biweekly", "first_due": first,
+                                                                   "version": "0"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/klien/{CLIENT_ID}#wajib-lapor")
+    sent = [p for m, path, p in services.klien.calls if m == "PUT"]
+    assert sent == [{"body": {"frequency": "biweekly", "first_due": first}, "version": 0}]
+
+
+@pytest.mark.parametrize("method, api_path, path, data, field, message", [
+    ("PUT", "reporting", "jadwal-lapor", {"frequency": "monthly", "first_due": "2100-01-01"}, "first_due",
+     "must not be after supervision_end (2099-12-20)"),
+    ("POST", "check-ins", "lapor", {"date": "2026-03-09", "kind": "lapor_diri"}, "date",
+     "must not be in the future (today is 2026-03-01)"),
+], ids=["schedule", "check-in"])
+def test_a_refusal_of_klien_is_shown_beside_its_field_and_what_was_typed_is_kept(as_pk, services, method, api_path,
+                                                                                path, data, field, message):
+    _form_world(services, schedule())
+    services.klien.answers[(method, f"/clients/{CLIENT_ID}/{api_path}")] = problem(422, "invalid", {field: [message]})
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/{path}", data=data)
+    assert answer.status_code == 400
+    soup = page(answer)
+    assert message in soup.select_one(f"#{field}-error").get_text()
+    assert soup.select_one(".error-summary a")["href"] == f"#{field}"
+    assert soup.select_one(f"#{field}")["value"] == data[field]
+    checked = soup.select_one("input[type=radio][checked]")
+    assert checked["value"] in data.values()                        # the choice made is kept too
+
+
+def test_a_check_in_form_without_a_kind_is_refused_before_klien_is_asked(as_pk, services):
+    _form_world(services, schedule())
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/lapor", data={"date": "2026-03-01", "note": "Datang sendiri"})
+    soup = page(answer)
+    assert answer.status_code == 400
+    assert "Pilih salah satu" in soup.select_one("#kind-error").get_text()
+    assert soup.select_one("#note").get_text().strip() == "Datang sendiri"
+    assert services.klien.posted(f"/clients/{CLIENT_ID}/check-ins") == []
+
+
+def test_a_check_in_is_sent_once_with_the_forms_key(as_pk, services):
+    _form_world(services, schedule())
+    services.klien.answers[("POST", f"/clients/{CLIENT_ID}/check-ins")] = {"id": "c1", "kept_due": "2026-03-02"}
+    key = page(as_pk.get(f"/klien/{CLIENT_ID}/lapor")).select_one("input[name=key]")["value"]
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/lapor", data={"date": "2026-03-01", "kind": "daring", "note": " ",
+                                                           "key": key}, follow_redirects=False)
+    assert answer.status_code == 302
+    (sent,) = services.klien.posted(f"/clients/{CLIENT_ID}/check-ins")
+    assert sent == {"body": {"date": "2026-03-01", "kind": "daring"}, "version": None,
+                    "headers": {"Idempotency-Key": key}}
+
+
+def test_clearing_the_attention_flag_asks_to_check_the_answers_first(as_pk, services):
+    _form_world(services, schedule(attention={
+        "reason": "reporting_missed", "due_dates": ["2026-01-12", "2026-01-19", "2026-01-26"],
+        "raised_on": "2026-01-30"}))
+    services.klien.answers[("POST", f"/clients/{CLIENT_ID}/attention/clear")] = schedule()
+    answer = as_pk.post(f"/klien/{CLIENT_ID}/perhatian", data={"note": "Sudah dikunjungi di rumah"})
+    assert answer.headers["Location"].endswith(f"/klien/{CLIENT_ID}/perhatian/periksa")
+    soup = page(as_pk.get(f"/klien/{CLIENT_ID}/perhatian/periksa"))
+    assert "Sudah dikunjungi di rumah" in [d.get_text(strip=True) for d in soup.select(".summary__value")]
+    assert services.klien.posted(f"/clients/{CLIENT_ID}/attention/clear") == []   # nothing sent before the check
+    as_pk.post(f"/klien/{CLIENT_ID}/perhatian/periksa")
+    assert services.klien.posted(f"/clients/{CLIENT_ID}/attention/clear") == [
+        {"body": {"note": "Sudah dikunjungi di rumah"}, "version": 4}]
+
+
+def test_there_is_nothing_to_clear_without_an_open_flag(as_pk, services):
+    _form_world(services, schedule())
+    assert as_pk.get(f"/klien/{CLIENT_ID}/perhatian").status_code == 404
+
+
+def test_due_rows_keep_the_latest_past_dates_and_the_next_ones():
+    today = date(2026, 3, 4)
+    items = [{"date": (today + timedelta(days=7 * n)).isoformat(), "status": "due" if n >= 0 else "kept"}
+             for n in range(-10, 6)]
+    rows = reporting.due_rows({"grace_days": 3, "items": items}, today)
+    assert [r.date for r in rows] == [i["date"] for i in items[5:14]]
+    assert rows[5].date == "2026-03-04" and not rows[5].late
+    late = reporting.due_rows({"grace_days": 3, "items": [{"date": "2026-03-02", "status": "due"}]}, today)
+    assert late[0].late and late[0].grace_until == "2026-03-05"
+
+
+def test_the_home_says_how_many_clients_it_did_not_look_at(as_admin, services, monkeypatch):
+    from services.portal.routes import beranda
+    monkeypatch.setattr(beranda, "MAX_REPORTING_CLIENTS", 1)
+    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
+    _home_world(services, {CLIENT_ID: schedule(), OTHER_ID: schedule()})
+    text = page(as_admin.get("/")).main.get_text(" ", strip=True)
+    assert "Hanya 1 klien pertama" in text and "1 klien lainnya tidak" in text
+    assert "tidak dapat dibaca" not in text
+    assert [p for _, p, _ in services.klien.calls if p.endswith("/reporting")] == [f"/clients/{CLIENT_ID}/reporting"]
