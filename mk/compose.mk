@@ -20,7 +20,7 @@ COMPOSE_WAIT_SECONDS ?= 180
 
 # The services refuse to start without BAPAS_JWT_SECRET, nor Redis and RabbitMQ without their
 # passwords: a first `make compose-up` writes .env from .env.example with secrets of its own.
-SECRETS := BAPAS_JWT_SECRET REDIS_PASSWORD RABBITMQ_PASSWORD
+SECRETS := BAPAS_JWT_SECRET REDIS_PASSWORD RABBITMQ_PASSWORD KLIEN_NIK_INDEX_KEY
 .env:
 	@{ if [ -f .env.example ]; then grep -v -E '^($(subst $() ,|,$(SECRETS)))=' .env.example; fi; \
 	   for name in $(SECRETS); do echo "$$name=$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"; done; } > $@
