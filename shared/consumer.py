@@ -58,13 +58,13 @@ class EventConsumer:
         # (py-amqp would dispatch further deliveries inside that wait, re-entering on_message).
         with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
                 broker.connect(self.broker_url) as dead_connection:
-            connection.ensure_connection(max_retries=1)
-            dead_connection.ensure_connection(max_retries=1)
-            broker.declare(connection, self.queue, broker.dead_queue(self.service))
+            broker.ensure_connected(connection)
+            broker.ensure_connected(dead_connection)
+            queue, _dead = broker.declare(connection, self.queue, broker.dead_queue(self.service))
             self._dead_producer = Producer(dead_connection.channel())
-            with connection.Consumer([self.queue], on_message=self.on_message,
-                                     prefetch_count=self.prefetch):
-                log.info("consumer %s: listening on %s", self.service, self.queue.name)
+            with connection.Consumer([queue], on_message=self.on_message, prefetch_count=self.prefetch):
+                # The node is named: after a broker node's death this line shows where the consumer went.
+                log.info("consumer %s: listening on %s at %s", self.service, queue.name, connection.as_uri())
                 self.on_connected()
                 while not stop.is_set():
                     try:
