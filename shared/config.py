@@ -70,6 +70,13 @@ def queue_type() -> str:
     return kind
 
 
+def national_regions() -> tuple[str, ...]:
+    """BAPAS_NATIONAL_REGIONS ("sumsel,jabar"): this deployment is a national view (laporan alone, on a
+    broker that gathers the regions' events, docs/operations.md) and accepts the events of these regions."""
+    return tuple(region.strip() for region in (os.environ.get("BAPAS_NATIONAL_REGIONS") or "").split(",")
+                 if region.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -15,6 +15,7 @@ import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
+from shared.config import national_regions
 from shared.inbox import DUPLICATE, Applier
 from shared.keys import BackboneKeys
 from shared.stats import Stats
@@ -75,7 +76,7 @@ class EventConsumer:
     def on_message(self, message) -> None:
         try:
             event = envelope.parse_event(message.body)
-            envelope.check_origin(event, region=self.region)
+            envelope.check_origin(event, region=self.region, also=national_regions())
             if not self.applier.handles(event["type"]):
                 raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
         except envelope.MalformedEvent as exc:

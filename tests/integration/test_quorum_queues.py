@@ -45,7 +45,7 @@ def delete_queues(vhost, queues) -> None:
 
 def test_quorum_when_configured_for_every_consumer_and_dead_letter_queue(vhost, monkeypatch):
     monkeypatch.setenv("BAPAS_QUEUE_TYPE", "quorum")
-    queues = consumer_queues()
+    queues = consumer_queues("klien")
     with broker.connect(vhost.url) as connection:
         broker.ensure_connected(connection)
         declared = broker.declare(connection, *queues)
