@@ -42,6 +42,14 @@ def delivered_by_broker(stack, service: str, enrollment_ids) -> Counter:
     return Counter(seen.values())
 
 
+def failover_lines(log: str, service: str) -> list[str]:
+    """The worker's own account of the failover: the broken connection, then where it listens now."""
+    messages = [json.loads(line.split("| ", 1)[-1])["message"] for line in log.splitlines()
+                if f'"consumer {service}: ' in line and line.rstrip().endswith("}")]
+    broken = [m for m in messages if "reconnecting" in m]
+    return broken[:1] + [m for m in messages if "listening on" in m][-1:]
+
+
 def laporan_enrollments_created(stack, office: str = "BAPAS Palembang") -> int:
     laporan = stack.client("laporan")
     months = [item["month"] for item in laporan.get("/reports/months").json()["items"] if item["bapas_office"] == office]
@@ -83,6 +91,8 @@ def test_a_node_killed_mid_burst_loses_no_acknowledged_event(cluster_stack):
           f"refused or failed: {dict(drill.failures) or 'none'}; bimbingan holds {records} enrollments")
     print(f"views exact {converged_in:.1f}s after the kill: klien guidance and pokmas utilization equal "
           f"bimbingan's records, laporan counts {records} enrollments created, no change committed twice")
+    for service in CONSUMERS:
+        print(f"{service}-worker: " + " / ".join(failover_lines(stack.logs(f"{service}-worker"), service)))
     print(f"leaders after: {dict(Counter(queue['leader'] for queue in after.values()))}")
     print(f"delivered by the broker (per consumer: how its worker took each acknowledged enrollment): "
           f"{ {service: dict(counts) for service, counts in delivered.items()} }")
