@@ -99,3 +99,8 @@ def test_a_node_killed_mid_burst_loses_no_acknowledged_event(cluster_stack):
     for service, counts in delivered.items():
         assert counts["missing"] == 0, f"{service}: the broker never delivered {counts['missing']} enrollments"
     assert all(queue["leader"] != "rabbit@rabbitmq" for queue in after.values())
+
+    stack.compose("start", VICTIM)
+    restarted = time.monotonic()
+    eventually(lambda: running_nodes(stack, "rabbitmq-2") == nodes, timeout=180, interval=2)
+    print(f"{VICTIM} started again: running in the cluster again after {time.monotonic() - restarted:.0f}s")

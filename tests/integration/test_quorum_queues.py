@@ -93,14 +93,31 @@ def test_an_existing_classic_queue_is_consumed_as_it_is_when_quorum_is_configure
         delete_queues(vhost, [wanted])
 
 
-def test_a_failover_url_connects_through_the_first_node_that_answers(vhost):
-    dead_nodes = "amqp://guest:guest@127.0.0.1:1//;amqp://guest:guest@127.0.0.1:2//"
-    with broker.connect(f"{dead_nodes};{vhost.url}") as connection:
-        broker.ensure_connected(connection)
-        assert (connection.port, connection.virtual_host) == (5672, vhost.name)
+def test_a_failover_url_connects_through_the_first_node_that_answers_and_tries_it_first_next_time(vhost, caplog):
+    url = f"amqp://guest:guest@127.0.0.1:1//;amqp://guest:guest@127.0.0.1:2//;{vhost.url}"
+    with caplog.at_level(logging.WARNING, logger="shared.broker"):
+        with broker.connect(url) as connection:
+            broker.ensure_connected(connection)
+            assert (connection.port, connection.virtual_host) == (5672, vhost.name)
+        assert caplog.text.count("did not answer") == 2 and "127.0.0.1:2" in caplog.text
+        caplog.clear()
+        with broker.connect(url) as again:
+            broker.ensure_connected(again)
+            assert (again.port, again.virtual_host) == (5672, vhost.name)
+        assert "did not answer" not in caplog.text
 
 
 def test_an_unknown_queue_type_stops_the_process(monkeypatch):
     monkeypatch.setenv("BAPAS_QUEUE_TYPE", "mirrored")
     with pytest.raises(SystemExit, match="BAPAS_QUEUE_TYPE='mirrored'"):
         broker.queue_arguments()
+
+
+def test_when_the_node_that_answered_last_is_gone_the_others_are_tried_all(vhost, monkeypatch):
+    gone = "amqp://guest:guest@127.0.0.1:2//"
+    url = f"{vhost.url};amqp://guest:guest@127.0.0.1:1//;{gone}"
+    with broker.connect(url) as connection:
+        monkeypatch.setitem(broker._answered, tuple(connection.alt), gone)
+        broker.ensure_connected(connection)    # tries :2, then the first node of the URL, which answers
+        assert (connection.port, connection.virtual_host) == (5672, vhost.name)
+        assert broker._answered[tuple(connection.alt)] == vhost.url
