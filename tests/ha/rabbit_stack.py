@@ -181,7 +181,7 @@ def national_stacks():
     command = _engine_or_skip()
     network = f"bapas-ha-national-{os.urandom(3).hex()}"
     national = Project(command, "bapas-ha-national",
-                       [*BASE_FILES, "deploy/ha/national.yml", "tests/ha/compose/national-published.yml"],
+                       [*BASE_FILES, "deploy/ha/national.yml"],
                        settings("national", BAPAS_NATIONAL_REGIONS=",".join(REGIONS), BAPAS_NATIONAL_NETWORK=network))
     regions = {region: Project(command, f"bapas-ha-{region}",
                                [*BASE_FILES, "deploy/ha/region-to-national.yml", "tests/ha/compose/region-published.yml"],
