@@ -93,5 +93,5 @@ def by_region(month: str, by_office: dict[str, dict], regions: dict[str, str]) -
         reports = [by_office[office] for office in offices] or [monthly("", month, {}, [], [])]
         return {"offices": offices, **{part: _sum([report[part] for report in reports]) for part in SUMMED}}
 
-    return {"month": month, "regions": [{"region": region, **summed(offices)} for region, offices in sorted(grouped.items())],
-            "total": summed(sorted(by_office))}
+    regions = [{"region": region, **summed(offices)} for region, offices in sorted(grouped.items())]
+    return {"month": month, "regions": regions, "total": summed(sorted(by_office))}

@@ -52,7 +52,8 @@ def failover_lines(log: str, service: str) -> list[str]:
 
 def laporan_enrollments_created(stack, office: str = "BAPAS Palembang") -> int:
     laporan = stack.client("laporan")
-    months = [item["month"] for item in laporan.get("/reports/months").json()["items"] if item["bapas_office"] == office]
+    held = laporan.get("/reports/months").json()["items"]
+    months = [item["month"] for item in held if item["bapas_office"] == office]
     return sum(laporan.get("/reports/monthly", params={"month": month, "bapas_office": office})
                .json()["enrollments"]["created"] for month in months)
 

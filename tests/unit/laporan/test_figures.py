@@ -50,7 +50,8 @@ def test_file_names_and_titles_are_indonesian_and_safe():
 
 def test_regions_sum_their_offices_and_the_total_sums_every_office():
     palembang = figures.monthly("palembang", "2026-11", BY_MONTH, [], [])
-    bandung = figures.monthly("bandung", "2026-11", {"2026-11": {"clients.started": 4, "attendance.present": 1}}, [], [])
+    bandung = figures.monthly("bandung", "2026-11", {"2026-11": {"clients.started": 4, "attendance.present": 1}},
+                              [], [])
     unplaced = figures.monthly("baturaja", "2026-11", {"2026-11": {"clients.started": 1}}, [], [])
     got = figures.by_region("2026-11", {"palembang": palembang, "bandung": bandung, "baturaja": unplaced},
                             {"palembang": "sumsel", "bandung": "jabar"})
