@@ -33,7 +33,7 @@ def _build(project: Project) -> None:
 CLUSTER_APIS = ("klien", "pokmas", "bimbingan", "laporan")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster_stack() -> Project:
     env = settings("harabbit", AMQP2_HOST_PORT=str(free_port()), AMQP3_HOST_PORT=str(free_port()))
     project = Project(engine_or_skip(), "bapas-ha-rabbit",
@@ -52,7 +52,7 @@ def cluster_stack() -> Project:
 REGION_APIS = ("klien", "pokmas", "bimbingan")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def national_stacks():
     """(national, {region: project}), the federation links running before any write."""
     command = engine_or_skip()
