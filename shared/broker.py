@@ -8,11 +8,21 @@ sentinel:// for a Redis primary found through Sentinel: BAPAS_REDIS_SENTINEL_MAS
 
 Never fanout: kombu's Redis transport implements fanout with PUBLISH, which drops
 messages nobody is listening for at that instant.
+
+On RabbitMQ the queues are classic or quorum (BAPAS_QUEUE_TYPE; a cluster wants quorum: replicated
+on a majority of the nodes, they survive a node's death). BROKER_URL may name several nodes of a
+cluster, `amqp://u:p@a:5672//;amqp://u:p@b:5672//`: a connection tries each in turn.
 """
+import logging
+
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Exchange, Queue, binding
+from kombu.utils.url import maybe_sanitize_url
 
 from shared import sentinel
-from shared.config import DEAD_EXCHANGE, EXCHANGE, RETRY_EXCHANGE, load_settings
+from shared.config import DEAD_EXCHANGE, EXCHANGE, RETRY_EXCHANGE, load_settings, queue_type
+
+log = logging.getLogger(__name__)
 
 events_exchange = Exchange(EXCHANGE, type="topic", durable=True)
 dead_exchange = Exchange(DEAD_EXCHANGE, type="direct", durable=True)
@@ -35,22 +45,83 @@ def connect(url: str, *, visibility_timeout: int = 60, settings=None) -> Connect
     return Connection(url, transport_options=options, connect_timeout=3, heartbeat=0)
 
 
+# The node of each failover URL that answered last. The next connection tries it first: a node that
+# hangs instead of refusing (a partition, a pod being replaced) costs the connect timeout once, not at
+# every connection (a /readyz has 2 s in all).
+_answered: dict[tuple[str, ...], str] = {}
+
+
+def ensure_connected(connection: Connection, timeout: float | None = None) -> None:
+    """Connect, trying every node of a failover URL once (one URL: twice) before giving up."""
+    nodes = tuple(connection.alt)
+    if connection.connected or len(nodes) < 2:
+        connection.ensure_connection(max_retries=1, timeout=timeout)
+        return
+    start = nodes.index(_answered[nodes]) if _answered.get(nodes) in nodes else 0
+    order = nodes[start:] + nodes[:start]
+    if start:
+        connection.switch(order[0])
+    connection.cycle = connection.failover_strategy(order)
+    next(connection.cycle)
+    failed = []
+
+    def did_not_answer(exc, _interval):
+        log.warning("broker node %s did not answer: %s", maybe_sanitize_url(order[len(failed) % len(order)]), exc)
+        failed.append(exc)
+
+    connection.ensure_connection(errback=did_not_answer, max_retries=len(order) - 1, timeout=timeout)
+    _answered[nodes] = order[len(failed) % len(order)]
+
+
+def queue_arguments() -> dict:
+    """Declared with every consuming queue; kombu's Redis transport ignores them."""
+    return {"x-queue-type": "quorum"} if queue_type() == "quorum" else {}
+
+
 def events_queue(service: str, routing_keys) -> Queue:
     bindings = [binding(events_exchange, routing_key=key) for key in sorted(routing_keys)]
     bindings.append(binding(retry_exchange, routing_key=service))
-    return Queue(f"{service}.events", bindings=bindings, durable=True)
+    return Queue(f"{service}.events", bindings=bindings, durable=True, queue_arguments=queue_arguments())
 
 
 def dead_queue(service: str) -> Queue:
-    return Queue(f"{service}.dead", exchange=dead_exchange, routing_key=service, durable=True)
+    return Queue(f"{service}.dead", exchange=dead_exchange, routing_key=service, durable=True,
+                 queue_arguments=queue_arguments())
 
 
-def declare(connection: Connection, *queues: Queue) -> None:
+def declare(connection: Connection, *queues: Queue) -> list[Queue]:
+    """Declare the exchanges and QUEUES; answer the queues to consume, as they exist on the broker."""
     channel = connection.default_channel
     for exchange in (events_exchange, dead_exchange, retry_exchange):
         exchange(channel).declare()
-    for queue in queues:
-        queue(channel).declare()
+    return [_declared(connection, queue) for queue in queues]
+
+
+def _declared(connection: Connection, queue: Queue) -> Queue:
+    """A queue that exists with another type (classic before BAPAS_QUEUE_TYPE=quorum, or the reverse) is
+    refused by RabbitMQ (406) and cannot be converted in place. Stopping the worker would stop the views
+    while the events pile up, so the existing queue is used as it is, bound again, with an error logged
+    each time it is declared until an operator moves it (docs/operations.md)."""
+    if not queue.queue_arguments:
+        queue(connection.default_channel).declare()
+        return queue
+    try:
+        with connection.channel() as channel:  # the broker closes a channel whose declaration it refuses
+            queue(channel).declare()
+        return queue
+    except PreconditionFailed as exc:
+        log.error("queue %s exists with another type than BAPAS_QUEUE_TYPE=%s (%s): consuming it as it is; "
+                  "docs/operations.md says how to move it", queue.name, queue_type(), exc.reply_text)
+    existing = Queue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,
+                     bindings=queue.bindings, durable=True, no_declare=True)
+    with connection.channel() as channel:
+        bound = existing(channel)
+        bound.queue_declare(passive=True)
+        if bound.exchange and bound.exchange.name:
+            bound.queue_bind()
+        for each in bound.bindings:
+            each.bind(bound)
+    return existing
 
 
 def publish_options(event_id: str, correlation_id: str) -> dict:

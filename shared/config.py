@@ -17,6 +17,7 @@ DEFAULT_PORTS.update(portal=5000)
 EXCHANGE = "bapas.events"
 DEAD_EXCHANGE = "bapas.dead"
 RETRY_EXCHANGE = "bapas.retry"
+QUEUE_TYPES = ("classic", "quorum")
 
 
 def _int(name: str, default: int) -> int:
@@ -59,6 +60,23 @@ def service_port(service: str) -> int:
 def service_url(service: str) -> str:
     """Base URL where the other services reach `service` over HTTP."""
     return os.environ.get(f"{service.upper()}_URL") or f"http://127.0.0.1:{service_port(service)}"
+
+
+def queue_type() -> str:
+    """BAPAS_QUEUE_TYPE: `classic` (default) or `quorum`, the type of the consuming services' queues on
+    RabbitMQ (kombu's Redis transport has one kind). A queue's type cannot change in place, so the default
+    stays what existing deployments declared; docs/operations.md says how to move a region to quorum."""
+    kind = os.environ.get("BAPAS_QUEUE_TYPE") or "classic"
+    if kind not in QUEUE_TYPES:
+        raise SystemExit(f"BAPAS_QUEUE_TYPE={kind!r}: use one of {', '.join(QUEUE_TYPES)}")
+    return kind
+
+
+def national_regions() -> tuple[str, ...]:
+    """BAPAS_NATIONAL_REGIONS ("sumsel,jabar"): this deployment is a national view (laporan alone, on a
+    broker that gathers the regions' events, docs/operations.md) and accepts the events of these regions."""
+    return tuple(region.strip() for region in (os.environ.get("BAPAS_NATIONAL_REGIONS") or "").split(",")
+                 if region.strip())
 
 
 @dataclass(frozen=True)

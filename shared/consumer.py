@@ -16,6 +16,7 @@ import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
+from shared.config import national_regions
 from shared.errors import Unavailable
 from shared.inbox import DUPLICATE, Applier
 from shared.keys import BackboneKeys
@@ -60,13 +61,13 @@ class EventConsumer:
         # (py-amqp would dispatch further deliveries inside that wait, re-entering on_message).
         with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
                 broker.connect(self.broker_url) as dead_connection:
-            connection.ensure_connection(max_retries=1)
-            dead_connection.ensure_connection(max_retries=1)
-            broker.declare(connection, self.queue, broker.dead_queue(self.service))
+            broker.ensure_connected(connection)
+            broker.ensure_connected(dead_connection)
+            queue, _dead = broker.declare(connection, self.queue, broker.dead_queue(self.service))
             self._dead_producer = Producer(dead_connection.channel())
-            with connection.Consumer([self.queue], on_message=self.on_message,
-                                     prefetch_count=self.prefetch):
-                log.info("consumer %s: listening on %s", self.service, self.queue.name)
+            with connection.Consumer([queue], on_message=self.on_message, prefetch_count=self.prefetch):
+                # The node is named: after a broker node's death this line shows where the consumer went.
+                log.info("consumer %s: listening on %s at %s", self.service, queue.name, connection.as_uri())
                 self.on_connected()
                 while not stop.is_set():
                     try:
@@ -77,7 +78,7 @@ class EventConsumer:
     def on_message(self, message) -> None:
         try:
             event = envelope.parse_event(message.body)
-            envelope.check_origin(event, region=self.region)
+            envelope.check_origin(event, region=self.region, also=national_regions())
             if not self.applier.handles(event["type"]):
                 raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
         except envelope.MalformedEvent as exc:

@@ -81,13 +81,15 @@ def parse_event(body) -> dict:
     return event
 
 
-def check_origin(event: dict, *, region: str) -> None:
-    """Accept only events of our region whose source is the service that owns the type."""
+def check_origin(event: dict, *, region: str, also: tuple[str, ...] = ()) -> None:
+    """Accept only events of our region (or of the regions a national view gathers: `also`) whose
+    source is the service that owns the type."""
     owner = event["type"].split(".")[0]
-    if event["region"] != region or event["source"] != f"/{region}/{owner}":
+    expected = event["region"] if event["region"] in also else region
+    if event["region"] != expected or event["source"] != f"/{expected}/{owner}":
         raise MalformedEvent(
             f"event {event['id']} of type {event['type']!r} from unexpected source "
-            f"{event['source']!r} / region {event['region']!r} (expected /{region}/{owner})")
+            f"{event['source']!r} / region {event['region']!r} (expected /{expected}/{owner})")
 
 
 __all__ = ["CloudEventSchema", "MalformedEvent", "build_event", "encode", "parse_event", "check_origin",

@@ -192,7 +192,7 @@ class QueueDepths:
     def _measure_amqp(self) -> dict[str, int]:
         depths = {}
         with broker.connect(self.broker_url) as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connected(connection, timeout=2)
             for key, name in self.names.items():
                 try:
                     depths[key] = connection.channel().queue_declare(queue=name, passive=True).message_count

@@ -95,8 +95,9 @@ class Relay:
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
             self._connection = broker.connect(self.broker_url)
-            self._connection.ensure_connection(max_retries=1)
+            broker.ensure_connected(self._connection)
             broker.declare(self._connection, *self.queues)
+            log.info("relay %s: publishing to %s", self.service, self._connection.as_uri())
             channel = self._connection.channel()
             if self._connection.transport.driver_type == "amqp":
                 self._confirms = BatchConfirms(channel)

@@ -7,13 +7,15 @@ the consumers' durable queues too; declaring is idempotent. The routing keys com
 each service's declared subscriptions (shared/subscriptions.py), read without importing it.
 """
 from shared import broker
-from shared.config import SERVICES
+from shared.config import SERVICES, national_regions
 from shared.subscriptions import declared
 
 
-def consumer_queues() -> list:
+def consumer_queues(service: str) -> list:
+    """A national view's broker gathers every region's events (docs/operations.md): there only the
+    views it runs may have queues, or the others' would fill up with events nobody consumes."""
     queues = []
-    for name in SERVICES:
+    for name in (service,) if national_regions() else SERVICES:
         routing_keys = declared(name)
         if routing_keys:
             queues.append(broker.events_queue(name, routing_keys))

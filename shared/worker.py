@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 
+from shared.config import national_regions
 from shared.consumer import EventConsumer
 from shared.errors import Unavailable
 from shared.feed import FeedReader, catch_up, service_token
@@ -39,17 +40,19 @@ def run_worker(runtime, definition) -> None:
         signal.signal(sig, lambda *_: stop.set())
     check_data_version(runtime.redis, service)
     handlers = definition.handlers(runtime)
-    feeds = FeedCatchUp(runtime, definition.sources, Applier(runtime.redis, service=service, handlers=handlers))
+    # A national view has no owners beside it to read feeds from: its events come only by the broker.
+    sources = () if national_regions() else definition.sources
+    feeds = FeedCatchUp(runtime, sources, Applier(runtime.redis, service=service, handlers=handlers))
     tasks = [*definition.tasks(runtime),
              ScheduledTask("outbox-retention", 3600,
                            lambda: trim_outbox(runtime.redis, service, settings.events_retention_days)),
              *feeds.scheduled()]
     relay = Relay(runtime.redis, service=service, broker_url=settings.effective_broker_url,
-                  queues=consumer_queues())
+                  queues=consumer_queues(service))
     threads = [threading.Thread(target=relay.run, args=(stop,), name="relay"),
                threading.Thread(target=run_forever, args=(runtime.redis, service, tasks, stop), name="scheduler"),
                threading.Thread(target=_heartbeat, args=(runtime.redis, service, stop), name="heartbeat")]
-    if definition.sources:
+    if sources:
         threads.append(threading.Thread(target=feeds.run, args=(stop,), name="feed-catch-up"))
     if handlers:
         consumer = EventConsumer(runtime.redis, service=service, region=settings.region,

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from services.laporan import tables, usecases
-from services.laporan.schemas import HeldMonths, MonthlyReport, ReportArgs
+from services.laporan.schemas import HeldMonths, MonthlyReport, RegionsArgs, RegionsReport, ReportArgs
 from shared import clock
 from shared.authz import READ_REPORTS, requires
 
@@ -55,6 +55,16 @@ def blueprint(reader, tz) -> Blueprint:
             name = tables.file_name(report, wanted)
             return Response(body, mimetype=mimetype,
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @blp.route("/reports/regions")
+    class Regions(MethodView):
+        @requires(READ_REPORTS)
+        @blp.arguments(RegionsArgs, location="query", unknown=RAISE)
+        @blp.response(200, RegionsReport)
+        def get(self, args):
+            """The month's figures of every office summed per region (the region of the events that named
+            the office) and in total: a national view gathers several regions' events (docs/operations.md)."""
+            return usecases.regions_report(reader, args["month"], clock.instant())
 
     @blp.route("/reports/months")
     class Months(MethodView):

@@ -70,3 +70,28 @@ def monthly(office: str, month: str, by_month: dict[str, dict], groups: list[dic
             "by_guidance_type": by_guidance_type(now),
             "groups": sorted(groups, key=lambda g: ((g["name"] or "").lower(), g["group_id"])),
             "agreements_expiring": expiring}
+
+
+SUMMED = ("clients", "enrollments", "attendance", "reporting", "sessions_held", "by_guidance_type")
+
+
+def _sum(values: list):
+    """Add counters of the same shape: integers, or dicts of them at any depth."""
+    if isinstance(values[0], dict):
+        return {key: _sum([value[key] for value in values]) for key in values[0]}
+    return sum(values)
+
+
+def by_region(month: str, by_office: dict[str, dict], regions: dict[str, str]) -> dict:
+    """The offices' monthly figures summed per region (an office no event has placed yet: `unknown`)
+    and over every office."""
+    grouped: dict[str, list[str]] = {}
+    for office in sorted(by_office):
+        grouped.setdefault(regions.get(office, "unknown"), []).append(office)
+
+    def summed(offices: list[str]) -> dict:
+        reports = [by_office[office] for office in offices] or [monthly("", month, {}, [], [])]
+        return {"offices": offices, **{part: _sum([report[part] for report in reports]) for part in SUMMED}}
+
+    regions = [{"region": region, **summed(offices)} for region, offices in sorted(grouped.items())]
+    return {"month": month, "regions": regions, "total": summed(sorted(by_office))}

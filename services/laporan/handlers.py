@@ -38,13 +38,13 @@ def _skipped_one(transactions: Transactions, tx: Tx, data: dict, event: dict, se
 @subscriptions.handles("klien.client.registered", "klien.client.updated", "klien.client.status_changed",
                        data=schemas.ClientState)
 def client_changed(transactions, tx, data, event):
-    usecases.client_changed(tx, data)
+    usecases.client_changed(tx, data, event["region"])
     tx.commit()
 
 
 @subscriptions.handles("pokmas.group.registered", "pokmas.group.updated", data=schemas.GroupState)
 def group_changed(transactions, tx, data, event):
-    usecases.group_changed(tx, data, int(event["sequence"]))
+    usecases.group_changed(tx, data, int(event["sequence"]), event["region"])
     tx.commit()
 
 

@@ -71,6 +71,7 @@ MONTHS = f"{P}:months"                 # set of "office|month" that have figures
 AGREEMENTS_BY_END = f"{P}:agreements:by-end"   # sorted set agreement id, score = valid_until as YYYYMMDD
 GROUP_NAMES = f"{P}:group-names"       # hash group id -> name, read from pokmas over HTTP
 NAMES_WANTED = f"{P}:group-names:wanted"  # set of group ids whose name is to be (re)read
+OFFICE_REGIONS = f"{P}:office-regions"  # hash office -> region of the events that named it (a national view)
 SUSPECT = f"{P}:marks:suspect"         # set of enrollments whose marks may miss an event (see handlers.py)
 
 

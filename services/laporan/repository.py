@@ -197,6 +197,9 @@ class Figures:
         """(office, month) pairs that have figures."""
         return sorted(tuple(pair.rsplit("|", 1)) for pair in self.redis.smembers(keys.MONTHS))
 
+    def office_regions(self) -> dict[str, str]:
+        return self.redis.hgetall(keys.OFFICE_REGIONS)
+
     def office_months(self, office: str, up_to: str) -> dict[str, dict]:
         months = [m for o, m in self.held() if o == office and m <= up_to]
         with self.redis.pipeline(transaction=False) as pipe:

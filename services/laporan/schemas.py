@@ -75,10 +75,14 @@ class ReportingOutcome(Consumed):
 
 
 
+def _month():
+    return fields.String(required=True, validate=validate.Regexp(r"^[12]\d{3}-(0[1-9]|1[0-2])\Z",
+                                                                  error="must be a month as YYYY-MM"),
+                         metadata={"description": "Calendar month in BAPAS_TIMEZONE, YYYY-MM"})
+
+
 class ReportArgs(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^[12]\d{3}-(0[1-9]|1[0-2])\Z",
-                                                                   error="must be a month as YYYY-MM"),
-                          metadata={"description": "Calendar month in BAPAS_TIMEZONE, YYYY-MM"})
+    month = _month()
     bapas_office = fields.String(required=True, validate=[validate.Length(min=1, max=100), _NO_CONTROL])
     format = fields.String(load_default=None, validate=validate.OneOf(("json", "xlsx", "pdf")),
                            metadata={"description": "xlsx or pdf for a file; JSON otherwise (or by Accept)"})
@@ -116,18 +120,41 @@ class ExpiringAgreement(Schema):
     status = fields.String()
 
 
-class MonthlyReport(Schema):
-    month = fields.String()
-    bapas_office = fields.String()
-    produced_at = fields.String()
+class Counted(Schema):
+    """The figures an office's month has, and a region's or the nation's as their sum."""
     clients = fields.Nested(ClientFigures)
     enrollments = fields.Nested(EnrollmentFigures)
     attendance = fields.Dict(keys=fields.String(), values=fields.Integer())
     reporting = fields.Dict(keys=fields.String(), values=fields.Integer())
     sessions_held = fields.Integer()
     by_guidance_type = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+class MonthlyReport(Counted):
+    month = fields.String()
+    bapas_office = fields.String()
+    produced_at = fields.String()
     groups = fields.List(fields.Nested(GroupFigures))
     agreements_expiring = fields.List(fields.Nested(ExpiringAgreement))
+
+
+class RegionsArgs(Schema):
+    month = _month()
+
+
+class SummedFigures(Counted):
+    offices = fields.List(fields.String())
+
+
+class RegionFigures(SummedFigures):
+    region = fields.String()
+
+
+class RegionsReport(Schema):
+    month = fields.String()
+    produced_at = fields.String()
+    regions = fields.List(fields.Nested(RegionFigures))
+    total = fields.Nested(SummedFigures)
 
 
 class HeldMonth(Schema):

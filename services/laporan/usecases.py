@@ -9,14 +9,21 @@ from services.laporan.repository import Figures, Tx
 ENDING_AGREEMENT = ("active", "suspended", "expired")
 
 
-def client_changed(tx: Tx, client: dict) -> None:
+def office_seen(tx: Tx, office: str, region: str) -> None:
+    """Which region an office is in, from the events that name it: a national view sums per region."""
+    tx.stage(lambda p: p.hset(keys.OFFICE_REGIONS, office, region))
+
+
+def client_changed(tx: Tx, client: dict, region: str) -> None:
+    office_seen(tx, client["bapas_office"], region)
     tx.put(keys.client(client["id"]), client)
     tx.recount(f"client:{client['id']}")
     tx.recount_dependents(client["id"])
 
 
-def group_changed(tx: Tx, group: dict, sequence: int) -> None:
+def group_changed(tx: Tx, group: dict, sequence: int, region: str) -> None:
     """The name is not in pokmas's events (today): the worker reads it over HTTP, see sources.py."""
+    office_seen(tx, group["bapas_office"], region)
     replica = {"id": group["id"], "bapas_office": group["bapas_office"]}
     changed = tx.get(keys.group(group["id"])) != replica
     tx.put(keys.group(group["id"]), replica)
@@ -111,3 +118,12 @@ def monthly_report(reader: Figures, office: str, month: str, produced_at: str) -
               if a["status"] in ENDING_AGREEMENT and a["group"] and a["group"]["bapas_office"] == office]
     report = figures.monthly(office, month, reader.office_months(office, month), groups, ending)
     return {**report, "produced_at": produced_at}
+
+
+def regions_report(reader: Figures, month: str, produced_at: str) -> dict:
+    """Each region's figures (the sum of its offices') and the total: what a national view reports."""
+    regions = reader.office_regions()
+    offices = sorted({office for office, held in reader.held() if held <= month})
+    by_office = {office: figures.monthly(office, month, reader.office_months(office, month), [], [])
+                 for office in offices}
+    return {**figures.by_region(month, by_office, regions), "produced_at": produced_at}

@@ -13,7 +13,7 @@ from shared.errors import Unavailable
 def broker_connection(url: str):
     with broker.connect(url) as connection:
         try:
-            connection.ensure_connection(max_retries=1)
+            broker.ensure_connected(connection)
         except (OperationalError, OSError, *connection.connection_errors) as exc:
             raise ValueError(f"cannot reach the broker (BROKER_URL): {type(exc).__name__}: {exc}") from None
         yield connection

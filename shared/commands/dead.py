@@ -57,8 +57,8 @@ class DeadLetter:
 def taken(broker_url: str, service: str, limit: int = LIMIT):
     """The first `limit` dead letters, held unacknowledged; those not acked are put back at the end."""
     with broker_connection(broker_url) as connection:
-        broker.declare(connection, broker.dead_queue(service))
-        queue = broker.dead_queue(service)(connection.channel())
+        dead, = broker.declare(connection, broker.dead_queue(service))
+        queue = dead(connection.channel())
         letters: list[DeadLetter] = []
         try:
             while len(letters) < limit and (message := queue.get(no_ack=False)) is not None:

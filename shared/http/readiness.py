@@ -17,7 +17,7 @@ def _check_redis(client) -> str:
 def _check_broker(settings) -> str:
     try:
         with broker.connect(settings.effective_broker_url) as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connected(connection, timeout=2)
         return "ok"
     except Exception as exc:
         return f"unreachable: {type(exc).__name__}"

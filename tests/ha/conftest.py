@@ -9,6 +9,7 @@ pytest-docker fixture in a module of its own, imported here so that it is starte
 import pytest
 
 from tests.ha.redis_stack import ha_redis_stack  # noqa: F401  (a fixture)
+from tests.ha.rabbit_stack import cluster_stack, national_stacks  # noqa: F401  (fixtures)
 
 
 def pytest_addoption(parser):

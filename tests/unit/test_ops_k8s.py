@@ -112,3 +112,16 @@ def test_the_ingress_sends_each_api_host_to_the_front_with_tls():
     assert backends == {"front"} and ingress["spec"]["tls"][0]["secretName"]
     ports = {rule["http"]["paths"][0]["backend"]["service"]["port"]["name"] for rule in ingress["spec"]["rules"]}
     assert ports == set(SERVICES) | set(WEB_APPS)
+
+
+def test_the_services_use_quorum_queues_on_every_node_of_the_rabbitmq_cluster():
+    from kombu import Connection
+    config = dict(line.split("=", 1) for line in (K8S / "base/config.env").read_text().splitlines()
+                  if line and not line.startswith("#"))
+    assert config["BAPAS_QUEUE_TYPE"] == "quorum"
+    secret = dict(line.split("=", 1) for line in (K8S / "regions/sumsel/secret.env.example").read_text().splitlines()
+                  if line and not line.startswith("#"))
+    connection = Connection(secret["BROKER_URL"])
+    nodes = [Connection(url) for url in connection.alt]
+    assert len({node.hostname for node in nodes}) == 3
+    assert {(node.virtual_host, node.port) for node in nodes} == {("sumsel", 5672)}

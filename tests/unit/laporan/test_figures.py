@@ -46,3 +46,26 @@ def test_file_names_and_titles_are_indonesian_and_safe():
     assert tables.file_name({**report, "bapas_office": "Bandar Lampung é"}, "pdf") == \
         "laporan-bulanan-2026-11-bapas-bandar-lampung.pdf"
     assert tables.month_title("2026-02") == "Februari 2026"
+
+
+def test_regions_sum_their_offices_and_the_total_sums_every_office():
+    palembang = figures.monthly("palembang", "2026-11", BY_MONTH, [], [])
+    bandung = figures.monthly("bandung", "2026-11", {"2026-11": {"clients.started": 4, "attendance.present": 1}},
+                              [], [])
+    unplaced = figures.monthly("baturaja", "2026-11", {"2026-11": {"clients.started": 1}}, [], [])
+    got = figures.by_region("2026-11", {"palembang": palembang, "bandung": bandung, "baturaja": unplaced},
+                            {"palembang": "sumsel", "bandung": "jabar"})
+    regions = {entry["region"]: entry for entry in got["regions"]}
+    assert [entry["region"] for entry in got["regions"]] == ["jabar", "sumsel", "unknown"]
+    assert regions["sumsel"]["offices"] == ["palembang"] and regions["sumsel"]["clients"] == palembang["clients"]
+    assert regions["jabar"]["clients"]["registered"] == 4 and regions["unknown"]["offices"] == ["baturaja"]
+    assert got["total"]["offices"] == ["bandung", "baturaja", "palembang"]
+    assert got["total"]["clients"]["registered"] == 2 + 4 + 1
+    assert got["total"]["clients"]["active_at_end"] == 4 + 4 + 1
+    assert got["total"]["attendance"] == {"present": 8, "late": 0, "absent": 0, "excused": 0}
+    assert got["total"]["by_guidance_type"]["kemandirian"]["attendance"]["present"] == 0
+
+
+def test_no_office_yet_is_zeros_not_an_error():
+    got = figures.by_region("2026-11", {}, {})
+    assert got["regions"] == [] and got["total"]["offices"] == [] and got["total"]["clients"]["registered"] == 0

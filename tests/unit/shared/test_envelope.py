@@ -57,3 +57,13 @@ def test_events_from_another_region_or_a_service_that_does_not_own_the_type_are_
         envelope.check_origin(make(region="jabar", source="/jabar/klien"), region="sumsel")
     with pytest.raises(envelope.MalformedEvent):
         envelope.check_origin(make(source="/sumsel/pokmas"), region="sumsel")
+
+
+def test_a_national_view_accepts_the_regions_it_gathers_from_their_owners_only():
+    national = {"region": "national", "also": ("sumsel", "jabar")}
+    envelope.check_origin(make(region="jabar", source="/jabar/klien"), **national)
+    envelope.check_origin(make(), **national)
+    with pytest.raises(envelope.MalformedEvent, match="expected /jabar/klien"):
+        envelope.check_origin(make(region="jabar", source="/sumsel/klien"), **national)
+    with pytest.raises(envelope.MalformedEvent, match="expected /national/klien"):
+        envelope.check_origin(make(region="jambi", source="/jambi/klien"), **national)
