@@ -17,6 +17,7 @@ from shared.feed import FeedReader, catch_up, service_token
 from shared.inbox import Applier
 from shared.keys import BackboneKeys
 from shared.metrics import serve_worker_metrics
+from shared.migrate import on_start as check_data_version
 from shared.relay import Relay
 from shared.retention import trim_outbox
 from shared.scheduler import ScheduledTask, run_forever
@@ -36,6 +37,7 @@ def run_worker(runtime, definition) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    check_data_version(runtime.redis, service)
     handlers = definition.handlers(runtime)
     feeds = FeedCatchUp(runtime, definition.sources, Applier(runtime.redis, service=service, handlers=handlers))
     tasks = [*definition.tasks(runtime),

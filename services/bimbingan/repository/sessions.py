@@ -6,7 +6,7 @@ from shared.pagination import index_member, member_id, sort_key_range
 from shared.records import load_many, load_or_404, move, page_of
 
 
-def _member(session: domain.Session) -> str:
+def session_member(session: domain.Session) -> str:
     return index_member(session["starts_at"], session["id"])
 
 
@@ -26,8 +26,9 @@ class SessionRepository:
     def save(self, before: domain.Session | None, after: domain.Session) -> None:
         def write(pipe):
             pipe.set(keys.session(after["id"]), json.dumps(after))
-            move(pipe, keys.session_indexes(before) if before else [], _member(before) if before else None,
-                 keys.session_indexes(after), _member(after))
+            old = session_member(before) if before else None
+            move(pipe, keys.session_indexes(before) if before else [], old, keys.session_indexes(after),
+                 session_member(after))
 
         self.tx.queue(write)
 

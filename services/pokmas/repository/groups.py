@@ -7,7 +7,7 @@ from shared.pagination import index_member, member_id
 from shared.records import load, load_many, load_or_404, move, page_of
 
 
-def _member(group: dict) -> str:
+def group_member(group: dict) -> str:
     return index_member(domain.name_key(group["name"]), group["id"])
 
 
@@ -40,8 +40,8 @@ class GroupRepository:
             if before is not None:
                 pipe.hdel(keys.GROUP_NAMES, domain.name_key(before["name"]))
             pipe.hset(keys.GROUP_NAMES, domain.name_key(after["name"]), after["id"])
-            move(pipe, keys.group_indexes(before) if before else [], _member(before) if before else None,
-                 keys.group_indexes(after), _member(after))
+            move(pipe, keys.group_indexes(before) if before else [], group_member(before) if before else None,
+                 keys.group_indexes(after), group_member(after))
 
         self.tx.queue(write)
 

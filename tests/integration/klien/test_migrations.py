@@ -1,0 +1,127 @@
+"""`bapas migrate klien` on what an older version stored: free-text offence categories, history entries
+holding such text, no attention/ending/NIK index entries and the NIK slot named by the NIK in clear.
+The CLI is interrupted midway and resumed; the records are then read through the API, and a second
+run changes nothing."""
+import json
+from datetime import timedelta
+
+import pytest
+
+from services.klien import domain, keys
+from services.klien.app import nik_key
+from shared import clock
+from tests.support.client import ServiceApp, assert_problem
+from tests.support.klien_data import client_body, enrollment_data
+from tests.support.migrate_cli import bapas_migrate, stored
+
+# (what an older version stored, the code it becomes); "copet di pasar" names no code: lainnya, noted.
+OFFENCES = [("Theft", "pencurian"), ("narkoba", "narkotika"), (" Penipuan / Penggelapan ", "penipuan_penggelapan"),
+            ("copet di pasar", "lainnya"), ("TIPIKOR", "korupsi"), ("pencurian", "pencurian")]
+CLIENTS = 24
+
+
+def listed(caller, **params) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        body = caller.get("/clients", query_string={**params, "limit": 7, **({"cursor": cursor} if cursor else {})})
+        assert body.status_code == 200, body.get_data(as_text=True)
+        items += body.get_json()["items"]
+        cursor = body.get_json()["next_cursor"]
+        if not cursor:
+            return items
+
+
+def as_older_version_stored(klien, made: list[dict]) -> None:
+    """Rewrite what the current code stored into an older version's form."""
+    store, secret = klien.redis, nik_key(klien.settings)
+    for n, client in enumerate(made):
+        record = json.loads(store.get(keys.client(client["id"])))
+        record["offence_category"] = OFFENCES[n % len(OFFENCES)][0]
+        store.set(keys.client(client["id"]), json.dumps(record))
+        for name, member in domain.index_members(record, secret, attention=True):
+            if name in ("attention", "ending") or name.startswith("nik:"):
+                store.zrem(keys.index(name), member)
+        store.rename(keys.nik_slot(domain.nik_digest(record["nik"], secret)), keys.nik_slot(record["nik"]))
+
+
+@pytest.fixture
+def older(klien, admin):
+    """CLIENTS clients as an older version left them: client 0 with three absences in a row in its
+    guidance, client 1 ending in 10 days, clients 4 and 9 corrected after the code was upgraded but
+    before the data was (their history holds the old text)."""
+    today = clock.today()
+    made = [admin.created("/clients", client_body(
+        register_number=f"MIG-{n:03d}", supervision_end=(today + timedelta(days=10 if n == 1 else 400)).isoformat()))
+        for n in range(CLIENTS)]
+    entry = domain.guidance_entry(enrollment_data(made[0]["id"], consecutive_absences=3))
+    klien.redis.hset(keys.guidance(made[0]["id"]), entry["enrollment_id"], json.dumps(entry))
+    as_older_version_stored(klien, made)
+    for n, code in ((4, "korupsi"), (9, "pencurian")):
+        assert admin.patch(f"/clients/{made[n]['id']}", {"offence_category": code}).status_code == 200
+    return made
+
+
+def test_an_interrupted_migration_resumes_and_the_api_reads_the_upgraded_records(klien, admin, older, redis_url):
+    made = older
+    assert listed(admin, attention="true") == [] and listed(admin, nik=made[2]["nik"]) == []
+    assert admin.get(f"/clients/{made[0]['id']}").get_json()["offence_category"] == "Theft"
+
+    stopped = bapas_migrate(redis_url, "klien", "--batch", "5", "--max-batches", "2")
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    assert "pending: run it again to resume" in stopped.stdout
+    assert klien.redis.get("klien:data:version") is None
+    assert klien.redis.get("klien:data:migration:1:cursor") not in (None, "0")
+
+    resumed = bapas_migrate(redis_url, "klien", "--batch", "5")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "klien: data version 5" in resumed.stdout and "to review" in resumed.stdout
+
+    for n, client in enumerate(made):
+        got = admin.get(f"/clients/{client['id']}").get_json()
+        expected = {4: "korupsi", 9: "pencurian"}.get(n, OFFENCES[n % len(OFFENCES)][1])
+        assert got["offence_category"] == expected, (n, got["offence_category"])
+    history = admin.get(f"/clients/{made[4]['id']}/history").get_json()["items"]
+    assert history[-1]["changes"]["offence_category"] == {"old": "korupsi", "new": "korupsi"}
+    history = admin.get(f"/clients/{made[9]['id']}/history").get_json()["items"]
+    assert history[-1]["changes"]["offence_category"] == {"old": "lainnya", "new": "pencurian"}
+
+    every = listed(admin)
+    assert sorted(c["id"] for c in every) == sorted(c["id"] for c in made)
+    assert [c["id"] for c in listed(admin, attention="true")] == [made[0]["id"]]
+    assert [c["id"] for c in listed(admin, ending_within_days=15)] == [made[1]["id"]]
+    assert [c["id"] for c in listed(admin, nik=made[2]["nik"])] == [made[2]["id"]]
+    assert not list(klien.redis.scan_iter("klien:unique:active_nik:" + "[0-9]" * 16))   # no NIK in a key
+    duplicate = admin.post("/clients", client_body(register_number="MIG-DUP", nik=made[2]["nik"]))
+    assert "already has this NIK" in assert_problem(duplicate, 409)["detail"]
+
+    review = bapas_migrate(redis_url, "klien", "--review").stdout.splitlines()
+    unmapped = {made[n]["id"] for n in range(CLIENTS) if n % len(OFFENCES) == 3 and n != 9}
+    assert {line.split("\t")[1] for line in review if line.startswith("1\t")} == {keys.client(i) for i in unmapped}
+    assert [line.split("\t")[1] for line in review if line.startswith("2\t")] == [keys.history(made[9]["id"])]
+    assert all("'copet di pasar' matched no code" in line for line in review)
+    assert f"{len(unmapped) + 1} note(s) deleted" in bapas_migrate(redis_url, "klien", "--forget-review").stdout
+    assert bapas_migrate(redis_url, "klien", "--review").stdout == ""
+
+    before = stored(klien.redis)
+    again = bapas_migrate(redis_url, "klien")
+    assert again.returncode == 0 and "data version 5, code expects 5" in again.stdout
+    assert stored(klien.redis) == before
+
+
+def test_after_the_nik_index_key_changed_migrating_again_from_2_makes_nik_exact(klien, admin, redis_url, monkeypatch):
+    made = [admin.created("/clients", client_body(register_number=f"ROT-{n}")) for n in range(5)]
+    assert bapas_migrate(redis_url, "klien").returncode == 0
+    monkeypatch.setenv("KLIEN_NIK_INDEX_KEY", "a-key-of-its-own")        # or BAPAS_JWT_SECRET rotated without it
+    rotated = ServiceApp("klien", redis_url).as_("admin")
+    assert listed(rotated, nik=made[0]["nik"]) == []                      # named by the old key's digests
+
+    again = bapas_migrate(redis_url, "klien", "--from", "2", env={"KLIEN_NIK_INDEX_KEY": "a-key-of-its-own"})
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert [c["id"] for c in listed(rotated, nik=made[0]["nik"])] == [made[0]["id"]]
+    secret = b"a-key-of-its-own"
+    assert set(klien.redis.scan_iter("klien:idx:nik:*")) == {
+        keys.index(domain.nik_index(c["nik"], secret)) for c in made}        # the old digests' entries are gone
+    assert set(klien.redis.scan_iter(keys.nik_slot("*"))) == {
+        keys.nik_slot(domain.nik_digest(c["nik"], secret)) for c in made}
+    duplicate = rotated.post("/clients", client_body(register_number="ROT-DUP", nik=made[1]["nik"]))
+    assert "already has this NIK" in assert_problem(duplicate, 409)["detail"]
