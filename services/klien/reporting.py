@@ -231,12 +231,25 @@ def _require_active(client: dict, message: str) -> None:
 
 # What readers and consumers see.
 
+def next_open_due(record: dict | None, client: dict) -> str | None:
+    """The earliest due date still open (a late one within or past its grace that the worker has not
+    marked yet included); None for a client without a schedule, with every due date settled, or ended.
+    It moves only when the record or the client changes, so GET /clients lists by it from an index."""
+    if record is None:
+        return None
+    return _first_open(due_dates(record, client))
+
+
+def _first_open(dues: list[tuple[str, dict]]) -> str | None:
+    return next((day for day, entry in dues if entry["status"] == DUE), None)
+
+
 def summary(record: dict, client: dict) -> dict:
     """The reporting part of GET /clients/{id}: next due date, kept, missed and the current run."""
     dues = due_dates(record, client)
     statuses = [entry["status"] for _, entry in dues]
     return {"frequency": record["frequency"],
-            "next_due": next((day for day, entry in dues if entry["status"] == DUE), None),
+            "next_due": _first_open(dues),
             "kept": statuses.count(KEPT), "missed": statuses.count(MISSED), "run": len(run(record)),
             "attention_required": record["attention"] is not None}
 
