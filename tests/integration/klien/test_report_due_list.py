@@ -95,3 +95,11 @@ def test_a_corrected_supervision_end_or_officer_moves_the_client_in_the_due_list
 def test_a_date_that_is_not_one_is_422_naming_the_filter(officer, value):
     response = officer.get("/clients", query_string={"report_due_by": value})
     assert "report_due_by" in assert_problem(response, 422)["errors"]
+
+
+def test_the_openapi_document_lists_the_filter_and_the_field(klien):
+    """The portal sends report_due_by only when klien's own document lists it (a filter ignored would list all)."""
+    document = klien.app.test_client().get("/openapi.json").get_json()
+    names = [p["name"] for p in document["paths"]["/clients"]["get"]["parameters"]]
+    assert "report_due_by" in names
+    assert "next_report_due" in document["components"]["schemas"]["Client"]["properties"]
