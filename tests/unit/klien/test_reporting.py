@@ -330,3 +330,28 @@ def test_an_ended_client_has_no_next_due_and_a_corrected_end_moves_it():
     assert r.next_open_due(record, {**CLIENT, "status": "revoked"}) is None
     assert r.next_open_due(record, {**CLIENT, "supervision_end": "2026-12-06"}) is None
     assert r.next_open_due(record, {**CLIENT, "supervision_end": "2026-12-07"}) == "2026-12-07"
+    left = scheduled("monthly", first_due="2026-12-20", today="2026-12-09", record=record)   # 12-07 kept open
+    assert r.next_open_due(left, {**CLIENT, "supervision_end": "2026-12-06"}) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_next_due_is_the_first_open_one_of_every_due_date(seed):
+    """next_open_due walks the rule only to the first date not settled: the same answer as due_dates()."""
+    import random
+    rng = random.Random(seed)
+    client = {**CLIENT, "supervision_end": rng.choice(["2026-12-20", "2027-03-31", "2027-12-31"])}
+    record = scheduled(rng.choice(r.FREQUENCIES), first_due=f"2026-12-{rng.randint(1, 20):02d}", client=client)
+    day, today = D("2026-12-01"), D("2026-12-01")
+    for _ in range(rng.randint(0, 12)):
+        day += timedelta(days=rng.randint(1, 20))
+        if rng.random() < 0.5:
+            record, _, _ = check_in(record, day.isoformat(), client=client, check_in_id=f"c-{day}")
+        else:
+            record, _ = sweep(record, day.isoformat(), client)
+        today = day
+    if rng.random() < 0.3 and (today + timedelta(days=2)).isoformat() <= client["supervision_end"]:
+        record = scheduled(rng.choice(r.FREQUENCIES), first_due=(today + timedelta(days=2)).isoformat(),
+                           today=today.isoformat(), client=client, record=record)
+    expected = next((d for d, entry in r.due_dates(record, client) if entry["status"] == r.DUE), None)
+    assert r.next_open_due(record, client) == expected
+    assert r.summary(record, client)["next_due"] == expected
