@@ -28,6 +28,7 @@ from shared.redis_tx import transact
 
 log = logging.getLogger(__name__)
 
+
 class Step(NamedTuple):
     """What one key needs: `writes(pipe)` queued in MULTI (None: nothing, it is in the new form),
     and notes for a person to review."""
@@ -42,7 +43,7 @@ class Migration:
     pattern: str
     upgrade: Callable[[dict], dict | None]
     review: Callable[[dict, dict], str | None] = lambda _old, _new: None   # a note on an upgrade, or None
-    watches_key = True
+    watches_key = True               # each key is rewritten under its own WATCH
 
     def plan(self, pipe, key: str, _settings) -> Step:
         kind = pipe.type(key)

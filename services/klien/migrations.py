@@ -116,6 +116,12 @@ def due_entries(pipe, client: dict, _settings) -> list[tuple[str, str]]:
     return [(keys.index(name), member) for name, member in domain.due_members(client, next_due)]
 
 
+def entries_but_attention(_pipe, client: dict, settings) -> list[tuple[str, str]]:
+    """The client's entries in every index but the attention list: what finding an unbacked entry of
+    those needs, without reading its guidance and wajib lapor record for each of them."""
+    return [(keys.index(name), member) for name, member in domain.index_members(client, _index_key(settings))]
+
+
 def reindex_client(pipe, key: str, settings) -> Step:
     """The client's missing index entries, and its NIK slot named by the digest for an active client."""
     client = load(pipe, key)
@@ -154,8 +160,10 @@ def _index_key(settings) -> bytes:
     return nik_key(settings)
 
 
-# The kinds of klien's index keys (`klien:idx:<kind>...`, domain.index_members).
-INDEX_KINDS = ("all", "q", "status", "officer", "supervision_type", "nik", "ending", "attention", "due", "due_officer")
+# The kinds of klien's index keys (`klien:idx:<kind>...`, domain.index_members) but `attention` and the
+# due lists (`due`, `due_officer:<digest>`), which need the client's wajib lapor record too.
+INDEX_KINDS = ("all", "q", "status", "officer", "supervision_type", "nik", "ending")
+DUE_KINDS = ("due", "due_officer")
 
 MIGRATIONS = [
     Migration(1, "offence_category as a code of the contract's list", keys.client("*"), upgrade_client,
@@ -164,7 +172,9 @@ MIGRATIONS = [
               review_history),
     Rebuild(3, "index entries (attention, ending, NIK digest) and the NIK slot rebuilt from each client",
             keys.client("*"), reindex_client),
-    unbacked_dropped(4, keys.PREFIX, dict.fromkeys(INDEX_KINDS, of_record(keys.client, client_entries))),
+    unbacked_dropped(4, keys.PREFIX, {**dict.fromkeys(INDEX_KINDS, of_record(keys.client, entries_but_attention)),
+                                      "attention": of_record(keys.client, client_entries),
+                                      **dict.fromkeys(DUE_KINDS, of_record(keys.client, due_entries))}),
     Rebuild(5, "NIK slots no active client calls for deleted (those naming a NIK in clear among them)",
             keys.nik_slot("*"), backed_slot),
     Rebuild(6, "due lists: each active client with an open wajib lapor due date listed by its next one",
