@@ -10,6 +10,7 @@ import pytest
 from services.klien import domain, keys, reporting
 from services.klien.app import nik_key
 from shared import clock
+from shared.pagination import index_member
 from tests.support.client import ServiceApp, assert_problem
 from tests.support.klien_data import client_body, enrollment_data
 from tests.support.migrate_cli import bapas_migrate, stored
@@ -161,3 +162,21 @@ def test_a_store_migrated_before_the_due_lists_existed_gets_them_from_version_6(
     by = (today + timedelta(days=2)).isoformat()
     assert [c["id"] for c in listed(admin, report_due_by=by)] == [made[0]["id"], made[2]["id"]]
     assert [c["id"] for c in listed(admin, report_due_by=today.isoformat())] == [made[0]["id"]]
+
+
+def test_after_a_rollback_migrating_again_from_3_drops_a_due_entry_the_client_does_not_call_for(klien, admin,
+                                                                                             redis_url):
+    today = clock.today()
+    client = admin.created("/clients", client_body(register_number="DUE-RB"))
+    schedule(admin, client, today.isoformat())
+    assert bapas_migrate(redis_url, "klien").returncode == 0
+    stale = index_member((today - timedelta(days=7)).isoformat(), client["id"])   # an older release's check-in
+    for name in (domain.DUE_INDEX, domain.due_index(client["officer_id"])):       # moved the date, not the entry
+        klien.redis.zadd(keys.index(name), {stale: 0})
+    assert [c["next_report_due"] for c in listed(admin, report_due_by=today.isoformat())] == [today.isoformat()] * 2
+
+    assert bapas_migrate(redis_url, "klien", "--from", "3").returncode == 0
+    assert [(c["id"], c["next_report_due"]) for c in listed(admin, report_due_by=today.isoformat())] == [
+        (client["id"], today.isoformat())]
+    assert [c["id"] for c in listed(admin, report_due_by=today.isoformat(), officer_id=client["officer_id"])] == [
+        client["id"]]
