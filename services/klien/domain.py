@@ -229,10 +229,12 @@ def officer_key(officer_id: str) -> str:
     return hashlib.sha1(officer_id.encode()).hexdigest()
 
 
-def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[tuple[str, str]]:
+def index_members(client: dict, nik_key: bytes, attention: bool = False,
+                  next_due: str | None = None) -> set[tuple[str, str]]:
     """(index name, member) pairs that list and search this client: by register number in every
     filter index (and in `attention` while a flag is up: its guidance's or its wajib lapor's), by search term, by
-    the keyed digest of its NIK, and an active client by its supervision_end."""
+    the keyed digest of its NIK, an active client by its supervision_end, and by `next_due`, its next open
+    wajib lapor due date (reporting.next_open_due), when it has one."""
     member = index_member(register_key(client["register_number"]), client["id"])
     members = {("all", member), *((filter_index(name, client[name]), member) for name in LIST_FILTERS),
                *(("q", index_member(term, client["id"])) for term in search_terms(client)),
@@ -241,7 +243,24 @@ def index_members(client: dict, nik_key: bytes, attention: bool = False) -> set[
         members.add(("ending", index_member(client["supervision_end"], client["id"])))
     if attention:
         members.add(("attention", member))
-    return members
+    return members | due_members(client, next_due)
+
+
+def due_members(client: dict, next_due: str | None) -> set[tuple[str, str]]:
+    """An active client with an open due date, by that date: in the region's list and in its PK's (a PK's
+    home asks for its own caseload only, which a walk of the region's list would pay for every client)."""
+    if next_due is None or client["status"] != ACTIVE:
+        return set()
+    member = index_member(next_due, client["id"])
+    return {(DUE_INDEX, member), (due_index(client["officer_id"]), member)}
+
+
+DUE_INDEX = "due"
+
+
+def due_index(officer_id: str | None) -> str:
+    """The list of clients by next open due date: an officer's caseload's, or (None) the region's."""
+    return f"due_officer:{officer_key(officer_id)}" if officer_id is not None else DUE_INDEX
 
 
 def nik_digest(nik: str, nik_key: bytes) -> str:

@@ -12,14 +12,18 @@
 4. Index entries no client calls for are dropped (a stale attention entry; after a rollback, the NIK
    entry of a NIK an older release corrected; after the NIK index key changed, the old digests').
 5. NIK slots no active client calls for are deleted: the older ones named by the NIK in clear among them.
+6. The due lists (issue 16: GET /clients?report_due_by=): each active client with an open wajib lapor due
+   date is listed by its next one, in the region's list and its PK's. Rebuild 3 adds these entries too
+   (and 4 drops stale ones) on a store below version 3; this one adds them to a store migrated before
+   they existed.
 """
 import json
 import os
 import re
 
-from services.klien import domain, keys
+from services.klien import domain, keys, reporting
 from services.klien.app import nik_key
-from shared.migrate import Migration, Rebuild, Step, add_missing, of_record, unbacked_dropped, watched
+from shared.migrate import Migration, Rebuild, Step, add_missing, of_record, reindex, unbacked_dropped, watched
 from shared.records import load
 
 FALLBACK = "lainnya"
@@ -96,12 +100,20 @@ def review_history(old: dict, _new: dict) -> str | None:
 
 def client_entries(pipe, client: dict, settings) -> list[tuple[str, str]]:
     """The (index key, member) entries that list the client: in the attention list while its guidance
-    or its wajib lapor flag is up (both read watched)."""
+    or its wajib lapor flag is up, in the due lists by its next open due date (both read watched)."""
     pipe.watch(keys.guidance(client["id"]), keys.reporting(client["id"]))
-    reporting = load(pipe, keys.reporting(client["id"]))
+    record = load(pipe, keys.reporting(client["id"]))
     guidance = [json.loads(raw) for raw in pipe.hvals(keys.guidance(client["id"]))]
-    flagged = bool(reporting and reporting.get("attention")) or domain.needs_attention(guidance)
-    return [(keys.index(name), member) for name, member in domain.index_members(client, _index_key(settings), flagged)]
+    flagged = bool(record and record.get("attention")) or domain.needs_attention(guidance)
+    members = domain.index_members(client, _index_key(settings), flagged, reporting.next_open_due(record, client))
+    return [(keys.index(name), member) for name, member in members]
+
+
+def due_entries(pipe, client: dict, _settings) -> list[tuple[str, str]]:
+    """The (index key, member) entries that list the client by its next open due date (its record watched)."""
+    pipe.watch(keys.reporting(client["id"]))
+    next_due = reporting.next_open_due(load(pipe, keys.reporting(client["id"])), client)
+    return [(keys.index(name), member) for name, member in domain.due_members(client, next_due)]
 
 
 def entries_but_attention(_pipe, client: dict, settings) -> list[tuple[str, str]]:
@@ -148,8 +160,10 @@ def _index_key(settings) -> bytes:
     return nik_key(settings)
 
 
-# The kinds of klien's index keys (`klien:idx:<kind>...`, domain.index_members) but `attention`.
+# The kinds of klien's index keys (`klien:idx:<kind>...`, domain.index_members) but `attention` and the
+# due lists (`due`, `due_officer:<digest>`), which need the client's wajib lapor record too.
 INDEX_KINDS = ("all", "q", "status", "officer", "supervision_type", "nik", "ending")
+DUE_KINDS = ("due", "due_officer")
 
 MIGRATIONS = [
     Migration(1, "offence_category as a code of the contract's list", keys.client("*"), upgrade_client,
@@ -159,7 +173,10 @@ MIGRATIONS = [
     Rebuild(3, "index entries (attention, ending, NIK digest) and the NIK slot rebuilt from each client",
             keys.client("*"), reindex_client),
     unbacked_dropped(4, keys.PREFIX, {**dict.fromkeys(INDEX_KINDS, of_record(keys.client, entries_but_attention)),
-                                      "attention": of_record(keys.client, client_entries)}),
+                                      "attention": of_record(keys.client, client_entries),
+                                      **dict.fromkeys(DUE_KINDS, of_record(keys.client, due_entries))}),
     Rebuild(5, "NIK slots no active client calls for deleted (those naming a NIK in clear among them)",
             keys.nik_slot("*"), backed_slot),
+    Rebuild(6, "due lists: each active client with an open wajib lapor due date listed by its next one",
+            keys.client("*"), reindex(keys.client, due_entries)),
 ]

@@ -14,6 +14,7 @@ supervision end or an ended supervision needs no rewrite of the schedule.
 import calendar
 import uuid
 from dataclasses import asdict, dataclass
+from itertools import takewhile
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -82,13 +83,13 @@ def add_months(day: date, months: int) -> date:
 def schedule_dates(frequency: str, first_due: date, until: date) -> list[date]:
     """Due dates from `first_due` up to `until` inclusive. Monthly dates count from `first_due`, not
     from the date before, so a schedule on the 31st keeps the 31st after February (31 Jan, 28 Feb, 31 Mar)."""
-    dates = []
+    return list(takewhile(lambda day: day <= until, _schedule(frequency, first_due)))
+
+
+def _schedule(frequency: str, first_due: date):
+    """The rule's due dates from `first_due` on, as far as they are asked for."""
     for n in range(100_000):
-        day = add_months(first_due, n) if frequency == "monthly" else first_due + timedelta(_STEP_DAYS[frequency] * n)
-        if day > until:
-            break
-        dates.append(day)
-    return dates
+        yield add_months(first_due, n) if frequency == "monthly" else first_due + timedelta(_STEP_DAYS[frequency] * n)
 
 
 def deadline(due: str, grace_days: int) -> date:
@@ -231,12 +232,37 @@ def _require_active(client: dict, message: str) -> None:
 
 # What readers and consumers see.
 
+def next_open_due(record: dict | None, client: dict) -> str | None:
+    """The earliest due date still open (a late one within or past its grace that the worker has not
+    marked yet included); None for a client without a schedule, with every due date settled, or ended.
+    It moves only when the record or the client changes, so GET /clients lists by it from an index.
+
+    The same as the first open one of due_dates(), without generating every date to supervision_end
+    (a list page asks it of 500 clients): the rule's dates are walked only to the first one not settled."""
+    if record is None or client["status"] != "active":
+        return None
+    end, dues = client["supervision_end"], record["dues"]
+    found = [day for day, entry in dues.items() if entry["status"] == DUE and day <= end]
+    if record["frequency"]:
+        for day in map(date.isoformat, _schedule(record["frequency"], date.fromisoformat(record["first_due"]))):
+            if day > end:
+                break
+            if day not in dues:           # a date the rule generates and nothing settled: open
+                found.append(day)
+                break
+    return min(found, default=None)
+
+
+def _first_open(dues: list[tuple[str, dict]]) -> str | None:
+    return next((day for day, entry in dues if entry["status"] == DUE), None)
+
+
 def summary(record: dict, client: dict) -> dict:
     """The reporting part of GET /clients/{id}: next due date, kept, missed and the current run."""
     dues = due_dates(record, client)
     statuses = [entry["status"] for _, entry in dues]
     return {"frequency": record["frequency"],
-            "next_due": next((day for day, entry in dues if entry["status"] == DUE), None),
+            "next_due": _first_open(dues),
             "kept": statuses.count(KEPT), "missed": statuses.count(MISSED), "run": len(run(record)),
             "attention_required": record["attention"] is not None}
 

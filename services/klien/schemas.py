@@ -99,6 +99,9 @@ class ClientFilter(PageArgs):
                                         metadata={"description": "Active clients whose supervision_end is within "
                                                                  "this many days from today (soonest first)"})
     nik = fields.String(validate=NIK, metadata={"description": "Exact NIK (16 digits)"})
+    report_due_by = IsoDate(metadata={"description": "Active clients whose next open wajib lapor due date "
+                                                     "(next_report_due) is on or before this date, late ones "
+                                                     "included (soonest first)"})
 
 
 class GuidanceEnrollment(Schema):
@@ -141,6 +144,9 @@ class Client(Schema):
     guidance = fields.Nested(Guidance, metadata={"description": "Only on GET /clients/{id}"})
     reporting = fields.Nested(ReportingSummary, allow_none=True, metadata={
         "description": "Wajib lapor, only on GET /clients/{id}; null while the client has no schedule nor check-in"})
+    next_report_due = IsoDate(allow_none=True, metadata={
+        "description": "Only on GET /clients items: the earliest wajib lapor due date still open (due, not yet "
+                       "kept or missed; a late one within its grace days included); null when none"})
 
 
 class HistoryEntry(Schema):

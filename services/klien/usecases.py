@@ -63,7 +63,12 @@ class Clients:
 
     @staticmethod
     def _commit(tx, before: dict | None, change: domain.Changed, ctx) -> dict:
-        tx.clients.save(before, change.client, change.history, _reporting_flagged(tx, change.client["id"]))
+        """The client with its indexes: its wajib lapor record says whether it is flagged and, with the
+        client before and after (ended, active again, supervision_end corrected), its next open due date."""
+        record = tx.reporting.get(change.client["id"])
+        next_due = (reporting.next_open_due(record, before) if before else None,
+                    reporting.next_open_due(record, change.client))
+        tx.clients.save(before, change.client, change.history, _flagged(record), next_due)
         tx.commit(ctx, change.events)
         return domain.shown_to(change.client, ctx.role)
 
@@ -82,7 +87,8 @@ class Clients:
 
     def page(self, args: dict, ctx) -> dict:
         """A PK's daily questions: by status, officer, type, name or register number, who needs attention,
-        whose supervision ends within N days, a client by NIK."""
+        whose supervision ends within N days, whose next report falls due by a date, a client by NIK.
+        Each client comes with its next open due date, so a list of them needs no call per client."""
         filters = {name: args[name] for name in domain.LIST_FILTERS if args.get(name) is not None}
         query_words = []
         if args.get("q") is not None:
@@ -92,10 +98,18 @@ class Clients:
         ending = None
         if args.get("ending_within_days") is not None:
             ending = domain.ending_window(clock.today().isoformat(), args["ending_within_days"])
-        items, next_cursor = self.uow.query(lambda tx: tx.clients.search(
-            filters, query_words, args.get("cursor"), args["limit"], attention=args.get("attention"),
-            nik=args.get("nik"), ending=ending))
-        return {"items": [domain.shown_to(c, ctx.role) for c in items], "next_cursor": next_cursor}
+        due_by = args["report_due_by"].isoformat() if args.get("report_due_by") else None
+
+        def read(tx):
+            items, next_cursor = tx.clients.search(
+                filters, query_words, args.get("cursor"), args["limit"], attention=args.get("attention"),
+                nik=args.get("nik"), ending=ending, due_by=due_by)
+            records = tx.reporting.of_clients([c["id"] for c in items])
+            return [{**domain.shown_to(c, ctx.role), "next_report_due": reporting.next_open_due(records.get(c["id"]), c)}
+                    for c in items], next_cursor
+
+        items, next_cursor = self.uow.query(read)
+        return {"items": items, "next_cursor": next_cursor}
 
     def history(self, client_id: str, cursor: str | None, limit: int, ctx) -> dict:
         def read(tx):
@@ -141,13 +155,12 @@ class Clients:
         (overwritten: the Applier drops duplicates and older sequences), and the client in or out of
         the attention list, which also counts a wajib lapor flag."""
         client_id = data["client_id"]
-        tx.clients.save_guidance(client_id, domain.guidance_entry(data), _reporting_flagged(tx, client_id))
+        tx.clients.save_guidance(client_id, domain.guidance_entry(data), _flagged(tx.reporting.get(client_id)))
         tx.commit(ctx)
 
 
-def _reporting_flagged(tx, client_id: str) -> bool:
+def _flagged(record: dict | None) -> bool:
     """Whether the client's wajib lapor attention flag is up (the attention list's other source)."""
-    record = tx.reporting.get(client_id)
     return bool(record and record["attention"])
 
 
@@ -165,7 +178,7 @@ class Reporting:
             check_version(record["version"], expected)
             updated, changes = reporting.set_schedule(record, client, body["frequency"], body["first_due"],
                                                       self.today(), ctx)
-            return self._commit(tx, client, updated, changes, ctx)
+            return self._commit(tx, client, record, updated, changes, ctx)
 
         return self._view(client_id, self.uow.run(work), None, 50)
 
@@ -185,7 +198,7 @@ class Reporting:
             tx.reporting.save_check_in(recorded)
             if slot:
                 tx.idempotency.remember(slot, payload, recorded)
-            self._commit(tx, client, updated, changes, ctx)
+            self._commit(tx, client, record, updated, changes, ctx)
             return recorded, False
 
         return self.uow.run(work)
@@ -195,7 +208,7 @@ class Reporting:
             client, record = self._load(tx, client_id)
             check_version(record["version"], expected)
             updated, changes = reporting.clear_attention(record, note, self.today(), ctx)
-            return self._commit(tx, client, updated, changes, ctx)
+            return self._commit(tx, client, record, updated, changes, ctx)
 
         return self._view(client_id, self.uow.run(work), None, 50)
 
@@ -217,7 +230,7 @@ class Reporting:
                 tx.commit(ctx)
                 return 0
             updated, changes = reporting.mark_missed(record, client, today, self.grace_days, ctx)
-            self._commit(tx, client, updated, changes, ctx, today)
+            self._commit(tx, client, record, updated, changes, ctx, today)
             return sum(isinstance(event, reporting.ReportingMissed) for event, _ in changes)
 
         return self.uow.run(work)
@@ -226,13 +239,17 @@ class Reporting:
         client = tx.clients.get(client_id)
         return client, tx.reporting.get(client_id) or reporting.empty(new_id(), client_id)
 
-    def _commit(self, tx, client: dict, record: dict, changes: list, ctx, today: date | None = None) -> dict:
+    def _commit(self, tx, client: dict, before: dict, record: dict, changes: list, ctx,
+                today: date | None = None) -> dict:
         """The record (when changed), when the worker should look again, the client in or out of the
-        attention list (a cleared flag leaves it listed while its guidance's flag is up), and the
-        events: one transaction."""
+        attention list (a cleared flag leaves it listed while its guidance's flag is up) and moved in the
+        due lists when its next open due date changed (`before`: the record as loaded), and the events:
+        one transaction."""
         if changes:
             tx.reporting.save(record)
             tx.clients.keep_attention(client, record["attention"] is not None)
+            tx.clients.keep_next_due(client, reporting.next_open_due(before, client),
+                                     reporting.next_open_due(record, client))
         tx.reporting.look_on(client["id"], reporting.next_look(record, client, today or self.today(), self.grace_days))
         tx.commit(ctx, reporting.published(client, changes))
         return record

@@ -1,5 +1,5 @@
 """What the pages show of wajib lapor, from klien's answers: the due dates around today on a client's page,
-and the caseload's reports due this week on the home page. Pure: today comes in as an argument."""
+and the order of the caseload's reports due this week on the home page. Pure: today comes in as an argument."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,10 +33,6 @@ def recent_check_ins(check_ins: list) -> list:
     return sorted(check_ins, key=lambda c: (c["date"], c.get("recorded_at") or ""), reverse=True)[:CHECK_INS_SHOWN]
 
 
-def due_this_week(clients: list, reportings: dict, sunday: date) -> list[tuple[dict, dict]]:
-    """(client, reporting) of the clients whose earliest open report falls due by `sunday`: the ones still
-    to report this week, and the late ones whose grace has not ended yet. Soonest first."""
-    found = [(client, reportings[client["id"]]) for client in clients
-             if (reportings.get(client["id"]) or {}).get("next_due")
-             and reportings[client["id"]]["next_due"] <= sunday.isoformat()]
-    return sorted(found, key=lambda pair: (pair[1]["next_due"], pair[0]["name"]))
+def soonest_first(due: list) -> list:
+    """The clients klien listed as due (GET /clients?report_due_by=), soonest due date first, then by name."""
+    return sorted(due, key=lambda client: (client["next_report_due"], client["name"]))

@@ -75,7 +75,7 @@ def test_bapas_migrate_reports_the_data_version(redis_url):
     pending = subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "klien", "--status"], env=env,
                              capture_output=True, text=True, timeout=30)
     assert pending.returncode == 1 and "pending 1: offence_category as a code" in pending.stdout
-    assert "klien: data version 0, code expects 5" in pending.stdout
+    assert "klien: data version 0, code expects 6" in pending.stdout
 
 
 def test_a_note_for_review_is_kept_with_the_rewrite_that_caused_it(redis_url):
@@ -129,7 +129,7 @@ def test_a_worker_start_stamps_a_new_store_and_names_a_pending_migration(redis_u
     with caplog.at_level(logging.WARNING, logger="shared.migrate"):
         on_start(store, "klien")
     assert store.get("klien:data:version") is None
-    assert "klien: stored data at version 0, the code expects 5: run `bapas migrate klien`" in caplog.text
+    assert "klien: stored data at version 0, the code expects 6: run `bapas migrate klien`" in caplog.text
 
 
 def test_a_cursor_from_another_redis_server_is_not_trusted(redis_url):

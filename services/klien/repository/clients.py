@@ -43,16 +43,17 @@ class ClientRepository:
                            "end that supervision or correct the NIK")
 
     def save(self, before: domain.Client | None, after: domain.Client, entry: domain.HistoryEntry,
-             reporting_flagged: bool = False) -> None:
+             reporting_flagged: bool = False, next_due: tuple[str | None, str | None] = (None, None)) -> None:
         """The record, its slots and indexes (in the attention list while either source flags it:
-        its guidance, or `reporting_flagged`, the wajib lapor flag the caller read), its history."""
+        its guidance, or `reporting_flagged`, the wajib lapor flag the caller read; in the due lists by
+        `next_due`, its next open due date before and after the change), its history."""
         flagged = reporting_flagged or domain.needs_attention(self._guidance(after["id"]))
 
         def write(pipe):
             pipe.set(keys.client(after["id"]), json.dumps(after))
             self._keep_unique(pipe, before, after)
-            old = domain.index_members(before, self.nik_key, flagged) if before else set()
-            _move(pipe, old, domain.index_members(after, self.nik_key, flagged))
+            old = domain.index_members(before, self.nik_key, flagged, next_due[0]) if before else set()
+            _move(pipe, old, domain.index_members(after, self.nik_key, flagged, next_due[1]))
             pipe.rpush(keys.history(after["id"]), json.dumps(entry))
 
         self.tx.queue(write)
@@ -66,6 +67,12 @@ class ClientRepository:
             self.tx.queue(lambda pipe: pipe.zadd(keys.attention(), {member: 0}))
         else:
             self.tx.queue(lambda pipe: pipe.zrem(keys.attention(), member))
+
+    def keep_next_due(self, client: domain.Client, before: str | None, after: str | None) -> None:
+        """The client in the due lists by its next open due date `after`, no longer by `before`."""
+        if before != after:
+            self.tx.queue(lambda pipe: _move(pipe, domain.due_members(client, before),
+                                             domain.due_members(client, after)))
 
     def guidance(self, client_id: str) -> list[dict]:
         return [json.loads(v) for v in self.redis.hvals(keys.guidance(client_id))]
@@ -120,18 +127,20 @@ class ClientRepository:
 
     def search(self, filters: dict, query_words: list[str], cursor: str | None, limit: int, *,
                attention: bool | None = None, nik: str | None = None,
-               ending: tuple[str, str] | None = None) -> tuple[list[dict], str | None]:
-        """One page of clients matching every filter, in register number order (search-term order when
-        there are query words, supervision_end order with `ending` (first, last day)).
+               ending: tuple[str, str] | None = None, due_by: str | None = None) -> tuple[list[dict], str | None]:
+        """One page of clients matching every filter, in register number order (next open due date order
+        with `due_by`, the last due date listed; search-term order when there are query words,
+        supervision_end order with `ending` (first, last day)).
 
-        The page walks one index (the search terms, the ending window, or the smallest of the filter,
-        NIK and attention indexes) and checks the other filters on the records, examining at most
+        The page walks one index (the due list, the officer's when there is an officer filter; the search
+        terms, the ending window, or the smallest of the filter, NIK and attention indexes) and checks
+        the other filters on the records, examining at most
         SCAN_BUDGET entries: a page may hold fewer than `limit` items and still have a next_cursor, and
         a page costs the same however many clients there are."""
         sets = {domain.nik_index(nik, self.nik_key): True} if nik else {}
         if attention is not None:
             sets["attention"] = attention
-        key, low, high, accept = self._plan(filters, query_words, sets, ending)
+        key, low, high, accept = self._plan(filters, query_words, sets, ending, due_by)
         start = "(" + decode_cursor(cursor) if cursor else low
         items, last, budget = [], None, SCAN_BUDGET
         while budget > 0 and len(items) < limit:
@@ -149,13 +158,17 @@ class ClientRepository:
         more = last is not None and self.redis.zrangebylex(key, "(" + last, high, start=0, num=1)
         return items, (encode_cursor(last) if more else None)
 
-    def _plan(self, filters: dict, query_words: list[str], sets: dict[str, bool], ending: tuple[str, str] | None):
+    def _plan(self, filters: dict, query_words: list[str], sets: dict[str, bool], ending: tuple[str, str] | None,
+              due_by: str | None):
         def fits(client: dict) -> bool:
             in_window = ending is None or (client["status"] == domain.ACTIVE
                                            and ending[0] <= client["supervision_end"] <= ending[1])
             return in_window and all(client[name] == value for name, value in filters.items()) and all(
                 self._in(name, client) == wanted for name, wanted in sets.items())
 
+        if due_by is not None:     # members "<next due>\0|<id>", one per client: the query words checked on it
+            return (keys.index(domain.due_index(filters.get("officer_id"))), "-", "(" + due_by + "\x01",
+                    lambda client, _member: fits(client) and domain.matches(client, query_words))
         if query_words:
             prefix = max(query_words, key=len)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from services.klien import keys
 from shared.pagination import lex_page
+from shared.records import load_many
 
 
 class ReportingRepository:
@@ -15,6 +16,11 @@ class ReportingRepository:
 
     def get(self, client_id: str) -> dict | None:
         return self.tx.read(keys.reporting(client_id))
+
+    def of_clients(self, client_ids: list[str]) -> dict[str, dict]:
+        """The reporting records of these clients (one MGET, not watched: a list page reads them)."""
+        found = load_many(self.redis, [keys.reporting(client_id) for client_id in client_ids])
+        return {client_id: record for client_id, record in zip(client_ids, found) if record}
 
     def save(self, record: dict) -> None:
         value = json.dumps(record)

@@ -11,9 +11,6 @@ blp = Blueprint("beranda", __name__)
 ENDING_WITHIN_DAYS = 30
 FEEDBACK_DAYS = 28                 # flagged feedback of the last four weeks
 MAX_FEEDBACK_ENROLLMENTS = 200     # a head of office's home reads at most this many enrollments
-# klien lists no client by due date: the home reads each client's reporting (one call each, with the
-# second round's other calls), for at most this many clients of the caseload.
-MAX_REPORTING_CLIENTS = 500
 
 
 @blp.get("/")
@@ -29,49 +26,49 @@ def _staff():
     """A PK: own caseload; a head of office (admin): the office's, per PK."""
     mine = {"officer_id": g.user.username} if g.user.role == "officer" else {}
     api = g.api
+    today = dates.today()
     got = parallel(
         caseload=lambda: api.klien.all("/clients", status="active", **mine),
         attention=lambda: _attention(api, mine),
+        due=lambda: _due(api, mine, dates.week_of(today)[1]),
         enrollments=lambda: api.bimbingan.all("/enrollments", status="enrolled"),
         programs=lambda: api.pokmas.all("/programs"),
     )
-    caseload = got["caseload"].value_or([])
-    if g.user.role == "admin" and g.user.bapas_office:
-        caseload = [c for c in caseload if c["bapas_office"] == g.user.bapas_office]
-    today = dates.today()
+    caseload, due = _in_office(got["caseload"].value_or([])), _in_office(got["due"].value_or([]))
     horizon = (today + timedelta(days=ENDING_WITHIN_DAYS)).isoformat()
     ending = sorted((c for c in caseload if c["supervision_end"] <= horizon), key=lambda c: c["supervision_end"])
     ids = {c["id"] for c in caseload}
     attention = [c for c in got["attention"].value_or([]) if c["id"] in ids]
     mine_open = [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
-    sessions, flagged, reportings = _second_round(mine_open, caseload[:MAX_REPORTING_CLIENTS], today)
-    due = reporting.due_this_week(caseload, reportings, dates.week_of(today)[1])
+    sessions, flagged = _second_round(mine_open, today)
+    due = reporting.soonest_first(due)
     programs = {p["id"]: p for p in got["programs"].value_or([])}
     names = {c["id"]: c for c in caseload}
     return render_template(
         "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
         attention_missing=not got["attention"].ok, caseload_missing=not got["caseload"].ok,
         sessions=sessions, programs=programs, per_officer=_per_officer(caseload, ending, attention, due),
-        due=due, due_unread=min(len(caseload), MAX_REPORTING_CLIENTS) - len(reportings),
-        due_unasked=max(len(caseload) - MAX_REPORTING_CLIENTS, 0),
+        due=due, due_missing=not got["due"].ok,
         flagged=[(mark, names[e["client_id"]]) for mark, e in flagged],
-        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS,
-        max_reporting=MAX_REPORTING_CLIENTS)
+        week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
 
 
-def _second_round(enrollments: list, clients: list, today):
+def _in_office(clients: list) -> list:
+    """A head of office's home counts its own office's clients (klien lists the region's)."""
+    if g.user.role == "admin" and g.user.bapas_office:
+        return [c for c in clients if c["bapas_office"] == g.user.bapas_office]
+    return clients
+
+
+def _second_round(enrollments: list, today):
     """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
-    (one call per program), the partners' flagged feedback of the last weeks (one per open enrollment)
-    and the clients' wajib lapor (one per client; its first due date only, the summary is what counts)."""
+    (one call per program) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
     api = g.api
     program_ids = sorted({e["program_id"] for e in enrollments})
     calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids}
     calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
                   for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
-    calls.update({f"r:{c['id']}": (lambda cid=c["id"]: api.klien.get(f"/clients/{cid}/reporting", limit=1))
-                  for c in clients})
     got = parallel(**calls)
-    reportings = {c["id"]: got[f"r:{c['id']}"].value for c in clients if got[f"r:{c['id']}"].ok}
     monday, sunday = dates.week_of(today)
     week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
             if monday <= dates.local(s["starts_at"]).date() <= sunday]
@@ -80,7 +77,7 @@ def _second_round(enrollments: list, clients: list, today):
                for mark in got[f"e:{e['id']}"].value_or({}).get("attendance", [])
                if mark.get("pk_should_know") and mark["starts_at"][:10] >= since]
     return (sorted(week, key=lambda s: s["starts_at"]),
-            sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True), reportings)
+            sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True))
 
 
 def _attention(api, mine: dict) -> list:
@@ -90,10 +87,18 @@ def _attention(api, mine: dict) -> list:
     return api.klien.all("/clients", status="active", attention="true", **mine)
 
 
+def _due(api, mine: dict, sunday) -> list:
+    """The clients whose earliest open report falls due by `sunday` (the late ones still open among them),
+    each with its next_report_due: klien lists them by that date, so no call per client."""
+    if not api.klien.offers("/clients", "report_due_by"):
+        raise ApiError(501, {"detail": "report_due_by filter not offered"})
+    return api.klien.all("/clients", status="active", report_due_by=sunday.isoformat(), **mine)
+
+
 def _per_officer(caseload, ending, attention, due) -> list:
     rows = defaultdict(lambda: {"caseload": 0, "ending": 0, "attention": 0, "due": 0})
     for key, clients in (("caseload", caseload), ("ending", ending), ("attention", attention),
-                         ("due", [client for client, _reporting in due])):
+                         ("due", due)):
         for client in clients:
             rows[client["officer_id"]][key] += 1
     return sorted(rows.items())

@@ -16,6 +16,8 @@ class FakeClientRepository:
         self.groups: dict[str, dict] = {}
         # The wajib lapor flag each write was told of: with the guidance's, it lists a client as needing attention.
         self.reporting_flags: dict[str, bool] = {}
+        # Each client's next open due date, as the writes told of it (the due lists' sort key).
+        self.next_dues: dict[str, str | None] = {}
 
     def get(self, client_id):
         return self.clients.get(client_id)
@@ -29,11 +31,16 @@ class FakeClientRepository:
             if after["status"] == domain.ACTIVE and other["status"] == domain.ACTIVE and other["nik"] == after["nik"]:
                 raise Conflict("an active client already has this NIK")
 
-    def save(self, before, after, entry, reporting_flagged=False):
+    def save(self, before, after, entry, reporting_flagged=False, next_due=(None, None)):
         check_shape(domain.HistoryEntry, entry)
         self.clients.put(after)
         self.uow.queue(lambda: self.histories.setdefault(after["id"], []).append(entry))
         self._flag(after["id"], reporting_flagged)
+        self.keep_next_due(after, *next_due)
+
+    def keep_next_due(self, client, before, after):
+        assert self.next_dues.get(client["id"]) == before, "told of a move from a date it was not listed by"
+        self.uow.queue(lambda: self.next_dues.__setitem__(client["id"], after))
 
     def keep_attention(self, client, reporting_flagged):
         self._flag(client["id"], reporting_flagged)
@@ -65,14 +72,18 @@ class FakeClientRepository:
     def whole_history(self, client_id):
         return list(self.histories.get(client_id, []))
 
-    def search(self, filters, query_words, cursor, limit, *, attention=None, nik=None, ending=None):
+    def search(self, filters, query_words, cursor, limit, *, attention=None, nik=None, ending=None, due_by=None):
         def fits(client):
+            due = self.next_dues.get(client["id"]) if client["status"] == domain.ACTIVE else None
             return (domain.matches(client, query_words) and (nik is None or client["nik"] == nik)
+                    and (due_by is None or (due is not None and due <= due_by))
                     and (attention is None or self._flagged(client["id"]) == attention)
                     and (ending is None or (client["status"] == domain.ACTIVE
                                             and ending[0] <= client["supervision_end"] <= ending[1])))
 
         order = (lambda c: c["supervision_end"]) if ending else (lambda c: domain.register_key(c["register_number"]))
+        if due_by:
+            order = lambda c: self.next_dues[c["id"]]                       # noqa: E731
         return [c for c in self.clients.matching(filters, order) if fits(c)][:limit], None
 
     def _flagged(self, client_id):
@@ -88,6 +99,9 @@ class FakeReportingRepository:
 
     def get(self, client_id):
         return self.records.get(client_id)
+
+    def of_clients(self, client_ids):
+        return {i: self.records[i] for i in client_ids if i in self.records}
 
     def save(self, record):
         self.uow.queue(lambda: self.records.__setitem__(record["client_id"], record))

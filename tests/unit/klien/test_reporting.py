@@ -291,3 +291,67 @@ def test_due_dates_page_by_date():
     assert second[0]["date"] == "2026-12-21"
     last, end = r.page(record, dues, dues[-2][0], 5)
     assert len(last) == 1 and end is None
+
+
+# The next open due date (GET /clients?report_due_by= lists by it)
+
+def test_no_schedule_no_record_and_no_open_due_date_mean_no_next_due():
+    assert r.next_open_due(None, CLIENT) is None
+    assert r.next_open_due(r.empty(REPORTING_ID, CLIENT["id"]), CLIENT) is None
+    client = {**CLIENT, "supervision_end": "2026-12-07"}
+    record, _, _ = check_in(scheduled(client=client), "2026-12-07", client=client)
+    assert r.next_open_due(record, client) is None                     # the only due date was kept
+
+
+def test_the_next_due_is_the_first_due_date_and_a_check_in_moves_it_to_the_next():
+    record = scheduled()
+    assert r.next_open_due(record, CLIENT) == "2026-12-07"
+    early, _, _ = check_in(record, "2026-12-05")                       # early: keeps the coming one
+    assert r.next_open_due(early, CLIENT) == "2026-12-14"
+
+
+def test_a_late_due_date_stays_next_until_kept_or_marked_missed():
+    record = scheduled()
+    assert r.next_open_due(record, CLIENT) == "2026-12-07"             # past, in its grace or unmarked yet
+    late, _, _ = check_in(record, "2026-12-10")                        # its last grace day
+    assert r.next_open_due(late, CLIENT) == "2026-12-14"
+    missed, events = sweep(record, "2026-12-11")
+    assert [type(e) for e in events] == [r.ReportingMissed] and r.next_open_due(missed, CLIENT) == "2026-12-14"
+
+
+def test_an_open_date_a_schedule_change_left_behind_is_still_the_next_due():
+    record = scheduled(first_due="2026-12-07", today="2026-12-01")
+    changed = scheduled("monthly", first_due="2026-12-20", today="2026-12-09", record=record)
+    assert r.next_open_due(changed, CLIENT) == "2026-12-07"
+
+
+def test_an_ended_client_has_no_next_due_and_a_corrected_end_moves_it():
+    record = scheduled()
+    assert r.next_open_due(record, {**CLIENT, "status": "revoked"}) is None
+    assert r.next_open_due(record, {**CLIENT, "supervision_end": "2026-12-06"}) is None
+    assert r.next_open_due(record, {**CLIENT, "supervision_end": "2026-12-07"}) == "2026-12-07"
+    left = scheduled("monthly", first_due="2026-12-20", today="2026-12-09", record=record)   # 12-07 kept open
+    assert r.next_open_due(left, {**CLIENT, "supervision_end": "2026-12-06"}) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_next_due_is_the_first_open_one_of_every_due_date(seed):
+    """next_open_due walks the rule only to the first date not settled: the same answer as due_dates()."""
+    import random
+    rng = random.Random(seed)
+    client = {**CLIENT, "supervision_end": rng.choice(["2026-12-20", "2027-03-31", "2027-12-31"])}
+    record = scheduled(rng.choice(r.FREQUENCIES), first_due=f"2026-12-{rng.randint(1, 20):02d}", client=client)
+    day, today = D("2026-12-01"), D("2026-12-01")
+    for _ in range(rng.randint(0, 12)):
+        day += timedelta(days=rng.randint(1, 20))
+        if rng.random() < 0.5:
+            record, _, _ = check_in(record, day.isoformat(), client=client, check_in_id=f"c-{day}")
+        else:
+            record, _ = sweep(record, day.isoformat(), client)
+        today = day
+    if rng.random() < 0.3 and (today + timedelta(days=2)).isoformat() <= client["supervision_end"]:
+        record = scheduled(rng.choice(r.FREQUENCIES), first_due=(today + timedelta(days=2)).isoformat(),
+                           today=today.isoformat(), client=client, record=record)
+    expected = next((d for d, entry in r.due_dates(record, client) if entry["status"] == r.DUE), None)
+    assert r.next_open_due(record, client) == expected
+    assert r.summary(record, client)["next_due"] == expected

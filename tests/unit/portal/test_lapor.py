@@ -36,55 +36,66 @@ def _form_world(services, reporting_answer):
     services.klien.answers[("GET", f"/clients/{CLIENT_ID}/reporting")] = reporting_answer
 
 
-def _home_world(services, reportings: dict):
+def _home_world(services, due: list):
+    """klien offers report_due_by and lists `due` for it; the caseload is every client without it."""
+    services.klien.parameters.add(("/clients", "report_due_by"))
+    caseload = [client(), client(id=OTHER_ID, name="Ani Lestari", officer_id="pk2")]
+    services.klien.answers[("GET", "/clients")] = lambda params: pages(*(due if params.get("report_due_by")
+                                                                         else caseload))
     services.bimbingan.answers[("GET", "/enrollments")] = pages()
     services.pokmas.answers[("GET", "/programs")] = pages()
-    for client_id, answer in reportings.items():
-        services.klien.answers[("GET", f"/clients/{client_id}/reporting")] = answer
 
 
-def test_the_pk_home_lists_the_reports_due_this_week_soonest_first(as_pk, services):
-    today = dates.today()
-    sunday = dates.week_of(today)[1]
-    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
-    _home_world(services, {CLIENT_ID: schedule(next_due=sunday.isoformat()),
-                           OTHER_ID: schedule(next_due=(sunday + timedelta(days=1)).isoformat())})
+def test_the_pk_home_lists_the_reports_due_this_week_soonest_first_in_one_call(as_pk, services):
+    sunday = dates.week_of(dates.today())[1]
+    _home_world(services, [client(next_report_due=sunday.isoformat()),
+                           client(id=OTHER_ID, name="Ani Lestari", next_report_due=dates.today().isoformat())])
     soup = page(as_pk.get("/"))
     rows = soup.find("h2", id="lapor-minggu-ini").find_next("table").select("tbody tr")
-    assert [r.select_one("a").get_text(strip=True) for r in rows] == ["Budi Santoso"]   # Ani is due next week
-    assert rows[0].select("a")[1]["href"] == f"/klien/{CLIENT_ID}/lapor"
+    assert [r.select_one("a").get_text(strip=True) for r in rows] == ["Ani Lestari", "Budi Santoso"]
+    assert rows[1].select("a")[1]["href"] == f"/klien/{CLIENT_ID}/lapor"
     assert "wajib lapor minggu ini" in soup.select(".card")[3].get_text()
-    assert soup.select(".card__number")[3].get_text(strip=True) == "1"
-    asked = [path for method, path, _ in services.klien.calls if path.endswith("/reporting")]
-    assert sorted(asked) == sorted([f"/clients/{CLIENT_ID}/reporting", f"/clients/{OTHER_ID}/reporting"])
+    assert soup.select(".card__number")[3].get_text(strip=True) == "2"
+    assert ("GET", "/clients", {"status": "active", "report_due_by": sunday.isoformat(), "officer_id": "pk1"}) in \
+        services.klien.calls
+    assert not [path for _method, path, _ in services.klien.calls if path.endswith("/reporting")]
 
 
 def test_a_late_report_is_listed_and_marked_late(as_pk, services):
     yesterday = (dates.today() - timedelta(days=1)).isoformat()
-    services.klien.answers[("GET", "/clients")] = pages(client())
-    _home_world(services, {CLIENT_ID: schedule(next_due=yesterday)})
+    _home_world(services, [client(next_report_due=yesterday)])
     row = page(as_pk.get("/")).find("h2", id="lapor-minggu-ini").find_next("table").select_one("tbody tr")
     assert "Terlambat" in row.get_text()
 
 
-def test_the_home_says_whose_reporting_it_could_not_read(as_pk, services):
-    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
-    _home_world(services, {CLIENT_ID: schedule(next_due=None, frequency=None)})
+@pytest.mark.parametrize("offered", [True, False])
+def test_the_home_says_when_klien_cannot_list_the_reports_due(as_pk, services, offered):
+    _home_world(services, [])
+    if offered:
+        services.klien.answers[("GET", "/clients")] = lambda params: (
+            problem(503) if params.get("report_due_by") else pages(client()))
+    else:
+        services.klien.parameters.discard(("/clients", "report_due_by"))
     soup = page(as_pk.get("/"))
-    assert "Wajib lapor 1 klien tidak dapat dibaca" in soup.main.get_text()
+    assert "tidak menjawab laporan mana yang jatuh tempo" in soup.main.get_text()
+    assert soup.select(".card__number")[3].get_text(strip=True) == "–"
+    assert soup.select(".card__number")[0].get_text(strip=True) == ("1" if offered else "2")   # the rest stays
 
 
-def test_the_head_of_office_sees_reports_due_per_pk(as_admin, services):
-    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, officer_id="pk2"))
-    _home_world(services, {CLIENT_ID: schedule(), OTHER_ID: schedule(next_due=None)})
+def test_the_head_of_office_sees_reports_due_per_pk_of_its_office_only(as_admin, services):
+    _home_world(services, [client(next_report_due=dates.today().isoformat()),
+                           client(id="8" * 8 + "-8888-4888-8888-888888888888", officer_id="pk3",
+                                  bapas_office="elsewhere", next_report_due=dates.today().isoformat())])
     soup = page(as_admin.get("/"))
     table = soup.find("h2", string="Per PK").find_next("table")
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
     due = {r.select("td")[0].get_text(strip=True): r.select("td")[headers.index("Lapor minggu ini")].get_text(strip=True)
            for r in table.select("tbody tr")}
     assert due == {"pk1": "1", "pk2": "0"}
-    row = soup.find("h2", id="lapor-minggu-ini").find_next("table").select_one("tbody tr")
-    assert "pk1" in row.get_text()                                   # the PK column, for the head of office
+    rows = soup.find("h2", id="lapor-minggu-ini").find_next("table").select("tbody tr")
+    assert len(rows) == 1 and "pk1" in rows[0].get_text()           # the PK column, for the head of office
+    asked = [params for _m, path, params in services.klien.calls if path == "/clients" and "report_due_by" in params]
+    assert len(asked) == 1 and "officer_id" not in asked[0]          # one call for the region, the office kept
 
 
 def test_the_client_page_shows_the_schedule_missed_reports_and_check_ins(as_pk, services):
@@ -212,14 +223,3 @@ def test_due_rows_keep_the_latest_past_dates_and_the_next_ones():
     assert rows[5].date == "2026-03-04" and not rows[5].late
     late = reporting.due_rows({"grace_days": 3, "items": [{"date": "2026-03-02", "status": "due"}]}, today)
     assert late[0].late and late[0].grace_until == "2026-03-05"
-
-
-def test_the_home_says_how_many_clients_it_did_not_look_at(as_admin, services, monkeypatch):
-    from services.portal.routes import beranda
-    monkeypatch.setattr(beranda, "MAX_REPORTING_CLIENTS", 1)
-    services.klien.answers[("GET", "/clients")] = pages(client(), client(id=OTHER_ID, name="Ani Lestari"))
-    _home_world(services, {CLIENT_ID: schedule(), OTHER_ID: schedule()})
-    text = page(as_admin.get("/")).main.get_text(" ", strip=True)
-    assert "Hanya 1 klien pertama" in text and "1 klien lainnya tidak" in text
-    assert "tidak dapat dibaca" not in text
-    assert [p for _, p, _ in services.klien.calls if p.endswith("/reporting")] == [f"/clients/{CLIENT_ID}/reporting"]
