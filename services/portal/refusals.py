@@ -78,6 +78,12 @@ def _exact() -> dict:
         "the record changed too often while it was being written; try again":
             _("The record was being changed by others; try again."),
         "Invalid fields": _("Some fields are not accepted."),
+        # Keys and cursors the portal itself sends: a person can only start the page again.
+        "not a cursor of these due dates; use next_cursor from the previous page": _("The list changed; open it "
+                                                                                     "again."),
+        "8 to 128 letters, digits and . _ : -": _("The form's sending key is not valid; open the form again."),
+        "this key was used for another batch; use a new key for a new batch":
+            _("These marks were already sent with other content; open the register again."),
     }
 
 
