@@ -19,7 +19,8 @@ def page(app):
 @pytest.mark.parametrize("service_text, indonesian", [
     ("Missing data for required field.", "Isi bagian ini"),
     ("Not a valid date.", "Tanggal tidak sah: tulis sebagai TTTT-BB-HH, mis. 2026-12-05."),
-    ("Not a valid date: use YYYY-MM-DD, e.g. 2026-12-05.", "Tanggal tidak sah: tulis sebagai TTTT-BB-HH, mis. 2026-12-05."),
+    ("Not a valid date: use YYYY-MM-DD, e.g. 2026-12-05.",
+     "Tanggal tidak sah: tulis sebagai TTTT-BB-HH, mis. 2026-12-05."),
     ("Not a valid integer.", "Isi dengan bilangan bulat."),
     ("Not a valid email address.", "Isi alamat email yang sah."),
     ("NIK must be exactly 16 digits (0-9), as on the KTP", "NIK harus tepat 16 angka (0-9), sesuai KTP."),
