@@ -52,7 +52,7 @@ def test_a_pk_sets_a_schedule_records_a_check_in_and_sees_it_kept(portal, browse
     page.check("label:has-text('Setiap minggu')")
     page.fill("#first_due", (today - timedelta(days=1)).isoformat())    # klien refuses a first date in the past
     page.click("main button[type=submit]")
-    assert "must not be before today" in page.inner_text("#first_due-error")
+    assert "Tidak boleh sebelum hari ini" in page.inner_text("#first_due-error")
     assert page.is_checked("#frequency-0")                               # what was chosen is kept
     check_page(page, findings)
     page.fill("#first_due", today.isoformat())

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from services.portal import labels
 from services.portal.clients import ApiError
+from services.portal.refusals import localise
 
 
 def refuse_or_raise(error: ApiError) -> None:
@@ -17,20 +18,20 @@ def refuse_or_raise(error: ApiError) -> None:
 def apply_problem(form, error: ApiError, field_map: dict | None = None) -> None:
     """Put a service's refusal of a form beside the fields it names, and its gist above them.
 
-    The service's own message is shown as it is: it says exactly what to change."""
+    The service's message says exactly what to change; it is shown in the page's language."""
     refuse_or_raise(error)
     field_map = field_map or {}
     placed = False
     for name, messages in error.field_errors.items():
         field = getattr(form, field_map.get(name, name), None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [str(m) for m in messages]
+            field.errors = list(field.errors) + [localise(m) for m in messages]
             placed = True
     if error.status == 412:
         form.form_errors.append(_("Someone else changed this record meanwhile. Open it again and redo "
                                   "your change."))
     elif not placed:
-        form.form_errors.append(_("The service refused this: %(detail)s", detail=error.detail))
+        form.form_errors.append(_("The service refused this: %(detail)s", detail=localise(error.detail)))
 
 
 def saved(message: str) -> None:

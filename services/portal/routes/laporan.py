@@ -6,6 +6,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from services.portal import dates
 from services.portal.clients import ApiError
 from services.portal.forms import ReportForm
+from services.portal.refusals import localise
 from services.portal.routes.common import apply_problem, refuse_or_raise
 from services.portal.security import STAFF
 
@@ -56,7 +57,7 @@ def download(fmt):
                                   format=fmt)
     except ApiError as refused:
         if refused.status == 422:
-            abort(400, refused.detail)
+            abort(400, localise(refused.detail))
         refuse_or_raise(refused)
         raise
     headers = {"Content-Disposition": file.disposition} if file.disposition else {}

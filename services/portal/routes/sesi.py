@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from services.portal import dates, labels
 from services.portal.clients import ApiError, parallel
 from services.portal.forms import ConfirmForm, ReasonForm, RescheduleForm, SessionForm
+from services.portal.refusals import localise
 from services.portal.routes.common import apply_problem, saved
 from services.portal.security import WRITERS, roles
 
@@ -152,7 +153,7 @@ def attendance_sync(session_id):
                                       headers={"Idempotency-Key": key} if key else None)
     except ApiError as error:
         status = error.status if 400 <= error.status < 500 else 503
-        return jsonify(detail=error.detail, errors=error.field_errors), status
+        return jsonify(detail=localise(error.detail), errors=error.field_errors), status
     return jsonify(recorded=len(answer.get("enrollments", [])))
 
 

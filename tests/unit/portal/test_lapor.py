@@ -152,20 +152,25 @@ def test_setting_the_schedule_sends_it_with_the_records_version(as_pk, services)
     assert sent == [{"body": {"frequency": "biweekly", "first_due": first}, "version": 0}]
 
 
-@pytest.mark.parametrize("method, api_path, path, data, field, message", [
+@pytest.mark.parametrize("method, api_path, path, data, field, message, shown", [
     ("PUT", "reporting", "jadwal-lapor", {"frequency": "monthly", "first_due": "2100-01-01"}, "first_due",
-     "must not be after supervision_end (2099-12-20)"),
+     "must not be after supervision_end (2099-12-20)", "Tidak boleh sesudah akhir masa pengawasan (2099-12-20)."),
+    ("PUT", "reporting", "jadwal-lapor", {"frequency": "monthly", "first_due": "2026-01-01"}, "first_due",
+     "must not be before today (2026-03-01)", "Tidak boleh sebelum hari ini (2026-03-01)."),
     ("POST", "check-ins", "lapor", {"date": "2026-03-09", "kind": "lapor_diri"}, "date",
-     "must not be in the future (today is 2026-03-01)"),
-], ids=["schedule", "check-in"])
-def test_a_refusal_of_klien_is_shown_beside_its_field_and_what_was_typed_is_kept(as_pk, services, method, api_path,
-                                                                                path, data, field, message):
+     "must not be in the future (today is 2026-03-01)", "Tidak boleh melewati hari ini (hari ini 2026-03-01)."),
+    ("POST", "check-ins", "lapor", {"date": "2026-03-09", "kind": "lapor_diri"}, "date",
+     "Missing data for required field.", "Isi bagian ini"),
+], ids=["schedule-after-end", "schedule-before-today", "check-in-future", "check-in-required"])
+def test_a_refusal_of_klien_is_shown_beside_its_field_in_indonesian_and_what_was_typed_is_kept(
+        as_pk, services, method, api_path, path, data, field, message, shown):
     _form_world(services, schedule())
     services.klien.answers[(method, f"/clients/{CLIENT_ID}/{api_path}")] = problem(422, "invalid", {field: [message]})
     answer = as_pk.post(f"/klien/{CLIENT_ID}/{path}", data=data)
     assert answer.status_code == 400
     soup = page(answer)
-    assert message in soup.select_one(f"#{field}-error").get_text()
+    beside = soup.select_one(f"#{field}-error").get_text()
+    assert shown in beside and message not in beside                # the service's English is not shown bare
     assert soup.select_one(".error-summary a")["href"] == f"#{field}"
     assert soup.select_one(f"#{field}")["value"] == data[field]
     checked = soup.select_one("input[type=radio][checked]")
@@ -223,3 +228,15 @@ def test_due_rows_keep_the_latest_past_dates_and_the_next_ones():
     assert rows[5].date == "2026-03-04" and not rows[5].late
     late = reporting.due_rows({"grace_days": 3, "items": [{"date": "2026-03-02", "status": "due"}]}, today)
     assert late[0].late and late[0].grace_until == "2026-03-05"
+
+
+def test_a_conflict_of_klien_is_summed_up_in_indonesian_and_in_english_when_chosen(as_pk, services):
+    _form_world(services, schedule())
+    services.klien.answers[("POST", f"/clients/{CLIENT_ID}/check-ins")] = problem(
+        409, "check-ins are recorded for active clients only; this client's status is completed")
+    data = {"date": "2026-03-01", "kind": "lapor_diri"}
+    summary = page(as_pk.post(f"/klien/{CLIENT_ID}/lapor", data=data)).select_one(".error-summary").get_text()
+    assert "Laporan diri hanya dicatat untuk klien aktif. Status sekarang: Selesai." in summary
+    as_pk.post("/bahasa", data={"lang": "en", "back": "/"})
+    summary = page(as_pk.post(f"/klien/{CLIENT_ID}/lapor", data=data)).select_one(".error-summary").get_text()
+    assert "Reports are recorded for active clients only. Current status: Completed." in summary

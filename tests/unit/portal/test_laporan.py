@@ -98,7 +98,7 @@ def test_laporans_refusal_of_a_field_is_shown_beside_it(as_pk, services):
     services.laporan.answers[("GET", "/reports/monthly")] = problem(
         422, "invalid", {"bapas_office": ["must not contain control characters"]})
     soup = page(as_pk.get("/laporan?month=2026-11&bapas_office=Bapas"))
-    assert "must not contain control characters" in soup.select_one("#bapas_office-error").get_text()
+    assert "Hapus karakter kendali dari isian ini." in soup.select_one("#bapas_office-error").get_text()
 
 
 def test_a_partner_is_told_plainly_and_laporan_is_not_asked(as_partner, services):

@@ -186,7 +186,7 @@ def test_enroll_refused_by_bimbingan_says_why(as_pk, services):
     services.bimbingan.answers[("POST", "/enrollments")] = problem(409, "the program is full: 10 of 10 places taken")
     answer = as_pk.post(f"/klien/{CLIENT_ID}/ikutkan", data={"program_id": PROGRAM_ID})
     assert answer.status_code == 400
-    assert "the program is full" in page(answer).select_one(".error-summary").get_text()
+    assert "Program sudah penuh: 10 dari 10 tempat terisi." in page(answer).select_one(".error-summary").get_text()
 
 
 def _session_world(services):
