@@ -13,7 +13,8 @@ from tests.support.redis_server import RedisServer
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PLAN = {
-    "rounds": 3, "seconds": 2 if QUICK else 10,  # a median of 3: one round can fall on a load spike "samples": 30 if QUICK else 200,
+    "rounds": 3, "seconds": 2 if QUICK else 10,  # a median of 3: one round can fall on a load spike
+    "samples": 30 if QUICK else 200,
     "messages": 1000 if QUICK else 10_000, "clients": (1000, 10_000) if QUICK else (1000, 100_000),
     "marks": (10_000, 100_000) if QUICK else (10_000, 1_000_000), "processes": 2, "threads": 8,
 }

@@ -8,7 +8,11 @@
 Never fanout: kombu's Redis transport implements fanout with PUBLISH, which drops
 messages nobody is listening for at that instant.
 """
+from typing import Callable
+
+import redis
 from kombu import Connection, Exchange, Queue, binding
+from kombu.transport import virtual
 
 from shared.config import DEAD_EXCHANGE, EXCHANGE, RETRY_EXCHANGE
 
@@ -18,7 +22,7 @@ retry_exchange = Exchange(RETRY_EXCHANGE, type="direct", durable=True)
 
 
 def connect(url: str, *, visibility_timeout: int = 60) -> Connection:
-    if url.startswith(("redis://", "rediss://")):
+    if is_redis(url):
         options = {
             # A message taken by a worker that died comes back after this many seconds.
             "visibility_timeout": visibility_timeout,
@@ -57,3 +61,40 @@ def publish_options(event_id: str, correlation_id: str) -> dict:
         "message_id": event_id,
         "correlation_id": correlation_id,
     }
+
+
+def is_redis(url: str) -> bool:
+    return url.startswith(("redis://", "rediss://"))
+
+
+def backlog(url: str) -> Callable[[str], int] | None:
+    """How many messages wait in a queue, where a consumer must ask: kombu's Redis transport fetches
+    one message per BRPOP round trip, so a consumer gathering a batch needs to know how many more
+    are coming (kombu keeps a queue as a Redis list of its name). None for RabbitMQ, which pushes up
+    to the prefetch count at once: what is not in the socket already is not coming soon."""
+    if not is_redis(url):
+        return None
+    client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=3)
+    return client.llen
+
+
+def ack_all(messages: list) -> None:
+    """Ack a batch whose earlier deliveries on the channel are all settled already (the consumer's
+    batches are applied and acked in delivery order). RabbitMQ: one ack with `multiple` for the last
+    delivery tag, one frame instead of one per message. Redis transport: kombu acks each message with
+    a round trip of its own (ZREM + HDEL of the unacked indexes); here they go in one pipeline, then
+    kombu's in-memory bookkeeping drops them as its own ack would."""
+    if not messages:
+        return
+    qos = getattr(messages[0].channel, "qos", None)
+    if hasattr(qos, "_remove_from_indices"):
+        with qos.pipe_or_acquire() as pipe:
+            for message in messages:
+                qos._remove_from_indices(message.delivery_tag, pipe)
+            pipe.execute()
+        for message in messages:
+            virtual.QoS.ack(qos, message.delivery_tag)
+    else:
+        messages[-1].ack(multiple=True)
+    for message in messages:
+        message._state = "ACK"

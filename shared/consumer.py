@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 class EventConsumer:
     def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
-                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 20,
+                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 200,
                  on_connected=lambda: None):
         self.redis = client
         self.service = service
@@ -55,15 +55,16 @@ class EventConsumer:
     def _consume(self, stop: threading.Event) -> None:
         # Dead letters leave on a connection of their own: a publish that waits for the broker's
         # confirm must not read frames of the connection whose drain_events is delivering to us
-        # (py-amqp would dispatch further deliveries inside that wait, re-entering on_message).
+        # (py-amqp would dispatch further deliveries inside that wait).
+        received: list = []
         with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
                 broker.connect(self.broker_url) as dead_connection:
             connection.ensure_connection(max_retries=1)
             dead_connection.ensure_connection(max_retries=1)
             broker.declare(connection, self.queue, broker.dead_queue(self.service))
             self._dead_producer = Producer(dead_connection.channel())
-            with connection.Consumer([self.queue], on_message=self.on_message,
-                                     prefetch_count=self.prefetch):
+            backlog = broker.backlog(self.broker_url)
+            with connection.Consumer([self.queue], on_message=received.append, prefetch_count=self.prefetch):
                 log.info("consumer %s: listening on %s", self.service, self.queue.name)
                 self.on_connected()
                 while not stop.is_set():
@@ -71,8 +72,48 @@ class EventConsumer:
                         connection.drain_events(timeout=1)
                     except TimeoutError:
                         continue
+                    self._gather(connection, received, backlog)
+                    batch, received[:] = list(received), []
+                    self.on_batch(batch)
 
-    def on_message(self, message) -> None:
+    def _gather(self, connection, received: list, backlog) -> None:
+        """What is already on its way joins the batch in hand: one transaction, one fsync for all."""
+        more = backlog(self.queue.name) if backlog else self.prefetch
+        # A message counted in the backlog can be taken by another replica: wait for it a moment only.
+        timeout = 0.1 if backlog else 0.0005
+        while more > 0 and len(received) < self.prefetch:
+            try:
+                connection.drain_events(timeout=timeout)
+            except TimeoutError:
+                return
+            more -= 1
+
+    def on_batch(self, messages: list) -> None:
+        """Apply the messages' events in one transaction where their keys allow, then ack them all."""
+        parsed = [(message, event) for message in messages if (event := self._checked(message)) is not None]
+        if not parsed:
+            return
+        try:
+            outcomes = self.applier.apply_batch([event for _, event in parsed])
+        except redis.ConnectionError as exc:
+            log.warning("consumer %s: Redis unavailable (%s); %d events put back", self.service, exc, len(parsed))
+            self._stop.wait(1)
+            for message, _ in parsed:
+                message.requeue()
+            return
+        except Exception:  # a handler failed: one at a time, so attempts and dead letters stay per event
+            for message, event in parsed:
+                self._handle_alone(message, event)
+            return
+        broker.ack_all([message for message, _ in parsed])
+        duplicates = outcomes.count(DUPLICATE)
+        if duplicates:  # applied and stale events are counted in the batch's transaction
+            self.stats.incr("duplicates", duplicates)
+        for (_, event), outcome in zip(parsed, outcomes):
+            self._log_applied(event, outcome)
+
+    def _checked(self, message) -> dict | None:
+        """The message's event, or None when it went to the dead letters."""
         try:
             event = envelope.parse_event(message.body)
             envelope.check_origin(event, region=self.region)
@@ -80,7 +121,10 @@ class EventConsumer:
                 raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
         except envelope.MalformedEvent as exc:
             self._dead_letter(message, str(exc), event_id=message.properties.get("message_id"))
-            return
+            return None
+        return event
+
+    def _handle_alone(self, message, event: dict) -> None:
         with logs.correlation(event["correlationid"]):
             self._handle(message, event)
 
@@ -98,8 +142,12 @@ class EventConsumer:
         message.ack()
         if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
             self.stats.incr("duplicates")
-        log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
-                 event["sequence"])
+        self._log_applied(event, outcome)
+
+    def _log_applied(self, event: dict, outcome: str) -> None:
+        with logs.correlation(event["correlationid"]):
+            log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                     event["sequence"])
 
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")
