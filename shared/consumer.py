@@ -15,7 +15,7 @@ import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
-from shared.inbox import DUPLICATE, Applier
+from shared.inbox import DUPLICATE, Applier, EventFailed
 from shared.keys import BackboneKeys
 from shared.stats import Stats
 
@@ -90,24 +90,33 @@ class EventConsumer:
 
     def on_batch(self, messages: list) -> None:
         """Apply the messages' events in one transaction where their keys allow, then ack them all."""
-        parsed = [(message, event) for message in messages if (event := self._checked(message)) is not None]
+        self._apply([(message, event) for message in messages if (event := self._checked(message)) is not None])
+
+    def _apply(self, parsed: list) -> None:
         if not parsed:
             return
         try:
             outcomes = self.applier.apply_batch([event for _, event in parsed])
-        except redis.ConnectionError as exc:
-            log.warning("consumer %s: Redis unavailable (%s); %d events put back", self.service, exc, len(parsed))
+        except EventFailed as failed:  # that event alone is retried or dead-lettered; the others go on
+            self._settle(parsed[:len(failed.outcomes)], failed.outcomes)
+            message, event = parsed[failed.index]
+            with logs.correlation(event["correlationid"]):
+                self._failed(message, event, failed.error)
+            self._apply(parsed[len(failed.outcomes):failed.index] + parsed[failed.index + 1:])
+            return
+        except Exception as exc:  # Redis unreachable, or the commit's outcome unknown: not the events' fault
+            log.warning("consumer %s: %s; %d events put back", self.service, exc, len(parsed))
             self._stop.wait(1)
             for message, _ in parsed:
                 message.requeue()
             return
-        except Exception:  # a handler failed: one at a time, so attempts and dead letters stay per event
-            for message, event in parsed:
-                self._handle_alone(message, event)
-            return
+        self._settle(parsed, outcomes)
+
+    def _settle(self, parsed: list, outcomes: list[str]) -> None:
+        """Ack what is committed, count the duplicates (applied and stale are counted in the commit)."""
         broker.ack_all([message for message, _ in parsed])
         duplicates = outcomes.count(DUPLICATE)
-        if duplicates:  # applied and stale events are counted in the batch's transaction
+        if duplicates:
             self.stats.incr("duplicates", duplicates)
         for (_, event), outcome in zip(parsed, outcomes):
             self._log_applied(event, outcome)
@@ -123,31 +132,6 @@ class EventConsumer:
             self._dead_letter(message, str(exc), event_id=message.properties.get("message_id"))
             return None
         return event
-
-    def _handle_alone(self, message, event: dict) -> None:
-        with logs.correlation(event["correlationid"]):
-            self._handle(message, event)
-
-    def _handle(self, message, event: dict) -> None:
-        try:
-            outcome = self.applier.apply(event)
-        except redis.ConnectionError as exc:
-            log.warning("consumer %s: Redis unavailable (%s); event %s put back", self.service, exc, event["id"])
-            self._stop.wait(1)
-            message.requeue()
-            return
-        except Exception as exc:
-            self._failed(message, event, exc)
-            return
-        message.ack()
-        if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
-            self.stats.incr("duplicates")
-        self._log_applied(event, outcome)
-
-    def _log_applied(self, event: dict, outcome: str) -> None:
-        with logs.correlation(event["correlationid"]):
-            log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
-                     event["sequence"])
 
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")

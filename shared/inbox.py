@@ -17,6 +17,8 @@ each handler runs on its own view of the pipe (shared/batch_pipe.py) in delivery
 from collections import Counter
 from typing import Callable
 
+import redis
+
 from shared.batch_pipe import BatchPipe, ReadAfterWrite
 from shared.keys import BackboneKeys
 from shared.redis_tx import transact
@@ -27,6 +29,15 @@ INBOX_TTL_SECONDS = 30 * 24 * 3600
 APPLIED, DUPLICATE, STALE = "applied", "duplicate", "stale"
 # EVAL with the text, not EVALSHA, for the reason shared/outbox.py gives.
 _MARK_INBOX = "for _, key in ipairs(KEYS) do redis.call('SET', key, '1', 'EX', ARGV[1]) end"
+
+
+class EventFailed(Exception):
+    """An event's handler raised inside a batch. The events before it that are committed have their
+    `outcomes`; `index` is the failed one's place in the batch; nothing after the commit is kept."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(f"event {index} of the batch failed: {error}")
+        self.index, self.error, self.outcomes = index, error, []
 
 
 class Applier:
@@ -70,7 +81,12 @@ class Applier:
         event reads what an earlier one of the batch writes); each one's outcome, in order."""
         outcomes: list[str] = []
         while len(outcomes) < len(events):
-            outcomes += self._apply_prefix(events[len(outcomes):])
+            try:
+                outcomes += self._apply_prefix(events[len(outcomes):])
+            except EventFailed as failed:
+                failed.index += len(outcomes)
+                failed.outcomes = outcomes
+                raise
         return outcomes
 
     def _apply_prefix(self, events: list[dict]) -> list[str]:
@@ -91,6 +107,10 @@ class Applier:
                     if not outcomes:
                         raise  # cannot be: nothing is written before the first event
                     break
+                except (redis.ConnectionError, redis.TimeoutError):
+                    raise
+                except Exception as exc:
+                    raise EventFailed(len(outcomes), exc) from exc
             marked = [key for key, outcome in zip(inbox_keys, outcomes) if outcome != DUPLICATE]
             self._queue_marks(batch, marked, marks, Counter(outcomes))
             batch.queue_on_pipe()

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from shared import envelope, redis_tx
-from shared.inbox import APPLIED, DUPLICATE, STALE, Applier
+from shared.inbox import APPLIED, DUPLICATE, STALE, Applier, EventFailed
 from tests.support.client import REGION
 
 TYPE = "klien.client.registered"
@@ -79,15 +79,32 @@ def test_an_event_that_reads_what_an_earlier_one_wrote_sees_it(client):
     assert client.lrange("order", 0, -1) == [f"s{n}@1" for n in range(5)]
 
 
-def test_a_handler_that_fails_leaves_nothing_of_its_batch(client):
+def test_a_handler_that_fails_names_its_event_and_leaves_nothing_of_its_transaction(client):
     def fails_on_b(pipe, event):
         if event["subject"] == "b":
             raise RuntimeError("handler failure for the test")
         keep_latest(pipe, event)
 
     applier = Applier(client, service="svc", handlers={TYPE: fails_on_b})
-    batch = [event("a", 1), event("b", 1)]
-    with pytest.raises(RuntimeError):
+    batch = [event("a", 1), event("b", 1), event("c", 1)]
+    with pytest.raises(EventFailed) as failed:
         applier.apply_batch(batch)
+    assert failed.value.index == 1 and failed.value.outcomes == []
+    assert isinstance(failed.value.error, RuntimeError)
     assert client.hgetall("things") == {}
     assert not client.exists(f"svc:inbox:{batch[0]['id']}")
+
+
+def test_a_failure_after_a_committed_head_reports_what_was_committed(client):
+    def counts_then_fails_on_b(pipe, event):
+        if event["subject"] == "b":
+            raise RuntimeError("handler failure for the test")
+        count_all(pipe, event)
+
+    applier = Applier(client, service="svc", handlers={TYPE: counts_then_fails_on_b})
+    # "a" and "z" both read "total": "z" starts a second transaction, in which "b" fails.
+    batch = [event("a", 1), event("z", 1), event("b", 1)]
+    with pytest.raises(EventFailed) as failed:
+        applier.apply_batch(batch)
+    assert failed.value.index == 2 and failed.value.outcomes == [APPLIED]
+    assert client.get("total") == "1"
