@@ -79,13 +79,16 @@ def test_an_event_that_reads_what_an_earlier_one_wrote_sees_it(client):
     assert client.lrange("order", 0, -1) == [f"s{n}@1" for n in range(5)]
 
 
-def test_a_handler_that_fails_names_its_event_and_leaves_nothing_of_its_transaction(client):
-    def fails_on_b(pipe, event):
+def failing_on_b(handler):
+    def handle(pipe, event):
         if event["subject"] == "b":
             raise RuntimeError("handler failure for the test")
-        keep_latest(pipe, event)
+        handler(pipe, event)
+    return handle
 
-    applier = Applier(client, service="svc", handlers={TYPE: fails_on_b})
+
+def test_a_handler_that_fails_names_its_event_and_leaves_nothing_of_its_transaction(client):
+    applier = Applier(client, service="svc", handlers={TYPE: failing_on_b(keep_latest)})
     batch = [event("a", 1), event("b", 1), event("c", 1)]
     with pytest.raises(EventFailed) as failed:
         applier.apply_batch(batch)
@@ -96,12 +99,7 @@ def test_a_handler_that_fails_names_its_event_and_leaves_nothing_of_its_transact
 
 
 def test_a_failure_after_a_committed_head_reports_what_was_committed(client):
-    def counts_then_fails_on_b(pipe, event):
-        if event["subject"] == "b":
-            raise RuntimeError("handler failure for the test")
-        count_all(pipe, event)
-
-    applier = Applier(client, service="svc", handlers={TYPE: counts_then_fails_on_b})
+    applier = Applier(client, service="svc", handlers={TYPE: failing_on_b(count_all)})
     # "a" and "z" both read "total": "z" starts a second transaction, in which "b" fails.
     batch = [event("a", 1), event("z", 1), event("b", 1)]
     with pytest.raises(EventFailed) as failed:
