@@ -133,6 +133,11 @@ class EventConsumer:
             return None
         return event
 
+    def _log_applied(self, event: dict, outcome: str) -> None:
+        with logs.correlation(event["correlationid"]):
+            log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                     event["sequence"])
+
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")
         attempts = self.redis.incr(self.keys.attempts(event["id"]))

@@ -1,6 +1,7 @@
 """The backbone moves batches, not messages: the relay publishes a batch in one pipeline reading the
 exchange's bindings once (Redis transport), and the consumer commits a batch in few transactions;
 everything still arrives exactly once in effect."""
+import logging
 import threading
 import uuid
 
@@ -42,7 +43,8 @@ def test_the_relay_reads_the_bindings_once_per_batch_on_the_redis_transport(redi
     assert broker_redis.llen(f"{bus.service}.events") == 100
 
 
-def test_a_backlog_is_consumed_in_batches_each_event_once(redis_url, broker_url):
+def test_a_backlog_is_consumed_in_batches_each_event_once(redis_url, broker_url, caplog):
+    caplog.set_level(logging.INFO, logger="shared.consumer")
     bus = Bus(redis_url, broker_url).reset()
     subjects = stage(bus, 300)
     relay = bus.relay()
@@ -61,3 +63,6 @@ def test_a_backlog_is_consumed_in_batches_each_event_once(redis_url, broker_url)
     assert bus.applied_counts() == {subject: 1 for subject in subjects}
     assert bus.stat("consumed") == "300"
     assert calls(bus.redis, "mset") - before < 100, "the events were committed one transaction each"
+    lines = [record.getMessage() for record in caplog.records]
+    assert not [line for line in lines if "reconnecting" in line], lines[:5]
+    assert sum(" applied klien.client.registered " in line for line in lines) == 300  # a line per event
