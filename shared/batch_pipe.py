@@ -52,6 +52,7 @@ class BatchPipe:
         self._commands: list[tuple[tuple, dict]] = []
         self.written: set = set()
         self._wrote_unknown = False
+        self._watch_next: list[str] = []  # WATCHed with the next read, in the same round trip
 
     def for_event(self) -> "EventPipe":
         return EventPipe(self)
@@ -61,7 +62,25 @@ class BatchPipe:
             keys = keys_of(args)
             if self._wrote_unknown or not self.written.isdisjoint(args[1:] if keys is None else keys):
                 raise ReadAfterWrite(str(args[0]))
+        if self._watch_next:
+            return self._watch_and_read(args, options)
         return self.pipe.execute_command(*args, **options)
+
+    def watch(self, keys: tuple) -> None:
+        """A handler WATCHes a key, then reads it: two round trips a key, a handler's largest cost in
+        a batch. The WATCH goes out with the next read instead, before it on the same connection,
+        so every read still follows the WATCH of its key."""
+        self._watch_next += keys
+
+    def _watch_and_read(self, args: tuple, options: dict):
+        keys, self._watch_next = self._watch_next, []
+        connection = self.pipe.connection  # pinned by the transaction's own first WATCH
+        connection.send_packed_command(connection.pack_commands([("WATCH", *keys), args]))
+        try:
+            self.pipe.parse_response(connection, "WATCH")
+        finally:  # the read's reply is taken off the connection whatever WATCH answered
+            answer = self.pipe.parse_response(connection, args[0], **options)
+        return answer
 
     def will_write(self, key: str) -> None:
         """A key the caller writes at the end of the batch: a later read of it splits the batch too."""
@@ -79,6 +98,9 @@ class BatchPipe:
 
     def queue_on_pipe(self) -> bool:
         """MULTI and every collected write on the real pipe (its EXEC follows); False if nothing to write."""
+        if self._watch_next:
+            self.pipe.watch(*self._watch_next)
+            self._watch_next = []
         if not self._commands:
             return False
         self.pipe.multi()
@@ -98,7 +120,7 @@ class EventPipe(CoreCommands):
     def watch(self, *names: str) -> None:
         if self.explicit_transaction:
             raise RuntimeError("WATCH after MULTI")
-        self.batch.pipe.watch(*names)
+        self.batch.watch(names)
 
     def multi(self) -> None:
         if self.explicit_transaction:

@@ -106,3 +106,22 @@ def test_a_failure_after_a_committed_head_reports_what_was_committed(client):
         applier.apply_batch(batch)
     assert failed.value.index == 2 and failed.value.outcomes == [APPLIED]
     assert client.get("total") == "1"
+
+
+def test_a_key_a_handler_read_that_changes_before_the_commit_makes_the_batch_start_again(client, redis_url):
+    other = redis_tx.connect(redis_url)
+    runs = []
+
+    def count_while_another_writes(pipe, event):
+        pipe.watch("total")
+        total = int(pipe.get("total") or 0)
+        if not runs:
+            other.set("total", 100)  # another writer, between this read and the batch's EXEC
+        runs.append(event["subject"])
+        pipe.multi()
+        pipe.set("total", total + 1)
+
+    applier = Applier(client, service="svc", handlers={TYPE: count_while_another_writes})
+    assert applier.apply_batch([event("a", 1), event(str(uuid.uuid4()), 1)]) == [APPLIED, APPLIED]
+    assert client.get("total") == "102"
+    assert runs[0] == "a" and runs.count("a") == 2
