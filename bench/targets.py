@@ -35,6 +35,12 @@ class Targets:
             self.check("relay on the Redis transport >= 1.5 x raw kombu", f"{relay:.0f} vs {raw_publish:.0f} msg/s "
                        f"({relay / raw_publish:.2f} x)", relay >= 1.5 * raw_publish)
 
+    def sustained(self, figures: dict) -> None:
+        self.check(f"sustained: {figures['seconds']:.0f} s of POST /enrollments at the highest rate the API holds, "
+                   "every guidance view current within 1 s at the end",
+                   f"{figures['rate']:.0f} req/s held, {figures['enrollments']:,} enrollments; views current "
+                   f"{figures['lag']:.2f} s after the last answer", figures["lag"] <= 1.0)
+
     def laporan(self, json_median_ms: float) -> None:
         self.check("laporan monthly report, 5,000 clients / 100,000 marks, < 100 ms (JSON)",
                    f"median {json_median_ms:.1f} ms", json_median_ms < 100)

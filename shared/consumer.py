@@ -12,13 +12,11 @@ import json
 import logging
 import threading
 
-import redis
 from kombu import Producer
 
 from shared import broker, envelope, logs
 from shared.config import national_regions
-from shared.errors import Unavailable
-from shared.inbox import DUPLICATE, Applier
+from shared.inbox import DUPLICATE, Applier, EventFailed
 from shared.keys import BackboneKeys
 from shared.stats import Stats
 
@@ -27,7 +25,7 @@ log = logging.getLogger(__name__)
 
 class EventConsumer:
     def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
-                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 20,
+                 max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 200,
                  on_connected=lambda: None):
         self.redis = client
         self.service = service
@@ -58,14 +56,16 @@ class EventConsumer:
     def _consume(self, stop: threading.Event) -> None:
         # Dead letters leave on a connection of their own: a publish that waits for the broker's
         # confirm must not read frames of the connection whose drain_events is delivering to us
-        # (py-amqp would dispatch further deliveries inside that wait, re-entering on_message).
+        # (py-amqp would dispatch further deliveries inside that wait).
+        received: list = []
         with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
                 broker.connect(self.broker_url) as dead_connection:
             broker.ensure_connected(connection)
             broker.ensure_connected(dead_connection)
             queue, _dead = broker.declare(connection, self.queue, broker.dead_queue(self.service))
             self._dead_producer = Producer(dead_connection.channel())
-            with connection.Consumer([queue], on_message=self.on_message, prefetch_count=self.prefetch):
+            backlog = broker.backlog(self.broker_url)
+            with connection.Consumer([queue], on_message=received.append, prefetch_count=self.prefetch):
                 # The node is named: after a broker node's death this line shows where the consumer went.
                 log.info("consumer %s: listening on %s at %s", self.service, queue.name, connection.as_uri())
                 self.on_connected()
@@ -74,8 +74,57 @@ class EventConsumer:
                         connection.drain_events(timeout=1)
                     except TimeoutError:
                         continue
+                    self._gather(connection, received, backlog)
+                    batch, received[:] = list(received), []
+                    self.on_batch(batch)
 
-    def on_message(self, message) -> None:
+    def _gather(self, connection, received: list, backlog) -> None:
+        """What is already on its way joins the batch in hand: one transaction, one fsync for all."""
+        more = backlog(self.queue.name) if backlog else self.prefetch
+        # A message counted in the backlog can be taken by another replica: wait for it a moment only.
+        timeout = 0.1 if backlog else 0.0005
+        while more > 0 and len(received) < self.prefetch:
+            try:
+                connection.drain_events(timeout=timeout)
+            except TimeoutError:
+                return
+            more -= 1
+
+    def on_batch(self, messages: list) -> None:
+        """Apply the messages' events in one transaction where their keys allow, then ack them all."""
+        self._apply([(message, event) for message in messages if (event := self._checked(message)) is not None])
+
+    def _apply(self, parsed: list) -> None:
+        if not parsed:
+            return
+        try:
+            outcomes = self.applier.apply_batch([event for _, event in parsed])
+        except EventFailed as failed:  # that event alone is retried or dead-lettered; the others go on
+            self._settle(parsed[:len(failed.outcomes)], failed.outcomes)
+            message, event = parsed[failed.index]
+            with logs.correlation(event["correlationid"]):
+                self._failed(message, event, failed.error)
+            self._apply(parsed[len(failed.outcomes):failed.index] + parsed[failed.index + 1:])
+            return
+        except Exception as exc:  # Redis unreachable, or the commit's outcome unknown: not the events' fault
+            log.warning("consumer %s: %s; %d events put back", self.service, exc, len(parsed))
+            self._stop.wait(1)
+            for message, _ in parsed:
+                message.requeue()
+            return
+        self._settle(parsed, outcomes)
+
+    def _settle(self, parsed: list, outcomes: list[str]) -> None:
+        """Ack what is committed, count the duplicates (applied and stale are counted in the commit)."""
+        broker.ack_all([message for message, _ in parsed])
+        duplicates = outcomes.count(DUPLICATE)
+        if duplicates:
+            self.stats.incr("duplicates", duplicates)
+        for (_, event), outcome in zip(parsed, outcomes):
+            self._log_applied(event, outcome)
+
+    def _checked(self, message) -> dict | None:
+        """The message's event, or None when it went to the dead letters."""
         try:
             event = envelope.parse_event(message.body)
             envelope.check_origin(event, region=self.region, also=national_regions())
@@ -83,26 +132,13 @@ class EventConsumer:
                 raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
         except envelope.MalformedEvent as exc:
             self._dead_letter(message, str(exc), event_id=message.properties.get("message_id"))
-            return
-        with logs.correlation(event["correlationid"]):
-            self._handle(message, event)
+            return None
+        return event
 
-    def _handle(self, message, event: dict) -> None:
-        try:
-            outcome = self.applier.apply(event)
-        except (redis.ConnectionError, redis.TimeoutError, Unavailable) as exc:  # Unavailable: NotReplicated too
-            log.warning("consumer %s: Redis unavailable (%s); event %s put back", self.service, exc, event["id"])
-            self._stop.wait(1)
-            message.requeue()
-            return
-        except Exception as exc:
-            self._failed(message, event, exc)
-            return
-        message.ack()
-        if outcome == DUPLICATE:  # applied and stale events are counted by the Applier's transaction
-            self.stats.incr("duplicates")
-        log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
-                 event["sequence"])
+    def _log_applied(self, event: dict, outcome: str) -> None:
+        with logs.correlation(event["correlationid"]):
+            log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                     event["sequence"])
 
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")

@@ -4,6 +4,7 @@
 `MalformedEvent` instead of letting a bad message crash a consumer.
 """
 import json
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -37,6 +38,39 @@ class CloudEventSchema(Schema):
 
 
 _SCHEMA = CloudEventSchema()
+_FIELDS = _SCHEMA.fields
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _pattern(name: str) -> re.Pattern:
+    return next(v.regex for v in _FIELDS[name].validators if isinstance(v, validate.Regexp))
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    length = next(v for v in _FIELDS[name].validators if isinstance(v, validate.Length))
+    return length.min, length.max
+
+
+_SOURCE, _TYPE, _TIME = _pattern("source"), _pattern("type"), _pattern("time")
+_LENGTHS = {name: _bounds(name) for name in ("subject", "region", "correlationid")}
+
+
+def _plainly_valid(event: dict) -> bool:
+    """The schema's checks written out, for the consumer's hot path (marshmallow's full load costs
+    about 200 µs an event). It accepts only what the schema accepts, with the schema's own patterns
+    and bounds; anything else (a UUID not in canonical form, a bool for an integer) goes to the
+    schema, which decides and names the errors."""
+    try:
+        return (event["specversion"] == "1.0" and event["datacontenttype"] == "application/json"
+                and isinstance(event["id"], str) and _CANONICAL_UUID.match(event["id"]) is not None
+                and all(isinstance(event[name], str) and pattern.match(event[name]) is not None
+                        for name, pattern in (("source", _SOURCE), ("type", _TYPE), ("time", _TIME)))
+                and all(isinstance(event[name], str) and low <= len(event[name]) <= high
+                        for name, (low, high) in _LENGTHS.items())
+                and isinstance(event["data"], dict)
+                and all(type(event[name]) is int and event[name] >= 1 for name in ("sequence", "dataversion")))
+    except KeyError:
+        return False
 
 
 class MalformedEvent(ValueError):
@@ -75,6 +109,8 @@ def parse_event(body) -> dict:
         raise MalformedEvent(f"body is not JSON: {exc}") from None
     if not isinstance(event, dict):
         raise MalformedEvent("body is not a JSON object")
+    if _plainly_valid(event):
+        return event
     errors = _SCHEMA.validate(event)
     if errors:
         raise MalformedEvent(f"invalid CloudEvents envelope: {json.dumps(errors, sort_keys=True)}")

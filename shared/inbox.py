@@ -8,10 +8,19 @@ Because events carry the aggregate's state, applying the newest one wins.
 A handler is `handler(pipe, event)`: it reads with `pipe` (keys watched), may
 watch more keys, then calls `pipe.multi()` and queues its writes (and, for
 reactions, stages its own service's outbox events on the same pipe).
+
+A batch (`apply_batch`) commits several events in one MULTI/EXEC, one fsync, with the same checks:
+every inbox mark and applied sequence of the batch is read at once (watched), an id seen earlier
+in the batch is a duplicate, an applied sequence set earlier in the batch counts as applied, and
+each handler runs on its own view of the pipe (shared/batch_pipe.py) in delivery order.
 """
+from collections import Counter
 from typing import Callable
 
+import redis
+
 from shared import replication
+from shared.batch_pipe import BatchPipe, ReadAfterWrite
 from shared.keys import BackboneKeys
 from shared.redis_tx import transact
 
@@ -19,6 +28,17 @@ Handler = Callable[[object, dict], None]
 INBOX_TTL_SECONDS = 30 * 24 * 3600
 
 APPLIED, DUPLICATE, STALE = "applied", "duplicate", "stale"
+# EVAL with the text, not EVALSHA, for the reason shared/outbox.py gives.
+_MARK_INBOX = "for _, key in ipairs(KEYS) do redis.call('SET', key, '1', 'EX', ARGV[1]) end"
+
+
+class EventFailed(Exception):
+    """An event's handler raised inside a batch. The events before it that are committed have their
+    `outcomes`; `index` is the failed one's place in the batch; nothing after the commit is kept."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(f"event {index} of the batch failed: {error}")
+        self.index, self.error, self.outcomes = index, error, []
 
 
 class Applier:
@@ -60,3 +80,81 @@ class Applier:
         # that a replica has not confirmed yet.
         replication.confirm(self.redis)
         return outcome
+
+    def apply_batch(self, events: list[dict]) -> list[str]:
+        """Apply `events` in delivery order, in as few transactions as their keys allow (one unless an
+        event reads what an earlier one of the batch writes); each one's outcome, in order."""
+        outcomes: list[str] = []
+        while len(outcomes) < len(events):
+            try:
+                outcomes += self._apply_prefix(events[len(outcomes):])
+            except EventFailed as failed:
+                failed.index += len(outcomes)
+                failed.outcomes = outcomes
+                if outcomes:  # the committed head is acked: a replica must have it first
+                    replication.confirm(self.redis)
+                raise
+        # Before the batch is acked, duplicates included: their first application may be the one a
+        # replica has not confirmed yet.
+        replication.confirm(self.redis)
+        return outcomes
+
+    def _apply_prefix(self, events: list[dict]) -> list[str]:
+        """One transaction for the longest head of `events` that reads nothing the head writes."""
+        inbox_keys = [self.keys.inbox(event["id"]) for event in events]
+        applied_keys = list(dict.fromkeys(self.keys.applied(event["subject"]) for event in events))
+
+        def work(pipe):
+            batch = BatchPipe(pipe)
+            inbox = dict(zip(inbox_keys, pipe.mget(inbox_keys)))
+            applied = dict(zip(applied_keys, pipe.mget(applied_keys)))
+            marks: dict[str, int] = {}  # applied key -> sequence, written with the inbox marks at the end
+            outcomes: list[str] = []
+            for event, inbox_key in zip(events, inbox_keys):
+                try:
+                    outcomes.append(self._apply_in(batch, event, inbox_key, inbox, applied, marks))
+                except ReadAfterWrite:
+                    if not outcomes:
+                        raise  # cannot be: nothing is written before the first event
+                    break
+                except (redis.ConnectionError, redis.TimeoutError):
+                    raise
+                except Exception as exc:
+                    raise EventFailed(len(outcomes), exc) from exc
+            marked = [key for key, outcome in zip(inbox_keys, outcomes) if outcome != DUPLICATE]
+            self._queue_marks(batch, marked, marks, Counter(outcomes))
+            batch.queue_on_pipe()
+            return outcomes
+
+        return transact(self.redis, work, *inbox_keys, *applied_keys)
+
+    def _apply_in(self, batch: BatchPipe, event: dict, inbox_key: str, inbox: dict, applied: dict,
+                  marks: dict) -> str:
+        if inbox[inbox_key] is not None:
+            return DUPLICATE
+        applied_key = self.keys.applied(event["subject"])
+        sequence = int(event["sequence"])
+        outcome = STALE
+        if applied[applied_key] is None or int(applied[applied_key]) <= sequence:
+            pipe = batch.for_event()
+            self.handlers[event["type"]](pipe, event)
+            batch.add(pipe)
+            applied[applied_key] = marks[applied_key] = sequence
+            batch.will_write(applied_key)
+            outcome = APPLIED
+        inbox[inbox_key] = "1"
+        batch.will_write(inbox_key)
+        return outcome
+
+    def _queue_marks(self, batch: BatchPipe, inbox_keys: list[str], marks: dict, counts: Counter) -> None:
+        """The batch's inbox marks, applied sequences and counts: a few commands, not a few per event."""
+        pipe = batch.for_event()
+        pipe.multi()
+        if inbox_keys:
+            pipe.eval(_MARK_INBOX, len(inbox_keys), *inbox_keys, INBOX_TTL_SECONDS)
+        if marks:
+            pipe.mset(marks)
+        for outcome, counter in ((APPLIED, "consumed"), (STALE, "stale")):
+            if counts[outcome]:
+                pipe.hincrby(self.keys.stats, counter, counts[outcome])
+        batch.add(pipe)

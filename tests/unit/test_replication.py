@@ -102,7 +102,7 @@ class Message:
 class UnconfirmedApplier:
     handlers = {"klien.client.registered": None}
 
-    def apply(self, event):
+    def apply_batch(self, events):
         raise replication.NotReplicated(0, replication.Policy(1, 100))
 
 
@@ -116,5 +116,5 @@ def test_the_consumer_puts_an_event_back_when_no_replica_confirmed_its_effect():
                              applier=UnconfirmedApplier())
     consumer._stop.set()  # no pause between attempts in a unit test
     message = Message()
-    consumer._handle(message, {"id": "e-1", "type": "klien.client.registered", "subject": "c-1", "sequence": 1})
+    consumer._apply([(message, {"id": "e-1", "type": "klien.client.registered", "subject": "c-1", "sequence": 1})])
     assert message.outcome == "requeued"  # not acked, and not a step towards the dead letters

@@ -67,3 +67,32 @@ def test_a_national_view_accepts_the_regions_it_gathers_from_their_owners_only()
         envelope.check_origin(make(region="jabar", source="/sumsel/klien"), **national)
     with pytest.raises(envelope.MalformedEvent, match="expected /national/klien"):
         envelope.check_origin(make(region="jambi", source="/jambi/klien"), **national)
+
+
+VARIANTS = [
+    {}, {"id": "3F0C1A52-8A9E-4C39-9F57-2A8E5D1C0B7E"}, {"id": "3f0c1a528a9e4c399f572a8e5d1c0b7e"},
+    {"id": 5}, {"sequence": True}, {"sequence": 2.0}, {"sequence": -1}, {"dataversion": 0}, {"subject": ""},
+    {"subject": "x" * 65}, {"subject": "x" * 64}, {"region": None}, {"correlationid": "c" * 65}, {"data": []},
+    {"source": "/sumsel/klien\n"}, {"source": "/sumsel/portal"}, {"time": "2026-11-29T01:02:03.5Z"},
+    {"time": "2026-11-29T01:02:03+07:00"}, {"type": "klien.client"}, {"specversion": 1.0}, {"extra": "kept"},
+]
+
+
+@pytest.mark.parametrize("changes", VARIANTS)
+def test_the_quick_check_accepts_nothing_the_schema_refuses(changes):
+    event = make(**changes)
+    if envelope._plainly_valid(event):
+        assert envelope._SCHEMA.validate(event) == {}
+    assert (envelope._SCHEMA.validate(event) == {}) == _parses(event)
+
+
+def test_the_quick_check_accepts_a_built_event():
+    assert envelope._plainly_valid(make())
+
+
+def _parses(event) -> bool:
+    try:
+        envelope.parse_event(json.dumps(event))
+    except envelope.MalformedEvent:
+        return False
+    return True

@@ -1,0 +1,127 @@
+"""The consumer's batch (shared/inbox.py apply_batch): many events in one MULTI/EXEC, each applied
+as if it ran alone, exactly once in effect, in order per aggregate."""
+import uuid
+
+import pytest
+
+from shared import envelope, redis_tx
+from shared.inbox import APPLIED, DUPLICATE, STALE, Applier, EventFailed
+from tests.support.client import REGION
+
+TYPE = "klien.client.registered"
+
+
+def event(subject: str, sequence: int, status: str = "active") -> dict:
+    return envelope.build_event(region=REGION, service="klien", type=TYPE, subject=subject, sequence=sequence,
+                                data={"id": subject, "status": status}, correlation_id="c-1")
+
+
+def keep_latest(pipe, event):
+    """A view entry per subject (as every view keeps) and a count of applications."""
+    pipe.multi()
+    pipe.hset("things", event["subject"], f"{event['data']['status']}@{event['sequence']}")
+    pipe.hincrby("applied_count", event["subject"], 1)
+
+
+def count_all(pipe, event):
+    """Reads what every earlier event wrote: the batch must see the earlier events' writes."""
+    pipe.watch("total")
+    total = int(pipe.get("total") or 0)
+    pipe.multi()
+    pipe.set("total", total + 1)
+    pipe.rpush("order", f"{event['subject']}@{event['sequence']}")
+
+
+@pytest.fixture
+def client(redis_url):
+    return redis_tx.connect(redis_url)
+
+
+def execs(client) -> int:
+    return int(client.info("commandstats").get("cmdstat_exec", {}).get("calls", 0))
+
+
+def test_a_batch_of_independent_events_commits_in_one_transaction(client):
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    events = [event(str(uuid.uuid4()), 1) for _ in range(50)]
+    before = execs(client)
+    assert applier.apply_batch(events) == [APPLIED] * 50
+    assert execs(client) - before == 1
+    assert len(client.hgetall("things")) == 50
+    assert client.hget("svc:stats", "consumed") == "50"
+
+
+def test_duplicates_in_a_batch_and_across_redeliveries_are_applied_once(client):
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    first, second = event("a", 1), event("b", 1)
+    assert applier.apply_batch([first, first, second]) == [APPLIED, DUPLICATE, APPLIED]
+    assert applier.apply_batch([second, first]) == [DUPLICATE, DUPLICATE]
+    assert applier.apply(first) == DUPLICATE
+    assert client.hgetall("applied_count") == {"a": "1", "b": "1"}
+    assert client.exists(f"svc:inbox:{first['id']}")
+
+
+def test_per_aggregate_the_highest_sequence_wins_in_any_delivery_order(client):
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    assert applier.apply_batch([event("a", 2, "revoked"), event("a", 1, "active"), event("b", 1)]) == \
+        [APPLIED, STALE, APPLIED]
+    assert applier.apply_batch([event("c", 1, "active"), event("c", 2, "completed")]) == [APPLIED, APPLIED]
+    assert client.hgetall("things") == {"a": "revoked@2", "b": "active@1", "c": "completed@2"}
+    assert applier.apply_batch([event("a", 1)]) == [STALE]
+    assert client.hget("svc:stats", "stale") == "2"
+
+
+def test_an_event_that_reads_what_an_earlier_one_wrote_sees_it(client):
+    applier = Applier(client, service="svc", handlers={TYPE: count_all})
+    events = [event(f"s{n}", 1) for n in range(5)]
+    assert applier.apply_batch(events) == [APPLIED] * 5
+    assert client.get("total") == "5"
+    assert client.lrange("order", 0, -1) == [f"s{n}@1" for n in range(5)]
+
+
+def failing_on_b(handler):
+    def handle(pipe, event):
+        if event["subject"] == "b":
+            raise RuntimeError("handler failure for the test")
+        handler(pipe, event)
+    return handle
+
+
+def test_a_handler_that_fails_names_its_event_and_leaves_nothing_of_its_transaction(client):
+    applier = Applier(client, service="svc", handlers={TYPE: failing_on_b(keep_latest)})
+    batch = [event("a", 1), event("b", 1), event("c", 1)]
+    with pytest.raises(EventFailed) as failed:
+        applier.apply_batch(batch)
+    assert failed.value.index == 1 and failed.value.outcomes == []
+    assert isinstance(failed.value.error, RuntimeError)
+    assert client.hgetall("things") == {}
+    assert not client.exists(f"svc:inbox:{batch[0]['id']}")
+
+
+def test_a_failure_after_a_committed_head_reports_what_was_committed(client):
+    applier = Applier(client, service="svc", handlers={TYPE: failing_on_b(count_all)})
+    # "a" and "z" both read "total": "z" starts a second transaction, in which "b" fails.
+    batch = [event("a", 1), event("z", 1), event("b", 1)]
+    with pytest.raises(EventFailed) as failed:
+        applier.apply_batch(batch)
+    assert failed.value.index == 2 and failed.value.outcomes == [APPLIED]
+    assert client.get("total") == "1"
+
+
+def test_a_key_a_handler_read_that_changes_before_the_commit_makes_the_batch_start_again(client, redis_url):
+    other = redis_tx.connect(redis_url)
+    runs = []
+
+    def count_while_another_writes(pipe, event):
+        pipe.watch("total")
+        total = int(pipe.get("total") or 0)
+        if not runs:
+            other.set("total", 100)  # another writer, between this read and the batch's EXEC
+        runs.append(event["subject"])
+        pipe.multi()
+        pipe.set("total", total + 1)
+
+    applier = Applier(client, service="svc", handlers={TYPE: count_while_another_writes})
+    assert applier.apply_batch([event("a", 1), event(str(uuid.uuid4()), 1)]) == [APPLIED, APPLIED]
+    assert client.get("total") == "102"
+    assert runs[0] == "a" and runs.count("a") == 2
