@@ -21,7 +21,7 @@ IMAGES = {"BAPAS_IMAGE": "bapas-ha-rabbit/app", "RABBITMQ_IMAGE": "bapas-ha-rabb
 READY_TIMEOUT = 300.0
 
 
-def _compose_command() -> list[str]:
+def compose_command() -> list[str]:
     for command in ("docker compose", "docker-compose"):
         try:
             if subprocess.run(shlex.split(command) + ["version"], capture_output=True, timeout=30).returncode == 0:
@@ -36,7 +36,7 @@ def engine_or_skip() -> list[str]:
         pytest.skip("the Docker engine does not answer `docker info` (make compose-engine starts one)")
     for script in ("docker/host-ca.sh", "docker/base-image.sh"):
         subprocess.run(["bash", script], cwd=ROOT, check=True, capture_output=True, timeout=900)
-    return _compose_command()
+    return compose_command()
 
 
 def docker(*args: str, timeout: float = 120, check: bool = True) -> str:

@@ -14,6 +14,7 @@ import pytest
 import requests
 from pytest_docker.plugin import get_docker_services
 
+from tests.ha.compose_project import compose_command
 from tests.support.client import ServiceClient, token
 from tests.support.ports import free_port
 
@@ -23,16 +24,6 @@ FILES = ["docker-compose.yml", "docker-compose.debian.yml", "deploy/ha/redis-sen
 APIS = {"klien": 5001, "pokmas": 5002, "bimbingan": 5003, "laporan": 5004}
 MASTER = "bapas"
 READY_TIMEOUT = 300.0
-
-
-def _compose_command() -> list[str]:
-    for command in ("docker compose", "docker-compose"):
-        try:
-            if subprocess.run(shlex.split(command) + ["version"], capture_output=True, timeout=30).returncode == 0:
-                return shlex.split(command)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-    pytest.skip("neither `docker compose` nor `docker-compose` is installed")
 
 
 def _settings() -> dict:
@@ -111,7 +102,7 @@ class HaStack:
 def ha_redis_stack(pytestconfig):
     if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
         pytest.skip("the Docker engine does not answer `docker info` (make compose-engine starts one)")
-    command = _compose_command()
+    command = compose_command()
     settings = _settings()
     for script in ("docker/host-ca.sh", "docker/base-image.sh"):
         subprocess.run(["bash", script], cwd=ROOT, check=True, capture_output=True, timeout=900)
