@@ -17,6 +17,7 @@ from shared import auth, ids, logs
 from shared.audit import AuditTrail
 from shared.errors import BapasError
 from shared.http import auditing, problems, request_parser
+from shared.http.json_provider import OrjsonProvider
 from shared.http.audit_api import audit_blueprint
 from shared.http.events_api import events_blueprint
 from shared.http.proxies import TrustedProxies, parse_networks
@@ -58,6 +59,7 @@ class ProblemApi(Api):
 
 def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
     app = Flask(runtime.service)
+    app.json = OrjsonProvider(app)
     app.config.update(
         API_TITLE=title, API_VERSION="1.0.0", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs",
