@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 
-from shared.auth import issue_token
+from shared.auth import Principal, issue_token
 
 TOKEN_TTL_SECONDS = 120
 TIMEOUT_SECONDS = 10
@@ -44,12 +44,8 @@ class File:
     disposition: str | None
 
 
-@dataclass(frozen=True)
-class Identity:
-    sub: str
-    role: str
-    region: str
-    group_id: str | None = None
+# Whom the portal acts for: the same identity the services read from a token.
+Identity = Principal
 
 
 class ServiceClient:
