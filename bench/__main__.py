@@ -1,13 +1,15 @@
 """`make bench`: write throughput against the floor, event latency, relay and consumer against raw
-kombu, and scale; prints the tables and writes bench/results.md. BENCH_QUICK=1 for a short run."""
+kombu, scale and the portal's pages at scale; prints the tables and writes bench/results.md. BENCH_QUICK=1 for a
+short run; BENCH_ONLY=portal (a comma list of stack, backbone, scale, portal) runs only those sections and
+writes bench/results-<sections>.md instead."""
 import os
 import time
 from datetime import datetime, timezone
 
-from bench import attendance, backbone, contention, laporan, latency, scale, sustained, writes
+from bench import attendance, backbone, contention, laporan, latency, portal, scale, sustained, writes
 from bench.deploy import clients, deployed
-from bench.report import Report, machine
-from bench.targets import Targets
+from bench.report import RESULTS, Report, machine
+from bench.targets import PORTAL_FLAT, PORTAL_P95_MS, Targets
 from tests.support import rabbitmq
 from tests.support.redis_server import RedisServer
 
@@ -17,7 +19,21 @@ PLAN = {
     "samples": 30 if QUICK else 200, "sustained": 15 if QUICK else 60,
     "messages": 1000 if QUICK else 10_000, "clients": (1000, 10_000) if QUICK else (1000, 100_000),
     "marks": (10_000, 100_000) if QUICK else (10_000, 1_000_000), "processes": 2, "threads": 8,
+    "portal clients": (1000, 10_000) if QUICK else (1000, 100_000),
 }
+SECTIONS = ("stack", "backbone", "scale", "portal")
+
+
+def chosen(only: str) -> list[str]:
+    """The sections BENCH_ONLY names (a comma list), in the bench's order; every section when it is empty."""
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    if names - set(SECTIONS):
+        raise SystemExit(f"BENCH_ONLY: unknown section(s) {', '.join(sorted(names - set(SECTIONS)))}; "
+                         f"known: {', '.join(SECTIONS)}")
+    return [name for name in SECTIONS if name in names] or list(SECTIONS)
+
+
+ONLY = chosen(os.environ.get("BENCH_ONLY", ""))
 
 
 def main() -> None:
@@ -28,15 +44,18 @@ def main() -> None:
                 f"HTTP: gunicorn gthread, {os.environ.get('BAPAS_HTTP_WORKERS', '1')} worker(s) x "
                 f"{os.environ.get('BAPAS_HTTP_THREADS', '8')} threads per service; load from "
                 f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine.")
+    if ONLY != list(SECTIONS):
+        report.text(f"Only these sections (BENCH_ONLY): {', '.join(ONLY)}.")
     targets = Targets()
-    stack_sections(report, targets)
-    backbone_section(report, targets)
-    scale_sections(report, targets)
+    for name, run in (("stack", stack_sections), ("backbone", backbone_section), ("scale", scale_sections),
+                      ("portal", portal_section)):
+        if name in ONLY:
+            run(report, targets)
     report.section("Targets (issue 21)", targets.rows,
                    ["ratios are taken in the same run, alternating; absolute figures depend on the machine's load"],
                    first=True)
     report.text(f"\nThe whole run took {time.monotonic() - started:.0f} s.")
-    report.write()
+    report.write(RESULTS if ONLY == list(SECTIONS) else RESULTS.with_name(f"results-{'-'.join(ONLY)}.md"))
 
 
 def stack_sections(report: Report, targets: Targets) -> None:
@@ -66,6 +85,16 @@ def stack_sections(report: Report, targets: Targets) -> None:
                                                                      sorted(held["statuses"].items()))}],
                        ["the lag is measured from the load generator's end (its processes joined), polling klien's "
                         "Redis every 50 ms"])
+
+
+def portal_section(report: Report, targets: Targets) -> None:
+    small, large = PLAN["portal clients"]
+    with deployed() as (stack, _floor_url, broker):
+        klien, pokmas, bimbingan = clients(stack)
+        rows, notes, figures = portal.measure(stack, klien, pokmas, bimbingan, small, large)
+    targets.portal(figures, small, large)
+    report.section(f"Portal pages at {small:,} vs {large:,} clients in the region (stack on {broker}; targets: "
+                   f"p95 <= {PORTAL_P95_MS} ms at {large:,}, within {PORTAL_FLAT}x of {small:,})", rows, notes)
 
 
 def backbone_section(report: Report, targets: Targets) -> None:

@@ -40,6 +40,6 @@ class Report:
         self.parts.insert(self.head if first else len(self.parts), body + "\n")
         print("\n" + body, flush=True)
 
-    def write(self) -> None:
-        RESULTS.write_text("\n".join(self.parts))
-        print(f"\nwritten to {RESULTS}")
+    def write(self, path: Path = RESULTS) -> None:
+        path.write_text("\n".join(self.parts))
+        print(f"\nwritten to {path}")

@@ -102,6 +102,8 @@ class ClientFilter(PageArgs):
     report_due_by = IsoDate(metadata={"description": "Active clients whose next open wajib lapor due date "
                                                      "(next_report_due) is on or before this date, late ones "
                                                      "included (soonest first)"})
+    guidance = fields.Boolean(metadata={"description": "true: each client comes with its guidance view, as on "
+                                                       "GET /clients/{id} (a caseload's enrollments in one call)"})
 
 
 class GuidanceEnrollment(Schema):
@@ -141,7 +143,8 @@ class Client(Schema):
     status_effective_date = IsoDate(allow_none=True)
     created_at, updated_at, status_changed_at = IsoDateTime(), IsoDateTime(), IsoDateTime(allow_none=True)
     created_by, updated_by, status_changed_by = fields.String(), fields.String(), fields.String(allow_none=True)
-    guidance = fields.Nested(Guidance, metadata={"description": "Only on GET /clients/{id}"})
+    guidance = fields.Nested(Guidance, metadata={"description": "On GET /clients/{id}, and on GET /clients "
+                                                                 "items when asked with guidance=true"})
     reporting = fields.Nested(ReportingSummary, allow_none=True, metadata={
         "description": "Wajib lapor, only on GET /clients/{id}; null while the client has no schedule nor check-in"})
     next_report_due = IsoDate(allow_none=True, metadata={

@@ -88,7 +88,8 @@ class Clients:
     def page(self, args: dict, ctx) -> dict:
         """A PK's daily questions: by status, officer, type, name or register number, who needs attention,
         whose supervision ends within N days, whose next report falls due by a date, a client by NIK.
-        Each client comes with its next open due date, so a list of them needs no call per client."""
+        Each client comes with its next open due date (and with guidance=true its guidance view), so a list
+        of them needs no call per client."""
         filters = {name: args[name] for name in domain.LIST_FILTERS if args.get(name) is not None}
         query_words = []
         if args.get("q") is not None:
@@ -105,8 +106,9 @@ class Clients:
                 filters, query_words, args.get("cursor"), args["limit"], attention=args.get("attention"),
                 nik=args.get("nik"), ending=ending, due_by=due_by)
             records = tx.reporting.of_clients([c["id"] for c in items])
-            return [{**domain.shown_to(c, ctx.role), "next_report_due": reporting.next_open_due(records.get(c["id"]), c)}
-                    for c in items], next_cursor
+            guidance = self._guidance_of(tx, [c["id"] for c in items]) if args.get("guidance") else {}
+            return [{**domain.shown_to(c, ctx.role), "next_report_due": reporting.next_open_due(records.get(c["id"]), c),
+                     **({"guidance": guidance[c["id"]]} if guidance else {})} for c in items], next_cursor
 
         items, next_cursor = self.uow.query(read)
         return {"items": items, "next_cursor": next_cursor}
@@ -136,6 +138,13 @@ class Clients:
     def _guidance(tx, client_id: str) -> dict:
         entries = tx.clients.guidance(client_id)
         return domain.guidance(entries, *tx.clients.names(entries))
+
+    @staticmethod
+    def _guidance_of(tx, client_ids: list[str]) -> dict[str, dict]:
+        """Each client's guidance view, as _guidance gives one: for a page of them, no read per client."""
+        entries = tx.clients.guidance_of(client_ids)
+        names = tx.clients.names([e for found in entries.values() for e in found])
+        return {client_id: domain.guidance(found, *names) for client_id, found in entries.items()}
 
     @staticmethod
     def record_programs(tx, data: dict, ctx) -> None:

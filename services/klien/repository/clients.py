@@ -77,6 +77,14 @@ class ClientRepository:
     def guidance(self, client_id: str) -> list[dict]:
         return [json.loads(v) for v in self.redis.hvals(keys.guidance(client_id))]
 
+    def guidance_of(self, client_ids: list[str]) -> dict[str, list[dict]]:
+        """The guidance entries of these clients (one pipelined read, not watched: a list page reads them)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for client_id in client_ids:
+                pipe.hvals(keys.guidance(client_id))
+            found = pipe.execute()
+        return {client_id: [json.loads(v) for v in values] for client_id, values in zip(client_ids, found)}
+
     def _guidance(self, client_id: str) -> list[dict]:
         self.tx.watch(keys.guidance(client_id))
         return self.guidance(client_id)

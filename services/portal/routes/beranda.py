@@ -27,19 +27,26 @@ def _staff():
     mine = {"officer_id": g.user.username} if g.user.role == "officer" else {}
     api = g.api
     today = dates.today()
-    got = parallel(
-        caseload=lambda: api.klien.all("/clients", status="active", **mine),
+    # A PK's caseload comes with its guidance view when klien offers it: its open enrollments without
+    # reading the region's (which grows with the region, and past MAX_PAGES would be cut short).
+    with_guidance = bool(mine) and api.klien.offers("/clients", "guidance")
+    calls = dict(
+        caseload=lambda: api.klien.all("/clients", status="active", **mine,
+                                       **({"guidance": "true"} if with_guidance else {})),
         attention=lambda: _attention(api, mine),
         due=lambda: _due(api, mine, dates.week_of(today)[1]),
-        enrollments=lambda: api.bimbingan.all("/enrollments", status="enrolled"),
         programs=lambda: api.pokmas.all("/programs"),
     )
+    if not with_guidance:
+        calls["enrollments"] = lambda: api.bimbingan.all("/enrollments", status="enrolled")
+    got = parallel(**calls)
     caseload, due = _in_office(got["caseload"].value_or([])), _in_office(got["due"].value_or([]))
     horizon = (today + timedelta(days=ENDING_WITHIN_DAYS)).isoformat()
     ending = sorted((c for c in caseload if c["supervision_end"] <= horizon), key=lambda c: c["supervision_end"])
     ids = {c["id"] for c in caseload}
     attention = [c for c in got["attention"].value_or([]) if c["id"] in ids]
-    mine_open = [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
+    mine_open = _open_enrollments(caseload) if with_guidance else \
+        [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
     sessions, flagged = _second_round(mine_open, today)
     due = reporting.soonest_first(due)
     programs = {p["id"]: p for p in got["programs"].value_or([])}
@@ -53,6 +60,12 @@ def _staff():
         week=dates.week_of(today), today=today, labels=labels, days=ENDING_WITHIN_DAYS)
 
 
+def _open_enrollments(caseload: list) -> list:
+    """The open enrollments of the caseload, from each client's guidance view (as klien lists it)."""
+    return [{"id": e["enrollment_id"], "client_id": c["id"], "program_id": e["program_id"]}
+            for c in caseload for e in (c.get("guidance") or {}).get("enrollments", []) if e["status"] == "enrolled"]
+
+
 def _in_office(clients: list) -> list:
     """A head of office's home counts its own office's clients (klien lists the region's)."""
     if g.user.role == "admin" and g.user.bapas_office:
@@ -62,14 +75,16 @@ def _in_office(clients: list) -> list:
 
 def _second_round(enrollments: list, today):
     """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
-    (one call per program) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
+    (one call per program, for this week only) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
     api = g.api
     program_ids = sorted({e["program_id"] for e in enrollments})
-    calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid)) for pid in program_ids}
+    monday, sunday = dates.week_of(today)
+    days = {"from": monday.isoformat(), "to": sunday.isoformat()}          # not every session the program ever had
+    calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid, **days))
+             for pid in program_ids}
     calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
                   for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
     got = parallel(**calls)
-    monday, sunday = dates.week_of(today)
     week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
             if monday <= dates.local(s["starts_at"]).date() <= sunday]
     since = (today - timedelta(days=FEEDBACK_DAYS)).isoformat()

@@ -144,3 +144,16 @@ def test_each_guidance_entry_names_its_program_group_and_guidance_type(klien, of
     entry = guidance(officer, client)["enrollments"][0]
     assert (entry["program_name"], entry["group_name"], entry["guidance_type"]) == (
         "Budidaya bidara arab", "Yayasan Bina Insani", "kemandirian")
+
+
+def test_a_list_asked_with_guidance_gives_each_client_its_view_as_get_by_id_does(officer, klien, client):
+    other = officer.created("/clients", client_body(officer_id=client["officer_id"]))
+    klien.deliver(*lifecycle(client["id"])[0])
+    query = {"officer_id": client["officer_id"], "limit": 500}
+    items = {c["id"]: c for c in officer.get("/clients", query_string={**query, "guidance": "true"}).get_json()["items"]}
+    assert items[client["id"]]["guidance"] == guidance(officer, client)
+    assert items[client["id"]]["guidance"]["active_enrollments"] == 1
+    assert items[other["id"]]["guidance"] == guidance(officer, other)
+    assert items[other["id"]]["guidance"]["enrollments"] == []
+    plain = officer.get("/clients", query_string=query).get_json()["items"]
+    assert all("guidance" not in c for c in plain)                # only when asked: a list reads no more

@@ -283,3 +283,23 @@ def test_the_audit_trail_is_read_newest_first_where_the_service_offers_it(as_aud
     assert services.klien.calls[-1] == ("GET", "/audit", {"after": "9-0", "limit": 200, "order": "newest"})
     assert soup.select_one("main p a").get_text(strip=True) == "Catatan sebelumnya"
     assert soup.select_one("caption").get_text(strip=True) == "Catatan, dari yang terbaru"
+
+
+def test_a_pk_home_takes_the_caseloads_enrollments_from_klien_when_it_offers_guidance(as_pk, services):
+    services.klien.parameters.add(("/clients", "guidance"))
+    entry = {"enrollment_id": ENROLLMENT_ID, "program_id": PROGRAM_ID, "group_id": GROUP_ID, "status": "enrolled"}
+    ended = {**entry, "enrollment_id": "88888888-8888-4888-8888-888888888888", "status": "completed"}
+    services.klien.answers[("GET", "/clients")] = pages(client(guidance={"enrollments": [entry, ended]}))
+    services.bimbingan.answers[("GET", "/sessions")] = pages()
+    services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [
+        {"session_id": SESSION_ID, "starts_at": "2099-01-01T02:00:00Z", "attendance": "present",
+         "behaviour_note": "Sering melamun", "pk_should_know": True}]}
+    services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
+    soup = page(as_pk.get("/"))
+    items = soup.find("h2", string="Catatan mitra untuk PK").find_next("ul").select("li")
+    assert len(items) == 1 and "Sering melamun" in items[0].get_text()
+    reads = [(path, params) for method, path, params in services.klien.calls + services.bimbingan.calls]
+    assert ("/clients", {"status": "active", "officer_id": "pk1", "guidance": "true"}) in reads
+    assert [path for path, _ in reads if path.startswith("/enrollments")] == [f"/enrollments/{ENROLLMENT_ID}"]
+    [(_, week)] = [(path, params) for path, params in reads if path == "/sessions"]
+    assert week["program_id"] == PROGRAM_ID and week["from"] <= week["to"]
