@@ -1,12 +1,12 @@
 """`make bench`: write throughput against the floor, event latency, relay and consumer against raw
 kombu, scale and the portal's pages at scale; prints the tables and writes bench/results.md. BENCH_QUICK=1 for a
-short run; BENCH_ONLY=portal (a comma list of stack, backbone, scale, portal) runs only those sections and
+short run; BENCH_ONLY=portal (a comma list of stack, workers, backbone, scale, portal) runs only those sections and
 writes bench/results-<sections>.md instead."""
 import os
 import time
 from datetime import datetime, timezone
 
-from bench import attendance, backbone, contention, laporan, latency, portal, scale, sustained, writes
+from bench import attendance, backbone, contention, laporan, latency, portal, scale, sustained, workers, writes
 from bench.deploy import clients, deployed
 from bench.report import RESULTS, Report, machine
 from bench.targets import PORTAL_FLAT, PORTAL_P95_MS, Targets
@@ -21,7 +21,7 @@ PLAN = {
     "marks": (10_000, 100_000) if QUICK else (10_000, 1_000_000), "processes": 2, "threads": 8,
     "portal clients": (1000, 10_000) if QUICK else (1000, 100_000),
 }
-SECTIONS = ("stack", "backbone", "scale", "portal")
+SECTIONS = ("stack", "workers", "backbone", "scale", "portal")
 
 
 def chosen(only: str) -> list[str]:
@@ -47,8 +47,8 @@ def main() -> None:
     if ONLY != list(SECTIONS):
         report.text(f"Only these sections (BENCH_ONLY): {', '.join(ONLY)}.")
     targets = Targets()
-    for name, run in (("stack", stack_sections), ("backbone", backbone_section), ("scale", scale_sections),
-                      ("portal", portal_section)):
+    for name, run in (("stack", stack_sections), ("workers", workers_section), ("backbone", backbone_section),
+                      ("scale", scale_sections), ("portal", portal_section)):
         if name in ONLY:
             run(report, targets)
     report.section("Targets (issue 21)", targets.rows,
@@ -85,6 +85,15 @@ def stack_sections(report: Report, targets: Targets) -> None:
                                                                      sorted(held["statuses"].items()))}],
                        ["the lag is measured from the load generator's end (its processes joined), polling klien's "
                         "Redis every 50 ms"])
+
+
+def workers_section(report: Report, targets: Targets) -> None:
+    server = RedisServer().start()
+    try:
+        figures = workers.measure(server.db_url(6))
+    finally:
+        server.cleanup()
+    targets.metrics_across_workers(figures)
 
 
 def portal_section(report: Report, targets: Targets) -> None:

@@ -6,11 +6,13 @@ The clients go into klien's store in batches of klien's own repository writes (a
 them: record, indexes, history, outbox event), a fifth of them with a wajib lapor schedule (written as
 klien's use case writes it: the record, the due lists, the worker's look-up day). The measured PK keeps
 the same caseload at both sizes; the rest of the region grows around it."""
+import os
 import random
 import re
 import statistics
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import requests
 
@@ -34,7 +36,7 @@ OFFICES = ("BAPAS Palembang", "BAPAS Lahat", "BAPAS Lubuklinggau", "BAPAS Batura
 OTHER_PKS = 300                      # the region's other PKs: ~330 clients each at 100,000
 SCHEDULED = 0.2                      # of the region's clients, with a weekly wajib lapor schedule
 ENROLLED = 0.03                      # of the region's other clients, enrolled in a program
-CASELOAD_ENROLLED = 0.4              # of the PK's own caseload
+CASELOAD_ENROLLED = 120              # of the PK's own caseload
 PAGES = (("PK home", "beranda"), ("client page", "klien"))
 
 
@@ -51,6 +53,7 @@ class Region:
         self.today = clock.today()
         self.grace = grace_days()
         self.sunday = self.today + timedelta(days=6 - self.today.weekday())
+        self.enrolled_from = self.today - timedelta(days=self.today.weekday() + 28)   # before the first session
         self.random = random.Random(21)
         self.count = 0
         self.caseload: list[str] = []          # the PK's clients
@@ -98,7 +101,7 @@ class Region:
         body = payloads.client(n)
         office = OFFICES[0] if mine else OFFICES[n % len(OFFICES)]
         officer = PK if mine else f"pk-{OFFICES.index(office)}-{n % OTHER_PKS:03d}"
-        start = self.today - timedelta(days=30 + n % 300)
+        start = self.today - timedelta(days=60 + n % 300)
         body.update(officer_id=officer, bapas_office=office, supervision_start=start.isoformat(),
                     supervision_end=(start + timedelta(days=400 + n % 300)).isoformat(),
                     decree={"number": body["decree"]["number"], "date": (start - timedelta(days=5)).isoformat()})
@@ -136,34 +139,39 @@ class Portal:
 
 
 def measure(stack, klien, pokmas, bimbingan, small: int, large: int, requests_per_page: int = 50):
-    """Returns (rows, notes, figures): figures[page][size] = (p50, p95) in ms."""
+    """Returns (rows, notes, figures): figures[page][size] = (p50, p95, stack CPU per page) in ms."""
     region = Region(stack)
     programs = Programs(pokmas)
     user_add(stack, PK, "officer", name="PK Bench", bapas_office=OFFICES[0])
-    loads, settle, figures = [], [], {"PK home": {}, "client page": {}}
+    loads, settle, figures, marks = [], [], {"PK home": {}, "client page": {}}, 0
     for size in (small, large):
         loads.append(region.load_to(size))
         settle.append(wait_settled(stack.redis_url, stack.broker_url, timeout=1200))
-        enroll = (region.caseload[:int(CASELOAD * CASELOAD_ENROLLED)] if size == small else []) + \
-            _every(region.others[_enrolled_upto(region, small, size):], ENROLLED)
-        _enroll(bimbingan, programs, enroll)
+        others = _every(region.others[_enrolled_upto(region, small, size):], ENROLLED)
         if size == small:
+            mine = _enroll(bimbingan, programs, region.caseload[:CASELOAD_ENROLLED], region.enrolled_from)
+            marks = _sessions_with_attendance(bimbingan, mine, region.today)
             _check_in(klien, region.scheduled_mine[:30], region.today)
+        _enroll(bimbingan, programs, others, region.enrolled_from)
         settle.append(wait_settled(stack.redis_url, stack.broker_url, timeout=1200))
-        print(f"portal: {size:,} clients loaded, {len(enroll):,} more enrollments, events settled; timing the pages",
-              flush=True)
+        print(f"portal: {size:,} clients loaded, {len(others):,} more of them enrolled, events settled; timing the "
+              "pages", flush=True)
         portal = Portal(stack.portal_url, PK)
         for page, _ in PAGES:
-            figures[page][size] = _timings(portal, page, region, requests_per_page)
-    rows = [{"page": page, **{f"{size:,} clients p50 / p95 ms": "{:.0f} / {:.0f}".format(*figures[page][size])
+            figures[page][size] = _timings(portal, page, region, requests_per_page, stack.process.pid)
+    rows = [{"page": page, **{f"{size:,} clients p50 / p95 ms": "{:.0f} / {:.0f}".format(*figures[page][size][:2])
                               for size in (small, large)},
-             "p95 ratio": f"{figures[page][large][1] / figures[page][small][1]:.2f}"} for page, _ in PAGES]
+             "p95 ratio": f"{figures[page][large][1] / figures[page][small][1]:.2f}",
+             "stack CPU ms per page": " / ".join(f"{figures[page][size][2]:.0f}" for size in (small, large))}
+            for page, _ in PAGES]
     notes = [f"the portal as `bapas run` serves it (gunicorn, its threads), calling klien, pokmas and bimbingan over "
              f"HTTP as the signed-in PK; one keep-alive connection, {requests_per_page} GETs per page one after another "
-             "(a different client each for the client page), after 3 warm-up GETs",
+             "(a different client each for the client page), after 3 warm-up GETs; stack CPU: the CPU time of every "
+             "process `bapas run` started (portal, services, workers, Redis) over those GETs, per GET, at each size",
              f"region: {len(OFFICES)} offices, {OTHER_PKS} PKs per office; the PK measured has the same {CASELOAD} "
              f"clients at both sizes, {len(region.scheduled_mine)} of them with a weekly schedule (about half due this "
-             f"week), {int(CASELOAD * CASELOAD_ENROLLED)} enrolled; of the other clients {SCHEDULED:.0%} have a schedule "
+             f"week), {CASELOAD_ENROLLED} enrolled, their programs meeting weekly ({marks} attendance "
+             f"marks over 4 weeks, every seventh flagged for the PK); of the other clients {SCHEDULED:.0%} have a schedule "
              f"and {ENROLLED:.0%} an enrollment (through bimbingan's API, then its events settled)",
              "load: " + " / ".join(f"{rate:,.0f}" for rate in loads) + " clients/s (batches of klien's repository "
              "writes, fsync off while loading); events settled in " + " / ".join(f"{s:.0f}" for s in settle) + " s"]
@@ -180,11 +188,39 @@ def _every(ids: list[str], share: float) -> list[str]:
     return ids[::step]
 
 
-def _enroll(bimbingan, programs: Programs, client_ids: list[str]) -> None:
+def _enroll(bimbingan, programs: Programs, client_ids: list[str], start: date) -> dict[str, list[str]]:
+    """Enrollments from `start` on; returns their ids by program."""
+    made = {}
     for body in programs.bodies(client_ids):
-        answer = bimbingan.post("/enrollments", json=body)
+        answer = bimbingan.post("/enrollments", json={**body, "start_date": start.isoformat()})
         if answer.status_code != 201:
             raise RuntimeError(f"POST /enrollments: {answer.status_code} {answer.text[:300]}")
+        made.setdefault(body["program_id"], []).append(answer.json()["id"])
+    return made
+
+
+def _sessions_with_attendance(bimbingan, enrollments: dict[str, list[str]], today: date) -> int:
+    """Each program of the PK's clients meets on Mondays: the last three weeks' and this week's sessions, all
+    marked for the PK's clients (present, late, absent, excused in turn; every seventh mark flagged for the PK
+    with a behaviour note). Returns how many marks."""
+    monday = today - timedelta(days=today.weekday())
+    marks = 0
+    for program_id, enrollment_ids in enrollments.items():
+        for weeks_ago in (3, 2, 1, 0):
+            day = monday - timedelta(weeks=weeks_ago)
+            answer = bimbingan.post("/sessions", json={"program_id": program_id, "starts_at": f"{day}T09:00:00",
+                                                       "topic": "Bimbingan kelompok", "facilitator": "Ust. Ahmad",
+                                                       "delivery": "in_person"})
+            if answer.status_code != 201:
+                raise RuntimeError(f"POST /sessions: {answer.status_code} {answer.text[:300]}")
+            records = [{"enrollment_id": eid, "attendance": ("present", "late", "absent", "excused")[n % 4],
+                        **({"pk_should_know": True, "behaviour_note": "Sering melamun"} if n % 7 == 0 else {})}
+                       for n, eid in enumerate(enrollment_ids, start=weeks_ago)]
+            answer = bimbingan.post(f"/sessions/{answer.json()['id']}/attendance", json={"records": records})
+            if answer.status_code not in (200, 201):
+                raise RuntimeError(f"POST attendance: {answer.status_code} {answer.text[:300]}")
+            marks += len(records)
+    return marks
 
 
 def _check_in(klien, client_ids: list[str], today: date) -> None:
@@ -195,7 +231,22 @@ def _check_in(klien, client_ids: list[str], today: date) -> None:
             raise RuntimeError(f"POST check-in: {answer.status_code} {answer.text[:300]}")
 
 
-def _timings(portal: Portal, page: str, region: Region, count: int) -> tuple[float, float]:
+def stack_cpu_seconds(session: int) -> float:
+    """CPU time used so far by every process of the stack's session (`bapas run` starts it in a session of its
+    own: the portal, the services, their workers, the embedded Redis); a figure load on the machine does not
+    inflate, unlike the answer times."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue                                   # the process ended meanwhile
+        if int(fields[3]) == session:
+            ticks += int(fields[11]) + int(fields[12])   # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _timings(portal: Portal, page: str, region: Region, count: int, session: int) -> tuple[float, float, float]:
     if page == "PK home":
         paths = ["/"] * (count + 3)
         expect = "Laporan diri jatuh tempo"
@@ -203,6 +254,9 @@ def _timings(portal: Portal, page: str, region: Region, count: int) -> tuple[flo
         ids = region.caseload[::5][:count + 3]   # every fifth: the first CASELOAD_ENROLLED of them enrolled
         paths = [f"/klien/{client_id}" for client_id in ids]
         expect = "Wajib lapor"
-    millis = [portal.time(path, expect) for path in paths][3:]
+    millis = [portal.time(path, expect) for path in paths[:3]]
+    cpu = stack_cpu_seconds(session)
+    millis = [portal.time(path, expect) for path in paths[3:]]
+    cpu = (stack_cpu_seconds(session) - cpu) * 1000 / len(millis)
     cuts = statistics.quantiles(millis, n=100, method="inclusive")
-    return cuts[49], cuts[94]
+    return cuts[49], cuts[94], cpu

@@ -53,10 +53,19 @@ class Targets:
                    f"median {json_median_ms:.1f} ms", json_median_ms < 100)
 
     def portal(self, figures: dict, small: int, large: int) -> None:
-        """figures[page][size] = (p50, p95) in ms, for the pages "PK home" and "client page"."""
+        """figures[page][size] = (p50, p95, ...) in ms, for the pages "PK home" and "client page"."""
         for page, name in (("PK home", "portal PK home"), ("client page", "portal client page")):
             p95_small, p95_large = figures[page][small][1], figures[page][large][1]
             ratio = p95_large / p95_small
             self.check(f"{name} p95 at {large:,} clients <= {PORTAL_P95_MS} ms, within {PORTAL_FLAT} x of "
                        f"{small:,}", f"{p95_large:.0f} ms ({p95_small:.0f} ms at {small:,}: {ratio:.2f} x)",
                        p95_large <= PORTAL_P95_MS and ratio <= PORTAL_FLAT)
+
+    def metrics_across_workers(self, figures: dict) -> None:
+        """bench/workers.py: `bapas serve klien` with 2 workers, every scrape of /metrics counts every request."""
+        counted = figures["counted"]
+        seen = f"{figures['workers']} workers counted" if figures["workers"] else "workers' files not seen"
+        self.check("2 HTTP workers per service, /metrics whole across them (prometheus-client multiprocess)",
+                   f"{figures['sent']} requests sent; {len(counted)} scrapes counted "
+                   f"{', '.join(sorted({f'{c:.0f}' for c in counted}))} ({seen})",
+                   all(c == figures["sent"] for c in counted) and (figures["workers"] or 0) >= 2)
