@@ -104,10 +104,15 @@ class Applier:
         inbox_keys = [self.keys.inbox(event["id"]) for event in events]
         applied_keys = list(dict.fromkeys(self.keys.applied(event["subject"]) for event in events))
 
+        planned = self._planned_reads(events)
+
         def work(pipe):
             batch = BatchPipe(pipe)
-            inbox = dict(zip(inbox_keys, pipe.mget(inbox_keys)))
-            applied = dict(zip(applied_keys, pipe.mget(applied_keys)))
+            # One round trip: the inbox marks, the applied sequences and the handlers' planned reads.
+            watch = [*inbox_keys, *applied_keys, *dict.fromkeys(key for args in planned for key in args[1:])]
+            marked, sequences = batch.read_all(watch, [("MGET", *inbox_keys), ("MGET", *applied_keys)], planned)
+            inbox = dict(zip(inbox_keys, marked))
+            applied = dict(zip(applied_keys, sequences))
             marks: dict[str, int] = {}  # applied key -> sequence, written with the inbox marks at the end
             outcomes: list[str] = []
             for event, inbox_key in zip(events, inbox_keys):
@@ -126,7 +131,19 @@ class Applier:
             batch.queue_on_pipe()
             return outcomes
 
-        return transact(self.redis, work, *inbox_keys, *applied_keys)
+        return transact(self.redis, work)
+
+    def _planned_reads(self, events: list[dict]) -> list[tuple]:
+        """The reads the events' handlers say they make (`handler.reads(event)`: (command, key) tuples of
+        one-key reads). A plan is a hint: one that fails (data the handler will refuse) plans nothing."""
+        planned: dict[tuple, None] = {}
+        for event in events:
+            plan = getattr(self.handlers.get(event["type"]), "reads", None)
+            try:
+                planned.update(dict.fromkeys(plan(event) if plan is not None else ()))
+            except Exception:  # the handler itself names what is wrong with the event
+                continue
+        return list(planned)
 
     def _apply_in(self, batch: BatchPipe, event: dict, inbox_key: str, inbox: dict, applied: dict,
                   marks: dict) -> str:
