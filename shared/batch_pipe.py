@@ -67,7 +67,9 @@ class BatchPipe:
         """WATCH `watch`, then `reads` and the `planned` reads, in one round trip; the answers to `reads`
         (a planned read that Redis refused is not kept: the handler's own read meets the error)."""
         commands = [("WATCH", *watch), *reads, *planned]
-        connection = self.pipe.connection  # pinned by the transaction's own first WATCH
+        if self.pipe.connection is None:  # the transaction's connection from here to its EXEC
+            self.pipe.connection = self.pipe.connection_pool.get_connection()
+        connection = self.pipe.connection
         connection.send_packed_command(connection.pack_commands(commands))
         answers = []
         for args in commands:  # every reply is taken off the connection, whatever came before
@@ -107,7 +109,7 @@ class BatchPipe:
     def _watch_and_read(self, args: tuple, options: dict):
         keys, self._watch_next = self._watch_next, []
         self.watched.update(keys)
-        connection = self.pipe.connection  # pinned by the transaction's own first WATCH
+        connection = self.pipe.connection  # pinned by the batch's first read (read_all)
         connection.send_packed_command(connection.pack_commands([("WATCH", *keys), args]))
         try:
             self.pipe.parse_response(connection, "WATCH")

@@ -22,7 +22,8 @@ import redis
 from shared import replication
 from shared.batch_pipe import BatchPipe, ReadAfterWrite
 from shared.keys import BackboneKeys
-from shared.redis_tx import transact
+from shared.errors import Conflict
+from shared.redis_tx import MAX_ATTEMPTS, transact
 
 Handler = Callable[[object, dict], None]
 INBOX_TTL_SECONDS = 30 * 24 * 3600
@@ -131,7 +132,23 @@ class Applier:
             batch.queue_on_pipe()
             return outcomes
 
-        return transact(self.redis, work)
+        return self._transact(work)
+
+    def _transact(self, work):
+        """`shared.redis_tx.transact` without its commit marker (one round trip less a batch): the batch's
+        inbox marks are one. Every EXEC marks each event of it that is not a duplicate, so an attempt
+        after an EXEC whose answer was lost (redis-py raises WatchError then: the keys are watched)
+        finds them and commits nothing; an EXEC that arrives late fails the attempt's WATCH of them."""
+        for _ in range(MAX_ATTEMPTS):
+            with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    result = work(pipe)
+                    if pipe.explicit_transaction:
+                        pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+        raise Conflict("the events' keys changed too often while the batch was being applied")
 
     def _planned_reads(self, events: list[dict]) -> list[tuple]:
         """The reads the events' handlers say they make (`handler.reads(event)`: (command, key) tuples of

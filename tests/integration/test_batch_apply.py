@@ -3,6 +3,7 @@ as if it ran alone, exactly once in effect, in order per aggregate."""
 import uuid
 
 import pytest
+import redis
 
 from shared import envelope, redis_tx
 from shared.inbox import APPLIED, DUPLICATE, STALE, Applier, EventFailed
@@ -148,9 +149,9 @@ def test_planned_reads_go_in_the_batch_s_first_round_trip_and_answer_the_handler
     applier = Applier(client, service="svc", handlers={TYPE: planned(add_one, lambda e: [("GET", f"n:{e['subject']}")])})
     watches, gets = calls(client, "watch"), calls(client, "get")
     assert applier.apply_batch([event(subject, 1) for subject in subjects]) == [APPLIED] * 20
-    # The transaction's own WATCH, then one for the inbox marks, applied sequences and planned keys;
-    # unplanned, each handler's WATCH would have gone with its own read.
-    assert calls(client, "watch") - watches == 2
+    # One WATCH for the inbox marks, applied sequences and planned keys, in the round trip that reads
+    # them; unplanned, each handler's WATCH would have gone with its own read.
+    assert calls(client, "watch") - watches == 1
     assert calls(client, "get") - gets == 20  # each key read once
     assert client.mget([f"n:{subject}" for subject in subjects]) == ["11"] * 20
 
@@ -199,3 +200,22 @@ def test_a_planned_read_that_redis_refuses_is_the_handler_s_to_meet(client):
     with pytest.raises(EventFailed) as failed:
         applier.apply_batch([event("a", 1)])
     assert "WRONGTYPE" in str(failed.value.error)
+
+
+def test_an_exec_whose_answer_is_lost_is_found_by_its_inbox_marks_and_not_applied_again(client, monkeypatch):
+    real = redis.client.Pipeline._execute_transaction
+    lost = []
+
+    def answer_lost(self, connection, commands, raise_on_error):
+        result = real(self, connection, commands, raise_on_error)
+        if not lost:  # as if the connection died while EXEC's reply was read (the keys still watched)
+            lost.append(True)
+            self.watching = True
+            raise redis.ConnectionError("the reply to EXEC was lost (for the test)")
+        return result
+
+    monkeypatch.setattr(redis.client.Pipeline, "_execute_transaction", answer_lost)
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    assert applier.apply_batch([event("a", 1), event("b", 1)]) == [DUPLICATE, DUPLICATE]  # committed by the first
+    assert lost and client.hgetall("applied_count") == {"a": "1", "b": "1"}
+    assert client.hget("svc:stats", "consumed") == "2"
