@@ -24,6 +24,15 @@ from shared.stats import Stats
 log = logging.getLogger(__name__)
 
 
+def _readable(sock) -> bool:
+    """Bytes wait on the socket now (TLS: or in its buffer of decrypted ones)."""
+    if getattr(sock, "pending", None) and sock.pending():
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class EventConsumer:
     def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
                  max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 200,
@@ -98,7 +107,7 @@ class EventConsumer:
         and nothing is waited for (a lone event is applied at once, not after a pause for company)."""
         sock = getattr(connection.connection, "sock", None)
         while len(received) < self.prefetch:
-            if sock is not None and not select.select([sock], [], [], 0)[0]:
+            if sock is not None and not _readable(sock):
                 return
             try:  # the start of a message is there: its rest is on its way
                 connection.drain_events(timeout=0.05 if sock is not None else 0.0005)
