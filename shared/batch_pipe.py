@@ -8,7 +8,14 @@ batch, not as the earlier events of the batch will leave it. That is exact only 
 a key an earlier event of the batch writes: the keys of every read are checked against the keys
 written so far, and such a read raises `ReadAfterWrite`; the caller commits what came before and
 starts the event again in a new transaction, where it reads what the earlier ones wrote.
+
+A handler may say beforehand what it reads (`reads(event)`, planned reads): the batch's planned reads
+go to Redis with the batch's first reads, in one round trip after one WATCH of all their keys, and the
+handler's own read of the same command and key is answered from there (once), not by a round trip
+of its own. Its keys being watched before they were read, a change by anyone else fails the EXEC and
+the whole batch is run again, as for any read.
 """
+import redis
 from redis.commands.core import CoreCommands
 
 # Commands whose keys are known (redis-py sends the name upper case). Any other command's arguments
@@ -53,6 +60,31 @@ class BatchPipe:
         self.written: set = set()
         self._wrote_unknown = False
         self._watch_next: list[str] = []  # WATCHed with the next read, in the same round trip
+        self.watched: set = set()
+        self._planned: dict[tuple, object] = {}  # a planned read's command -> its answer, until read
+
+    def read_all(self, watch: list[str], reads: list[tuple], planned: list[tuple] = ()) -> list:
+        """WATCH `watch`, then `reads` and the `planned` reads, in one round trip; the answers to `reads`
+        (a planned read that Redis refused is not kept: the handler's own read meets the error)."""
+        commands = [("WATCH", *watch), *reads, *planned]
+        if self.pipe.connection is None:  # the transaction's connection from here to its EXEC
+            self.pipe.connection = self.pipe.connection_pool.get_connection()
+        connection = self.pipe.connection
+        connection.send_packed_command(connection.pack_commands(commands))
+        answers = []
+        for args in commands:  # every reply is taken off the connection, whatever came before
+            try:
+                answers.append(self.pipe.parse_response(connection, args[0]))
+            except redis.ResponseError as exc:
+                answers.append(exc)
+        self.watched.update(watch)
+        for answer in answers[:len(reads) + 1]:
+            if isinstance(answer, Exception):
+                raise answer
+        for args, answer in zip(planned, answers[len(reads) + 1:]):
+            if not isinstance(answer, Exception):
+                self._planned[args] = answer
+        return answers[1:len(reads) + 1]
 
     def for_event(self) -> "EventPipe":
         return EventPipe(self)
@@ -62,6 +94,8 @@ class BatchPipe:
             keys = keys_of(args)
             if self._wrote_unknown or not self.written.isdisjoint(args[1:] if keys is None else keys):
                 raise ReadAfterWrite(str(args[0]))
+        if args in self._planned:
+            return self._planned.pop(args)
         if self._watch_next:
             return self._watch_and_read(args, options)
         return self.pipe.execute_command(*args, **options)
@@ -69,12 +103,13 @@ class BatchPipe:
     def watch(self, keys: tuple) -> None:
         """A handler WATCHes a key, then reads it: two round trips a key, a handler's largest cost in
         a batch. The WATCH goes out with the next read instead, before it on the same connection,
-        so every read still follows the WATCH of its key."""
-        self._watch_next += keys
+        so every read still follows the WATCH of its key. A key watched already is not watched again."""
+        self._watch_next += [key for key in keys if key not in self.watched]
 
     def _watch_and_read(self, args: tuple, options: dict):
         keys, self._watch_next = self._watch_next, []
-        connection = self.pipe.connection  # pinned by the transaction's own first WATCH
+        self.watched.update(keys)
+        connection = self.pipe.connection  # pinned by the batch's first read (read_all)
         connection.send_packed_command(connection.pack_commands([("WATCH", *keys), args]))
         try:
             self.pipe.parse_response(connection, "WATCH")
@@ -100,6 +135,7 @@ class BatchPipe:
         """MULTI and every collected write on the real pipe (its EXEC follows); False if nothing to write."""
         if self._watch_next:
             self.pipe.watch(*self._watch_next)
+            self.watched.update(self._watch_next)
             self._watch_next = []
         if not self._commands:
             return False

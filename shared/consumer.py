@@ -10,6 +10,7 @@
 """
 import json
 import logging
+import select
 import threading
 
 from kombu import Producer
@@ -21,6 +22,15 @@ from shared.keys import BackboneKeys
 from shared.stats import Stats
 
 log = logging.getLogger(__name__)
+
+
+def _readable(sock) -> bool:
+    """Bytes wait on the socket now (TLS: or in its buffer of decrypted ones)."""
+    if getattr(sock, "pending", None) and sock.pending():
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class EventConsumer:
@@ -80,15 +90,29 @@ class EventConsumer:
 
     def _gather(self, connection, received: list, backlog) -> None:
         """What is already on its way joins the batch in hand: one transaction, one fsync for all."""
-        more = backlog(self.queue.name) if backlog else self.prefetch
+        if backlog is None:
+            self._gather_pushed(connection, received)
+            return
+        more = backlog(self.queue.name)
         # A message counted in the backlog can be taken by another replica: wait for it a moment only.
-        timeout = 0.1 if backlog else 0.0005
         while more > 0 and len(received) < self.prefetch:
             try:
-                connection.drain_events(timeout=timeout)
+                connection.drain_events(timeout=0.1)
             except TimeoutError:
                 return
             more -= 1
+
+    def _gather_pushed(self, connection, received: list) -> None:
+        """RabbitMQ pushes up to the prefetch count at once: what the socket holds now joins the batch,
+        and nothing is waited for (a lone event is applied at once, not after a pause for company)."""
+        sock = getattr(connection.connection, "sock", None)
+        while len(received) < self.prefetch:
+            if sock is not None and not _readable(sock):
+                return
+            try:  # the start of a message is there: its rest is on its way
+                connection.drain_events(timeout=0.05 if sock is not None else 0.0005)
+            except TimeoutError:
+                return
 
     def on_batch(self, messages: list) -> None:
         """Apply the messages' events in one transaction where their keys allow, then ack them all."""

@@ -22,7 +22,8 @@ import redis
 from shared import replication
 from shared.batch_pipe import BatchPipe, ReadAfterWrite
 from shared.keys import BackboneKeys
-from shared.redis_tx import transact
+from shared.errors import Conflict
+from shared.redis_tx import MAX_ATTEMPTS, transact
 
 Handler = Callable[[object, dict], None]
 INBOX_TTL_SECONDS = 30 * 24 * 3600
@@ -104,10 +105,15 @@ class Applier:
         inbox_keys = [self.keys.inbox(event["id"]) for event in events]
         applied_keys = list(dict.fromkeys(self.keys.applied(event["subject"]) for event in events))
 
+        planned = self._planned_reads(events)
+
         def work(pipe):
             batch = BatchPipe(pipe)
-            inbox = dict(zip(inbox_keys, pipe.mget(inbox_keys)))
-            applied = dict(zip(applied_keys, pipe.mget(applied_keys)))
+            # One round trip: the inbox marks, the applied sequences and the handlers' planned reads.
+            watch = [*inbox_keys, *applied_keys, *dict.fromkeys(key for args in planned for key in args[1:])]
+            marked, sequences = batch.read_all(watch, [("MGET", *inbox_keys), ("MGET", *applied_keys)], planned)
+            inbox = dict(zip(inbox_keys, marked))
+            applied = dict(zip(applied_keys, sequences))
             marks: dict[str, int] = {}  # applied key -> sequence, written with the inbox marks at the end
             outcomes: list[str] = []
             for event, inbox_key in zip(events, inbox_keys):
@@ -126,7 +132,35 @@ class Applier:
             batch.queue_on_pipe()
             return outcomes
 
-        return transact(self.redis, work, *inbox_keys, *applied_keys)
+        return self._transact(work)
+
+    def _transact(self, work):
+        """`shared.redis_tx.transact` without its commit marker (one round trip less a batch): the batch's
+        inbox marks are one. Every EXEC marks each event of it that is not a duplicate, so an attempt
+        after an EXEC whose answer was lost (redis-py raises WatchError then: the keys are watched)
+        finds them and commits nothing; an EXEC that arrives late fails the attempt's WATCH of them."""
+        for _ in range(MAX_ATTEMPTS):
+            with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    result = work(pipe)
+                    if pipe.explicit_transaction:
+                        pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+        raise Conflict("the events' keys changed too often while the batch was being applied")
+
+    def _planned_reads(self, events: list[dict]) -> list[tuple]:
+        """The reads the events' handlers say they make (`handler.reads(event)`: (command, key) tuples of
+        one-key reads). A plan is a hint: one that fails (data the handler will refuse) plans nothing."""
+        planned: dict[tuple, None] = {}
+        for event in events:
+            plan = getattr(self.handlers.get(event["type"]), "reads", None)
+            try:
+                planned.update(dict.fromkeys(plan(event) if plan is not None else ()))
+            except Exception:  # the handler itself names what is wrong with the event
+                continue
+        return list(planned)
 
     def _apply_in(self, batch: BatchPipe, event: dict, inbox_key: str, inbox: dict, applied: dict,
                   marks: dict) -> str:

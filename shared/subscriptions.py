@@ -11,6 +11,10 @@
   retries it and then dead-letters it: a producer's bug is seen, never applied.
 - `bind(cases, uow)` gives the Applier its handlers (event type -> handler(pipe, event)); each runs
   on a Transaction over the Applier's pipe, so the effect commits with the inbox mark.
+- `reads=` (optional) says beforehand what a handler reads: `reads(event)` gives (command, key)
+  tuples, e.g. `("GET", key)`; a batch sends every event's planned reads in one round trip and
+  the handler's same reads are answered from there (shared/batch_pipe.py). A plan that misses
+  a read costs that read's round trip, never a wrong answer.
 - `declared(service)` reads the event types from services/<service>/handlers.py without importing
   it (string literals in the decorators, or module-level tuples of them): relays declare every
   consumer's queue from it, so no service imports another.
@@ -26,14 +30,14 @@ SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
 
 class Subscriptions:
     def __init__(self):
-        self._handlers: dict[str, tuple[Callable, Schema]] = {}
+        self._handlers: dict[str, tuple[Callable, Schema, Callable | None]] = {}
 
-    def handles(self, *event_types: str, data: type[Schema]):
+    def handles(self, *event_types: str, data: type[Schema], reads: Callable | None = None):
         def register(handler: Callable) -> Callable:
             for event_type in event_types:
                 if event_type in self._handlers:
                     raise ValueError(f"{event_type} is handled twice")
-                self._handlers[event_type] = (handler, data())
+                self._handlers[event_type] = (handler, data(), reads)
             return handler
         return register
 
@@ -42,9 +46,10 @@ class Subscriptions:
         return list(self._handlers)
 
     def bind(self, cases, uow) -> dict[str, Callable]:
-        def bound(handler: Callable, schema: Schema) -> Callable:
+        def bound(handler: Callable, schema: Schema, reads: Callable | None) -> Callable:
             def apply(pipe, event: dict) -> None:
                 handler(cases, uow.on(pipe), validated(schema, event), event)
+            apply.reads = reads
             return apply
 
         return {event_type: bound(*entry) for event_type, entry in self._handlers.items()}

@@ -1,5 +1,6 @@
 """The events klien consumes: bimbingan's enrollment events -> each client's guidance view; pokmas's
 group and agreement events -> the names of the groups and programs that view shows."""
+from services.klien import keys
 from services.klien.schemas import AgreementPrograms, EnrollmentState, GroupName
 from shared.context import system_context
 from shared.subscriptions import Subscriptions
@@ -7,10 +8,16 @@ from shared.subscriptions import Subscriptions
 subscriptions = Subscriptions()
 
 
+def enrollment_reads(event: dict) -> list[tuple[str, str]]:
+    """What record_enrollment reads: the client's wajib lapor record, the client, its guidance entries."""
+    client_id = event["data"]["client_id"]
+    return [("GET", keys.reporting(client_id)), ("GET", keys.client(client_id)), ("HVALS", keys.guidance(client_id))]
+
+
 @subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",
                        "bimbingan.attendance.recounted", "bimbingan.enrollment.completed",
                        "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
-                       data=EnrollmentState)
+                       data=EnrollmentState, reads=enrollment_reads)
 def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
     cases.record_enrollment(tx, data, system_context("klien", event["correlationid"]))
 

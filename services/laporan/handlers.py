@@ -14,6 +14,9 @@ from shared.subscriptions import Subscriptions
 REPORTING_OUTCOMES = {"klien.checkin.recorded": "kept", "klien.reporting.missed": "missed"}
 
 subscriptions = Subscriptions()
+ENROLLMENT_EVENTS = ("bimbingan.enrollment.created", "bimbingan.enrollment.attention_required",
+                     "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn")
+ATTENDED = "bimbingan.attendance.recorded"
 
 
 class Transactions:
@@ -29,10 +32,25 @@ class Transactions:
 
 def _skipped_one(transactions: Transactions, tx: Tx, data: dict, event: dict, session_id: str | None = None) -> bool:
     """Read what the change needs, and whether this event skipped a sequence of its enrollment."""
+    strings, hashes = _enrollment_reads(transactions, data, event, session_id)
+    tx.prefetch(strings, hashes)
+    return int(event["sequence"]) > (tx.applied_sequence(strings[0]) or 0) + 1
+
+
+def _enrollment_reads(transactions: Transactions, data: dict, event: dict,
+                      session_id: str | None) -> tuple[list[str], list[str]]:
+    """The applied sequence's key first, then what usecases.enrollment_reads names (each key once)."""
     strings, hashes = usecases.enrollment_reads(data, session_id)
-    applied_key = transactions.backbone.applied(event["subject"])
-    tx.prefetch([applied_key, *strings], hashes)
-    return int(event["sequence"]) > (tx.applied_sequence(applied_key) or 0) + 1
+    strings = list(dict.fromkeys([transactions.backbone.applied(event["subject"]), *strings]))
+    return strings, [key for key in dict.fromkeys(hashes) if key not in strings]
+
+
+def _planned_reads(transactions: Transactions, event: dict) -> list[tuple]:
+    """What Tx.prefetch will send for an enrollment or attendance event (the batch sends it beforehand)."""
+    data = event["data"]
+    session_id = data["session_id"] if event["type"] == ATTENDED else None
+    strings, hashes = _enrollment_reads(transactions, data, event, session_id)
+    return [("MGET", *strings), *(("HGETALL", key) for key in hashes)]
 
 
 @subscriptions.handles("klien.client.registered", "klien.client.updated", "klien.client.status_changed",
@@ -56,15 +74,13 @@ def agreement_changed(transactions, tx, data, event):
     tx.commit()
 
 
-@subscriptions.handles("bimbingan.enrollment.created", "bimbingan.enrollment.attention_required",
-                       "bimbingan.enrollment.completed", "bimbingan.enrollment.withdrawn",
-                       data=schemas.EnrollmentState)
+@subscriptions.handles(*ENROLLMENT_EVENTS, data=schemas.EnrollmentState)
 def enrollment_changed(transactions, tx, data, event):
     usecases.enrollment_changed(tx, data, _skipped_one(transactions, tx, data, event))
     tx.commit()
 
 
-@subscriptions.handles("bimbingan.attendance.recorded", data=schemas.AttendanceState)
+@subscriptions.handles(ATTENDED, data=schemas.AttendanceState)
 def attendance_recorded(transactions, tx, data, event):
     session_id, mark = data.pop("session_id"), data.pop("attendance")
     usecases.attendance_recorded(tx, data, session_id, mark, _skipped_one(transactions, tx, data, event, session_id))
@@ -90,4 +106,7 @@ def reporting_outcome(transactions, tx, data, event):
 def build(tz, service: str = "laporan") -> dict:
     """The Applier's handlers (event type -> handler(pipe, event)) for months counted in `tz`."""
     transactions = Transactions(tz, service)
-    return subscriptions.bind(transactions, transactions)
+    bound = subscriptions.bind(transactions, transactions)
+    for event_type in (*ENROLLMENT_EVENTS, ATTENDED):  # the plan names the service's own applied key
+        bound[event_type].reads = lambda event: _planned_reads(transactions, event)
+    return bound

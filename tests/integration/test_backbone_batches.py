@@ -66,3 +66,49 @@ def test_a_backlog_is_consumed_in_batches_each_event_once(redis_url, broker_url,
     lines = [record.getMessage() for record in caplog.records]
     assert not [line for line in lines if "reconnecting" in line], lines[:5]
     assert sum(" applied klien.client.registered " in line for line in lines) == 300  # a line per event
+
+
+def test_the_relay_moves_its_position_renews_its_lease_and_counts_in_one_script(redis_url, broker_url):
+    bus = Bus(redis_url, broker_url).reset()
+    relay = bus.relay()
+    stage(bus, 20)
+    assert relay.step() == 20
+    keys = relay.keys
+    bus.redis.pexpire(keys.relay_lock, 1000)  # as if the lease were nearly over
+    stage(bus, 5)
+    scripts = calls(bus.redis, "evalsha") + calls(bus.redis, "eval")
+    sets = calls(bus.redis, "set")
+    assert relay.step() == 5
+    relay._drop_connection()
+    # The lease was not renewed before the batch (renewed 5 s ago at most), but with its position.
+    assert calls(bus.redis, "evalsha") + calls(bus.redis, "eval") - scripts == 1
+    assert calls(bus.redis, "set") - sets == 1  # the position, inside that script
+    assert bus.redis.pttl(keys.relay_lock) > 10_000
+    assert bus.redis.get(keys.relay_position) == bus.redis.xrevrange(keys.outbox, count=1)[0][0]
+    assert bus.redis.hget(keys.stats, "published") == "25"
+
+
+def test_an_idle_relay_holding_its_lease_only_waits_on_the_outbox(redis_url, broker_url):
+    bus = Bus(redis_url, broker_url).reset()
+    relay = bus.relay()
+    stage(bus, 1)
+    assert relay.step() == 1
+    writes = {command: calls(bus.redis, command) for command in ("evalsha", "eval", "set", "get")}
+    assert relay.step() == 0
+    relay._drop_connection()
+    assert {command: calls(bus.redis, command) for command in writes} == writes
+
+
+def test_a_relay_that_lost_its_lease_does_not_move_the_position(redis_url, broker_url):
+    bus = Bus(redis_url, broker_url).reset()
+    relay = bus.relay()
+    stage(bus, 2)
+    assert relay.step() == 2
+    keys = relay.keys
+    position = bus.redis.get(keys.relay_position)
+    bus.redis.set(keys.relay_lock, "another relay", px=15_000)  # ours ran out; another took it
+    stage(bus, 3)
+    assert relay.step() == 3  # published (at least once), but
+    assert bus.redis.get(keys.relay_position) == position  # the position is the other relay's to move
+    assert relay.step() == 0  # and it asks for the lease again: not ours
+    relay._drop_connection()

@@ -3,6 +3,7 @@ as if it ran alone, exactly once in effect, in order per aggregate."""
 import uuid
 
 import pytest
+import redis
 
 from shared import envelope, redis_tx
 from shared.inbox import APPLIED, DUPLICATE, STALE, Applier, EventFailed
@@ -37,8 +38,12 @@ def client(redis_url):
     return redis_tx.connect(redis_url)
 
 
+def calls(client, command: str) -> int:
+    return int(client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
 def execs(client) -> int:
-    return int(client.info("commandstats").get("cmdstat_exec", {}).get("calls", 0))
+    return calls(client, "exec")
 
 
 def test_a_batch_of_independent_events_commits_in_one_transaction(client):
@@ -125,3 +130,92 @@ def test_a_key_a_handler_read_that_changes_before_the_commit_makes_the_batch_sta
     assert applier.apply_batch([event("a", 1), event(str(uuid.uuid4()), 1)]) == [APPLIED, APPLIED]
     assert client.get("total") == "102"
     assert runs[0] == "a" and runs.count("a") == 2
+
+
+def planned(handler, reads):
+    handler.reads = reads
+    return handler
+
+
+def test_planned_reads_go_in_the_batch_s_first_round_trip_and_answer_the_handlers(client):
+    def add_one(pipe, event):
+        pipe.watch(f"n:{event['subject']}")
+        value = int(pipe.get(f"n:{event['subject']}") or 0)
+        pipe.multi()
+        pipe.set(f"n:{event['subject']}", value + 1)
+
+    subjects = [f"p{n}" for n in range(20)]
+    client.mset({f"n:{subject}": 10 for subject in subjects})
+    applier = Applier(client, service="svc", handlers={TYPE: planned(add_one, lambda e: [("GET", f"n:{e['subject']}")])})
+    watches, gets = calls(client, "watch"), calls(client, "get")
+    assert applier.apply_batch([event(subject, 1) for subject in subjects]) == [APPLIED] * 20
+    # One WATCH for the inbox marks, applied sequences and planned keys, in the round trip that reads
+    # them; unplanned, each handler's WATCH would have gone with its own read.
+    assert calls(client, "watch") - watches == 1
+    assert calls(client, "get") - gets == 20  # each key read once
+    assert client.mget([f"n:{subject}" for subject in subjects]) == ["11"] * 20
+
+
+def test_a_planned_read_of_a_key_an_earlier_event_writes_still_sees_the_write(client):
+    applier = Applier(client, service="svc", handlers={TYPE: planned(count_all, lambda e: [("GET", "total")])})
+    assert applier.apply_batch([event(f"s{n}", 1) for n in range(5)]) == [APPLIED] * 5
+    assert client.get("total") == "5"
+
+
+def test_a_planned_key_that_changes_before_the_commit_makes_the_batch_start_again(client, redis_url):
+    other = redis_tx.connect(redis_url)
+    runs = []
+
+    def count_while_another_writes(pipe, event):
+        total = int(pipe.get("total") or 0)
+        if not runs:
+            other.set("total", 100)  # another writer, after the planned read, before the batch's EXEC
+        runs.append(event["subject"])
+        pipe.multi()
+        pipe.set("total", total + 1)
+
+    applier = Applier(client, service="svc",
+                      handlers={TYPE: planned(count_while_another_writes, lambda e: [("GET", "total")])})
+    assert applier.apply_batch([event("a", 1)]) == [APPLIED]
+    assert client.get("total") == "101"
+    assert runs == ["a", "a"]
+
+
+def test_a_plan_that_fails_plans_nothing_and_the_handler_decides(client):
+    def plan(e):
+        raise KeyError("no such field")
+
+    applier = Applier(client, service="svc", handlers={TYPE: planned(keep_latest, plan)})
+    assert applier.apply_batch([event("a", 1), event("b", 1)]) == [APPLIED, APPLIED]
+    assert client.hgetall("things") == {"a": "active@1", "b": "active@1"}
+
+
+def test_a_planned_read_that_redis_refuses_is_the_handler_s_to_meet(client):
+    client.set("a-string", "x")
+
+    def read_hash(pipe, event):
+        pipe.hgetall("a-string")
+
+    applier = Applier(client, service="svc", handlers={TYPE: planned(read_hash, lambda e: [("HGETALL", "a-string")])})
+    with pytest.raises(EventFailed) as failed:
+        applier.apply_batch([event("a", 1)])
+    assert "WRONGTYPE" in str(failed.value.error)
+
+
+def test_an_exec_whose_answer_is_lost_is_found_by_its_inbox_marks_and_not_applied_again(client, monkeypatch):
+    real = redis.client.Pipeline._execute_transaction
+    lost = []
+
+    def answer_lost(self, connection, commands, raise_on_error):
+        result = real(self, connection, commands, raise_on_error)
+        if not lost:  # as if the connection died while EXEC's reply was read (the keys still watched)
+            lost.append(True)
+            self.watching = True
+            raise redis.ConnectionError("the reply to EXEC was lost (for the test)")
+        return result
+
+    monkeypatch.setattr(redis.client.Pipeline, "_execute_transaction", answer_lost)
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    assert applier.apply_batch([event("a", 1), event("b", 1)]) == [DUPLICATE, DUPLICATE]  # committed by the first
+    assert lost and client.hgetall("applied_count") == {"a": "1", "b": "1"}
+    assert client.hget("svc:stats", "consumed") == "2"
