@@ -18,6 +18,9 @@ from shared.config import Settings, service_port
 GRACEFUL_SECONDS = 10   # what a worker has to finish its requests once told to stop
 KEEP_ALIVE_SECONDS = 5  # gunicorn: idle time a kept-alive connection is held
 HEAD_TIMEOUT_LIMIT_MS = 60_000  # the most granian accepts for --http1-header-read-timeout
+# granian's read buffer, which bounds a request's head (431 past it): its default, 400 KB, lets one
+# client make the server parse 400 KB heads; 64 KB is the most gunicorn's worker waits for too.
+HEAD_BUFFER_BYTES = 64 * 1024
 PR_SET_PDEATHSIG = 1
 
 
@@ -67,7 +70,8 @@ def granian_server(service: str, settings: Settings, access_log: bool):
         "shared.http_server:application", address=settings.bind_host, port=service_port(service),
         interface=Interfaces.WSGI, factory=True, http=HTTPModes.http1, websockets=False,
         workers=settings.http_workers, blocking_threads=settings.http_threads,
-        http1_settings=HTTP1Settings(header_read_timeout=head_timeout_ms, keep_alive=True),
+        http1_settings=HTTP1Settings(header_read_timeout=head_timeout_ms, keep_alive=True,
+                                     max_buffer_size=HEAD_BUFFER_BYTES),
         log_dictconfig=log_config(service), log_access=access_log,
         respawn_failed_workers=True, workers_kill_timeout=GRACEFUL_SECONDS)
 
