@@ -13,7 +13,7 @@ import requests
 
 from tests.support.client import token
 from tests.support.poll import eventually
-from tests.support.served import serve
+from tests.support.served import answers, serve
 from tests.support.slow_clients import close_all, healthz_seconds, trickle
 
 READ_TIMEOUT = 3
@@ -94,6 +94,15 @@ def test_a_worker_does_not_outlive_a_killed_main_process(served):
                                for worker in workers), timeout=10, interval=0.1)
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/healthz", timeout=1)
+
+
+def test_a_worker_that_dies_is_started_again(served):
+    _, url, process = served
+    (worker,) = psutil.Process(process.pid).children()
+    worker.kill()
+    eventually(lambda: [child.pid for child in psutil.Process(process.pid).children()] not in ([], [worker.pid]),
+               timeout=30, interval=0.2)
+    eventually(lambda: answers(url), timeout=30, interval=0.2)
 
 
 @pytest.mark.xfail(strict=True, reason="granian bounds the time to read a head, not a body: a request whose body "
