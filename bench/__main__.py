@@ -10,6 +10,7 @@ from bench import attendance, backbone, contention, laporan, latency, portal, sc
 from bench.deploy import clients, deployed
 from bench.report import RESULTS, Report, machine
 from bench.targets import PORTAL_FLAT, PORTAL_P95_MS, Targets
+from shared.config import load_settings
 from tests.support import rabbitmq
 from tests.support.redis_server import RedisServer
 
@@ -41,8 +42,8 @@ def main() -> None:
     report = Report("Benchmark results")
     report.text(f"Taken {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; "
                 f"{'BENCH_QUICK=1 (short run)' if QUICK else 'full run'}; reproduce with `make bench`.\n"
-                f"HTTP: gunicorn gthread, {os.environ.get('BAPAS_HTTP_WORKERS', '1')} worker(s) x "
-                f"{os.environ.get('BAPAS_HTTP_THREADS', '8')} threads per service; load from "
+                f"HTTP: {http_server_line()} per service (the floor: gunicorn gthread, the same workers "
+                f"and threads); load from "
                 f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine.")
     if ONLY != list(SECTIONS):
         report.text(f"Only these sections (BENCH_ONLY): {', '.join(ONLY)}.")
@@ -56,6 +57,13 @@ def main() -> None:
                    first=True)
     report.text(f"\nThe whole run took {time.monotonic() - started:.0f} s.")
     report.write(RESULTS if ONLY == list(SECTIONS) else RESULTS.with_name(f"results-{'-'.join(ONLY)}.md"))
+
+
+def http_server_line() -> str:
+    """The server the services ran under (bapas serve, BAPAS_HTTP_SERVER), its workers and threads."""
+    settings = load_settings()
+    kind = "granian WSGI" if settings.http_server == "granian" else "gunicorn gthread"
+    return f"{kind}, {settings.http_workers} worker(s) x {settings.http_threads} threads"
 
 
 def stack_sections(report: Report, targets: Targets) -> None:
@@ -131,7 +139,7 @@ def backbone_section(report: Report, targets: Targets) -> None:
 def scale_sections(report: Report, targets: Targets) -> None:
     server = RedisServer().start()
     try:
-        report.section("Profile of POST /clients: klien's store from 1 and from 8 threads (as one gunicorn worker's "
+        report.section("Profile of POST /clients: klien's store from 1 and from 8 threads (as one API worker's "
                        "8 threads do)", contention.measure(server.db_url(4), 100 if QUICK else 300),
                        ["a restart is an optimistic transaction begun again because a key it WATCHed changed "
                         "under it (another registration's commit); see docs/performance.md"])

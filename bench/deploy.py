@@ -1,4 +1,5 @@
-"""The stack as deployed (gunicorn APIs and workers, RabbitMQ broker) and the floor beside it."""
+"""The stack as deployed (APIs under `bapas serve`'s HTTP server, workers, RabbitMQ broker) and the floor
+beside it, which stays on gunicorn (issue 21: the floor is the bare-gunicorn app) whatever serves the APIs."""
 import contextlib
 import os
 import subprocess

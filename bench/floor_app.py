@@ -1,5 +1,6 @@
 """The floor: the least a write endpoint can do. It validates a 5-field marshmallow schema and
-writes one Redis hash; served by gunicorn with the same settings as the services.
+writes one Redis hash; served by gunicorn with the services' gunicorn worker class and the same workers and
+threads (bench/deploy.py `floor`), whichever server `bapas serve` runs the services under.
 
     REDIS_URL=redis://... gunicorn --worker-class gthread ... 'bench.floor_app:create_app()'
 """

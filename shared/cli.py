@@ -31,19 +31,14 @@ def cmd_run(_args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from shared import metrics
+    from shared import http_server, metrics
     settings = load_settings()
     _require_secret(settings)
-    bind = f"{settings.bind_host}:{service_port(args.service)}"
-    argv = [sys.executable, "-m", "gunicorn", "--worker-class", "shared.gunicorn_worker.ProblemThreadWorker",
-            "--workers", str(settings.http_workers), "--threads", str(settings.http_threads),
-            "--bind", bind, "--graceful-timeout", "10", "--timeout", "30", "--keep-alive", "5",
-            "--logger-class", "shared.gunicorn_logging.JsonGunicornLogger",
-            f"services.{args.service}.app:create_app()"]
-    # Without --access-logfile gunicorn builds no access line at all; with /dev/null it formatted
-    # every one under the worker's GIL and threw it away.
-    if os.environ.get("BAPAS_ACCESS_LOG"):
-        argv[-1:-1] = ["--access-logfile", "-"]
+    access_log = bool(os.environ.get("BAPAS_ACCESS_LOG"))
+    if settings.http_server == "gunicorn":
+        argv = http_server.gunicorn_argv(args.service, settings, access_log)
+    else:
+        argv = http_server.granian_argv(args.service)
     os.environ["BAPAS_SERVICE"] = args.service
     metrics.prepare_multiprocess(args.service, service_port(args.service), settings.http_workers)
     os.execv(sys.executable, argv)
@@ -97,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start the whole stack locally (embedded Redis unless REDIS_URL)").set_defaults(
         func=cmd_run)
     for name, func, text, choices in (
-            ("serve", cmd_serve, "serve one service's HTTP API (or the portal) under gunicorn", SERVICES + WEB_APPS),
+            ("serve", cmd_serve, "serve one service's HTTP API (or the portal) under granian, or gunicorn "
+                                 "(BAPAS_HTTP_SERVER)", SERVICES + WEB_APPS),
             ("worker", cmd_worker, "run one service's worker (relay, consumer, tasks)", SERVICES),
             ("worker-health", cmd_worker_health, "exit 0 if a worker on this host is alive", SERVICES)):
         command = sub.add_parser(name, help=text)

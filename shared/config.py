@@ -18,6 +18,7 @@ EXCHANGE = "bapas.events"
 DEAD_EXCHANGE = "bapas.dead"
 RETRY_EXCHANGE = "bapas.retry"
 QUEUE_TYPES = ("classic", "quorum")
+HTTP_SERVERS = ("granian", "gunicorn")
 
 
 def _int(name: str, default: int) -> int:
@@ -72,6 +73,15 @@ def queue_type() -> str:
     return kind
 
 
+def http_server() -> str:
+    """BAPAS_HTTP_SERVER: `granian` (default) or `gunicorn`, the HTTP server `bapas serve` runs the API under
+    (shared/http_server.py; docs/operations.md, "HTTP server", says what differs)."""
+    name = os.environ.get("BAPAS_HTTP_SERVER") or "granian"
+    if name not in HTTP_SERVERS:
+        raise SystemExit(f"BAPAS_HTTP_SERVER={name!r}: use one of {', '.join(HTTP_SERVERS)}")
+    return name
+
+
 def national_regions() -> tuple[str, ...]:
     """BAPAS_NATIONAL_REGIONS ("sumsel,jabar"): this deployment is a national view (laporan alone, on a
     broker that gathers the regions' events, docs/operations.md) and accepts the events of these regions."""
@@ -97,6 +107,7 @@ class Settings:
     events_retention_days: int = 90
     consumer_max_attempts: int = 5
     broker_visibility_timeout: int = 60
+    http_server: str = "granian"
     http_workers: int = 1
     http_threads: int = 8
     http_read_timeout_seconds: int = 15
@@ -151,6 +162,7 @@ def load_settings() -> Settings:
         events_retention_days=_int("BAPAS_EVENTS_RETENTION_DAYS", 90),
         consumer_max_attempts=_int("BAPAS_CONSUMER_MAX_ATTEMPTS", 5),
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
+        http_server=http_server(),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
         http_threads=_int("BAPAS_HTTP_THREADS", 8),
         http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),

@@ -1,11 +1,10 @@
 """`bapas run`: the whole stack as local processes in one process group.
 
-Embedded Redis (unless REDIS_URL is set), then each service's API under gunicorn
-and its worker. Logs are streamed with a service prefix; a child that dies is
+Embedded Redis (unless REDIS_URL is set), then each service's API (under granian, or gunicorn:
+BAPAS_HTTP_SERVER) and its worker. Logs are streamed with a service prefix; a child that dies is
 started again; Ctrl-C (or SIGTERM) stops everything, Redis last. Children get
 SIGKILL if this process is killed, so a kill -9 leaves nothing holding the ports.
 """
-import ctypes
 import json
 import os
 import secrets
@@ -20,12 +19,7 @@ import requests
 
 from shared import config, embedded_redis
 from shared.config import SERVICES, WEB_APPS, service_port
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent():
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+from shared.http_server import die_with_parent as _die_with_parent
 
 
 def _say(message: str, stream=None) -> None:

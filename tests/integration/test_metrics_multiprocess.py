@@ -1,36 +1,20 @@
-"""`bapas serve` with several gunicorn workers: /metrics counts every worker's requests, whichever
-worker answers the scrape (prometheus-client's multiprocess mode, shared/metrics.py)."""
-import os
+"""`bapas serve` with several worker processes (granian's or gunicorn's): /metrics counts every
+worker's requests, whichever worker answers the scrape (prometheus-client's multiprocess mode,
+shared/metrics.py)."""
 import re
-import subprocess
-import sys
 
 import pytest
 import requests
 
-from tests.support.poll import eventually
-from tests.support.ports import free_port
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url + "/healthz", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
+from shared.config import HTTP_SERVERS
+from tests.support.served import serve
 
 
-@pytest.fixture
-def served(redis_url, tmp_path):
-    port = free_port()
-    env = {**os.environ, "REDIS_URL": redis_url, "BROKER_URL": redis_url, "BAPAS_JWT_SECRET": "s",
-           "KLIEN_PORT": str(port), "BAPAS_HTTP_WORKERS": "2", "BAPAS_HTTP_THREADS": "2",
-           "BAPAS_DATA_DIR": str(tmp_path), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
-    process = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", "klien"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    eventually(lambda: answers(url), timeout=60, interval=0.2)
-    yield url, tmp_path / "metrics"
-    process.terminate()
-    process.wait(timeout=20)
+@pytest.fixture(params=HTTP_SERVERS)
+def served(request, redis_url, tmp_path):
+    with serve("klien", redis_url, tmp_path, BAPAS_HTTP_SERVER=request.param, BAPAS_HTTP_WORKERS="2",
+               BAPAS_HTTP_THREADS="2", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics")) as (_, url, _):
+        yield url, tmp_path / "metrics"
 
 
 def unauthorized_count(text: str) -> float:
