@@ -15,6 +15,9 @@ from tests.support import rabbitmq
 from tests.support.redis_server import RedisServer
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+# The APIs as compose and Kubernetes deploy them: granian behind the front (docs/operations.md, "HTTP
+# server"); `BAPAS_HTTP_SERVER=gunicorn make bench` measures bapas serve's own default instead.
+os.environ.setdefault("BAPAS_HTTP_SERVER", "granian")
 PLAN = {
     "rounds": 3, "seconds": 2 if QUICK else 10,  # a median of 3: one round can fall on a load spike
     "samples": 30 if QUICK else 200, "sustained": 15 if QUICK else 60,

@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start the whole stack locally (embedded Redis unless REDIS_URL)").set_defaults(
         func=cmd_run)
     for name, func, text, choices in (
-            ("serve", cmd_serve, "serve one service's HTTP API (or the portal) under granian, or gunicorn "
+            ("serve", cmd_serve, "serve one service's HTTP API (or the portal) under gunicorn, or granian "
                                  "(BAPAS_HTTP_SERVER)", SERVICES + WEB_APPS),
             ("worker", cmd_worker, "run one service's worker (relay, consumer, tasks)", SERVICES),
             ("worker-health", cmd_worker_health, "exit 0 if a worker on this host is alive", SERVICES)):

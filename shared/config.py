@@ -74,9 +74,11 @@ def queue_type() -> str:
 
 
 def http_server() -> str:
-    """BAPAS_HTTP_SERVER: `granian` (default) or `gunicorn`, the HTTP server `bapas serve` runs the API under
-    (shared/http_server.py; docs/operations.md, "HTTP server", says what differs)."""
-    name = os.environ.get("BAPAS_HTTP_SERVER") or "granian"
+    """BAPAS_HTTP_SERVER: `gunicorn` (default) or `granian`, the HTTP server `bapas serve` runs the API under
+    (shared/http_server.py; docs/operations.md, "HTTP server", says what differs). gunicorn is the default
+    because only its worker bounds the time to send a body when an API is reached directly; compose and
+    Kubernetes, whose front reads every request whole first, choose granian (less CPU per request)."""
+    name = os.environ.get("BAPAS_HTTP_SERVER") or "gunicorn"
     if name not in HTTP_SERVERS:
         raise SystemExit(f"BAPAS_HTTP_SERVER={name!r}: use one of {', '.join(HTTP_SERVERS)}")
     return name
@@ -107,7 +109,7 @@ class Settings:
     events_retention_days: int = 90
     consumer_max_attempts: int = 5
     broker_visibility_timeout: int = 60
-    http_server: str = "granian"
+    http_server: str = "gunicorn"
     http_workers: int = 1
     http_threads: int = 8
     http_read_timeout_seconds: int = 15

@@ -24,9 +24,9 @@ def settings(monkeypatch):
     return load
 
 
-def test_granian_is_the_default_and_gunicorn_can_be_chosen(settings):
-    assert settings().http_server == "granian"
-    assert settings(BAPAS_HTTP_SERVER="gunicorn").http_server == "gunicorn"
+def test_gunicorn_is_the_default_and_granian_can_be_chosen(settings):
+    assert settings().http_server == "gunicorn"
+    assert settings(BAPAS_HTTP_SERVER="granian").http_server == "granian"
 
 
 def test_an_unknown_server_refuses_to_start(settings):
