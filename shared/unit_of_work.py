@@ -44,6 +44,13 @@ class Transaction:
         self.watch(key)
         return load(self.pipe, key)
 
+    def read_together(self, *commands: tuple) -> list:
+        """The replies to several reads (argument tuples, e.g. ("MGET", k1, k2), ("HLEN", k)) sent in one
+        round trip with the keys watched so far; watch the keys read first (`watch`)."""
+        if hasattr(self.pipe, "read_together"):
+            return self.pipe.read_together(list(commands))
+        return [self.pipe.execute_command(*command) for command in commands]
+
     def queue(self, write: Callable) -> None:
         """A repository's write, run on the pipe (in MULTI) at commit."""
         self._writes.append(write)

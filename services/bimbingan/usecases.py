@@ -27,6 +27,9 @@ class FreshReplicas:
         """422 naming each id its owner does not know, after catching up with the owner's feed."""
         knows = {"client_id": lambda tx, i: tx.replicas.knows_client(i),
                  "program_id": lambda tx, i: tx.replicas.knows_program(i)}
+        clients, programs = [ids[f] for f in ids if f == "client_id"], [ids[f] for f in ids if f == "program_id"]
+        if self.uow.query(lambda tx: tx.replicas.knows_all(clients, programs)):  # the usual case: one round trip
+            return
         errors = {}
         for field, value in ids.items():
             source = self.OWNERS[field]
@@ -63,9 +66,9 @@ class Enrollments:
         enrollment_id = new_id()
 
         def work(tx):
-            client, program = tx.replicas.client(client_id), tx.replicas.program(program_id)
-            open_enrollments = tx.enrollments.open_in_program(program_id)
-            domain.check_can_enroll(client, program, len(open_enrollments), client_id in open_enrollments)
+            client, program = tx.replicas.client_and_program(client_id, program_id)
+            open_count, already_open = tx.enrollments.places_taken(program_id, client_id)
+            domain.check_can_enroll(client, program, open_count, already_open)
             domain.check_start_date(start_date, client, program)
             enrollment, events = domain.new_enrollment(enrollment_id, client_id, program_id, program, start_date,
                                                        body.get("note"), ctx)

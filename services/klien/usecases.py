@@ -65,7 +65,8 @@ class Clients:
     def _commit(tx, before: dict | None, change: domain.Changed, ctx) -> dict:
         """The client with its indexes: its wajib lapor record says whether it is flagged and, with the
         client before and after (ended, active again, supervision_end corrected), its next open due date."""
-        record = tx.reporting.get(change.client["id"])
+        # A new client's id was made for it just now: no reporting record or guidance can name it yet.
+        record = tx.reporting.get(change.client["id"]) if before is not None else None
         next_due = (reporting.next_open_due(record, before) if before else None,
                     reporting.next_open_due(record, change.client))
         tx.clients.save(before, change.client, change.history, _flagged(record), next_due)

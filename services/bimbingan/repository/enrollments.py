@@ -26,6 +26,14 @@ class EnrollmentRepository:
         self.tx.watch(keys.program_open(program_id))
         return self.redis.hgetall(keys.program_open(program_id))
 
+    def places_taken(self, program_id: str, client_id: str) -> tuple[int, bool]:
+        """The program's active count and whether the client has an open enrollment in it (watched; one
+        round trip, without reading every open enrollment of the program)."""
+        self.tx.watch(keys.program_open(program_id))
+        count, has = self.tx.read_together(("HLEN", keys.program_open(program_id)),
+                                           ("HEXISTS", keys.program_open(program_id), client_id))
+        return count, bool(has)
+
     def open_of_client(self, client_id: str) -> set[str]:
         self.tx.watch(keys.client_open(client_id))
         return self.redis.smembers(keys.client_open(client_id))

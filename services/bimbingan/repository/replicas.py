@@ -3,6 +3,7 @@ agreements and programs (group, agreement status, guidance type, capacity), kept
 import json
 
 from services.bimbingan import keys
+from shared.records import load_many
 
 
 class ReplicaRepository:
@@ -16,6 +17,12 @@ class ReplicaRepository:
     def program(self, program_id: str) -> dict | None:
         return self.tx.read(keys.program(program_id))
 
+    def client_and_program(self, client_id: str, program_id: str) -> tuple[dict | None, dict | None]:
+        """Both replicas (watched) in one read."""
+        self.tx.watch(keys.client(client_id), keys.program(program_id))
+        client, program = load_many(self.redis, [keys.client(client_id), keys.program(program_id)])
+        return client, program
+
     def agreement(self, agreement_id: str) -> dict | None:
         return self.tx.read(keys.agreement(agreement_id))
 
@@ -24,6 +31,11 @@ class ReplicaRepository:
 
     def knows_program(self, program_id: str) -> bool:
         return bool(self.redis.exists(keys.program(program_id)))
+
+    def knows_all(self, client_ids: list[str] = (), program_ids: list[str] = ()) -> bool:
+        """Whether every one of these clients and programs has a replica (one EXISTS)."""
+        names = [keys.client(i) for i in client_ids] + [keys.program(i) for i in program_ids]
+        return self.redis.exists(*names) == len(names)
 
     def save_client(self, client: dict) -> None:
         self.tx.queue(lambda pipe: pipe.set(keys.client(client["id"]), json.dumps(client)))

@@ -47,7 +47,8 @@ class ClientRepository:
         """The record, its slots and indexes (in the attention list while either source flags it:
         its guidance, or `reporting_flagged`, the wajib lapor flag the caller read; in the due lists by
         `next_due`, its next open due date before and after the change), its history."""
-        flagged = reporting_flagged or domain.needs_attention(self._guidance(after["id"]))
+        # a new client (no `before`: its id was made for it) has no guidance to read
+        flagged = reporting_flagged or (before is not None and domain.needs_attention(self._guidance(after["id"])))
 
         def write(pipe):
             pipe.set(keys.client(after["id"]), json.dumps(after))
