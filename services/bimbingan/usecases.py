@@ -4,7 +4,7 @@ events and audit entry in one MULTI/EXEC); and the reactions to klien's and pokm
 from datetime import timedelta
 
 from services.bimbingan import domain, keys
-from shared import clock
+from shared import clock, idempotency
 from shared.errors import Conflict, Invalid, Unavailable
 from shared.ids import new_id
 from shared.records import check_version
@@ -177,7 +177,9 @@ class Sessions:
 
         return self._change(session_id, expected, ctx, cancel)
 
-    def record_attendance(self, session_id: str, records: list[dict], ctx) -> dict:
+    def record_attendance(self, session_id: str, records: list[dict], ctx, idempotency_key: str | None = None) -> dict:
+        """The batch's marks, once per Idempotency-Key: a batch sent again with its key is answered as the first
+        time, refusals included."""
         enrollment_ids = [str(record["enrollment_id"]) for record in records]
 
         def work(tx):
@@ -199,7 +201,10 @@ class Sessions:
             tx.commit(ctx, events)
             return {"session_id": session_id, "enrollments": [domain.shown_to(e, ctx.role) for e in afters]}
 
-        return self.uow.run(work, keys.session(session_id))
+        # keys scoped as bimbingan scoped them before (user|session|key), so a key given then is still found
+        answer, _replayed = idempotency.once(self.uow, idempotency_key, (ctx.actor, session_id), {"records": records}, work,
+                                             keys.session(session_id))
+        return answer
 
     def _change(self, session_id: str, expected: int | None, ctx, change) -> dict:
         def work(tx):

@@ -1,7 +1,7 @@
 """bimbingan's repositories in memory, and a stand-in for the owners' feeds."""
 from services.bimbingan import domain
 from services.bimbingan.events import CATALOG
-from tests.unit.fakes import FakeStore, FakeUnitOfWork, check_shape
+from tests.unit.fakes import FakeIdempotency, FakeStore, FakeUnitOfWork, check_shape
 
 
 class FakeEnrollmentRepository:
@@ -140,4 +140,5 @@ class FakeFreshness:
 
 def unit_of_work() -> FakeUnitOfWork:
     return FakeUnitOfWork(CATALOG, enrollments=FakeEnrollmentRepository, sessions=FakeSessionRepository,
+                          idempotency=FakeIdempotency,
                           replicas=FakeReplicaRepository)
