@@ -6,7 +6,7 @@ import json
 from services.klien import domain, keys
 from shared.errors import Conflict, Invalid
 from shared.pagination import decode_cursor, encode_cursor, index_member, member_id, member_sort_key
-from shared.records import load, load_many, load_or_404
+from shared.records import load, load_many, load_or_404, move_members
 
 SCAN_BUDGET = 1000                                  # index entries one list page may examine
 
@@ -211,7 +211,5 @@ def _position(cursor: str) -> int:
 
 
 def _move(pipe, old: set[tuple[str, str]], new: set[tuple[str, str]]) -> None:
-    for name, member in old - new:
-        pipe.zrem(keys.index(name), member)
-    for name, member in new - old:
-        pipe.zadd(keys.index(name), {member: 0})
+    move_members(pipe, [(keys.index(name), member) for name, member in old - new],
+                 [(keys.index(name), member) for name, member in new - old])
