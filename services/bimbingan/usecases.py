@@ -11,6 +11,10 @@ from shared.records import check_version
 from shared.scoping import group_filter, owned
 
 
+class Unknown(Exception):
+    """Raised in a transaction: a replica it needs is missing (FreshReplicas.known catches up)."""
+
+
 class FreshReplicas:
     """bimbingan decides on replicas of klien's clients and pokmas's programs, which may lag their
     owners by the time an event takes to arrive. So a request naming an id a replica does not know,
@@ -38,6 +42,19 @@ class FreshReplicas:
         if errors:
             raise Invalid(errors)
 
+    def known(self, run, **ids: str):
+        """`run()`, a transaction that raises Unknown when a replica it reads is missing (so the usual
+        request asks Redis nothing before its transaction): then, as require_known, catch up and 422 for
+        what is still unknown, or run once more."""
+        try:
+            return run()
+        except Unknown:
+            self.require_known(**ids)
+        try:
+            return run()
+        except Unknown:  # known a moment ago, gone now (an owner's event removed it): as if never known
+            raise Invalid({field: [f"{self.OWNERS[field]} has no record with this id"] for field in ids}) from None
+
     def decide(self, decide, *sources: str):
         """Run `decide`; if it refuses (409), the replicas may lag the owners (an agreement activated or a
         capacity grown a moment ago): catch up with their feeds and decide once more. An owner out of
@@ -61,12 +78,13 @@ class Enrollments:
 
     def enroll(self, body: dict, ctx) -> dict:
         client_id, program_id = str(body["client_id"]), str(body["program_id"])
-        self.fresh.require_known(client_id=client_id, program_id=program_id)
         start_date = (body.get("start_date") or self.today()).isoformat()
         enrollment_id = new_id()
 
         def work(tx):
             client, program = tx.replicas.client_and_program(client_id, program_id)
+            if client is None or program is None:
+                raise Unknown()
             open_count, already_open = tx.enrollments.places_taken(program_id, client_id)
             domain.check_can_enroll(client, program, open_count, already_open)
             domain.check_start_date(start_date, client, program)
@@ -76,7 +94,8 @@ class Enrollments:
             tx.commit(ctx, events)
             return enrollment
 
-        return self.fresh.decide(lambda: self.uow.run(work), "klien", "pokmas")
+        return self.fresh.decide(lambda: self.fresh.known(lambda: self.uow.run(work), client_id=client_id,
+                                                          program_id=program_id), "klien", "pokmas")
 
     def get(self, enrollment_id: str, ctx) -> dict:
         def read(tx):
