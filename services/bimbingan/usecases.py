@@ -82,10 +82,9 @@ class Enrollments:
         enrollment_id = new_id()
 
         def work(tx):
-            client, program = tx.replicas.client_and_program(client_id, program_id)
+            client, program, open_count, already_open = tx.enrollments.enrolling(client_id, program_id)
             if client is None or program is None:
                 raise Unknown()
-            open_count, already_open = tx.enrollments.places_taken(program_id, client_id)
             domain.check_can_enroll(client, program, open_count, already_open)
             domain.check_start_date(start_date, client, program)
             enrollment, events = domain.new_enrollment(enrollment_id, client_id, program_id, program, start_date,

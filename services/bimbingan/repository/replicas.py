@@ -3,7 +3,6 @@ agreements and programs (group, agreement status, guidance type, capacity), kept
 import json
 
 from services.bimbingan import keys
-from shared.records import load_many
 
 
 class ReplicaRepository:
@@ -16,12 +15,6 @@ class ReplicaRepository:
 
     def program(self, program_id: str) -> dict | None:
         return self.tx.read(keys.program(program_id))
-
-    def client_and_program(self, client_id: str, program_id: str) -> tuple[dict | None, dict | None]:
-        """Both replicas (watched) in one read."""
-        self.tx.watch(keys.client(client_id), keys.program(program_id))
-        client, program = load_many(self.redis, [keys.client(client_id), keys.program(program_id)])
-        return client, program
 
     def agreement(self, agreement_id: str) -> dict | None:
         return self.tx.read(keys.agreement(agreement_id))

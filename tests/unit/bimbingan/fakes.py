@@ -23,9 +23,10 @@ class FakeEnrollmentRepository:
     def open_in_program(self, program_id):
         return {e["client_id"]: e["id"] for e in self._open() if e["program_id"] == program_id}
 
-    def places_taken(self, program_id, client_id):
+    def enrolling(self, client_id, program_id):
         taken = self.open_in_program(program_id)
-        return len(taken), client_id in taken
+        replicas = self.uow.replicas
+        return replicas.client(client_id), replicas.program(program_id), len(taken), client_id in taken
 
     def open_of_client(self, client_id):
         return {e["id"] for e in self._open() if e["client_id"] == client_id}
@@ -83,9 +84,6 @@ class FakeReplicaRepository:
 
     def program(self, program_id):
         return self.programs.get(program_id)
-
-    def client_and_program(self, client_id, program_id):
-        return self.clients.get(client_id), self.programs.get(program_id)
 
     def knows_all(self, client_ids=(), program_ids=()):
         return all(i in self.clients for i in client_ids) and all(i in self.programs for i in program_ids)
