@@ -46,9 +46,11 @@ def connect(url: str, settings=None) -> redis.Redis:
 class _Pipeline(redis.client.Pipeline):
     """redis-py's transaction pipeline whose WATCH travels with the next command.
 
-    `watch` marks the pipe as watching at once (so redis-py does not retry a command or an EXEC by
-    itself after a connection error: it raises WatchError) and takes a connection from the pool (no
-    round trip), but sends WATCH only before the next immediate command or the MULTI/EXEC."""
+    `watch` takes a connection from the pool (no round trip) and keeps the keys; they are sent as WATCH
+    before the next command, in the same write to the socket (or before MULTI/EXEC, when nothing is
+    read). Until a WATCH has been sent the pipe is not `watching`, as with redis-py's own: a connection
+    error on that first round trip is retried by redis-py (WATCH and reads again), one after it
+    raises WatchError, and EXEC is never sent again by redis-py itself."""
 
     def __init__(self, *args, **kwargs):
         self._to_watch: list[str] = []
@@ -57,13 +59,16 @@ class _Pipeline(redis.client.Pipeline):
     def watch(self, *names):
         if self.explicit_transaction:
             raise redis.RedisError("Cannot issue a WATCH after a MULTI")
-        if not names:
-            return True
-        if self.connection is None:
-            self.connection = self.connection_pool.get_connection()
-        self._to_watch.extend(names)
-        self.watching = True
+        if names:
+            if self.connection is None:
+                self.connection = self.connection_pool.get_connection()
+            self._to_watch.extend(names)
         return True
+
+    def execute_command(self, *args, **kwargs):
+        if self._to_watch and not self.explicit_transaction:
+            return self.immediate_execute_command(*args, **kwargs)
+        return super().execute_command(*args, **kwargs)
 
     def immediate_execute_command(self, *args, **options):
         if not self._to_watch:
