@@ -220,8 +220,8 @@ class Sessions:
             return {"session_id": session_id, "enrollments": [domain.shown_to(e, ctx.role) for e in afters]}
 
         # keys scoped as bimbingan scoped them before (user|session|key), so a key given then is still found
-        answer, _replayed = idempotency.once(self.uow, idempotency_key, (ctx.actor, session_id), {"records": records}, work,
-                                             keys.session(session_id))
+        answer, _replayed = idempotency.once(self.uow, idempotency_key, (ctx.actor, session_id),
+                                             {"records": records}, work, keys.session(session_id))
         return answer
 
     def _change(self, session_id: str, expected: int | None, ctx, change) -> dict:

@@ -16,6 +16,7 @@ class ClientRepository:
         self.tx = tx
         self.redis = tx.pipe
         self.nik_key = nik_key           # keys the NIK index (domain.nik_index)
+        self._nik_slots: dict[str, str] = {}
 
     def get(self, client_id: str) -> domain.Client:
         self.tx.watch(keys.client(client_id))
@@ -186,7 +187,10 @@ class ClientRepository:
         return key, "-", "+", lambda client, _member: fits(client)
 
     def _nik_slot(self, nik: str) -> str:
-        return keys.nik_slot(domain.nik_digest(nik, self.nik_key))
+        # claimed, then kept, in the same transaction: the keyed digest is taken once per NIK and transaction
+        if nik not in self._nik_slots:
+            self._nik_slots[nik] = keys.nik_slot(domain.nik_digest(nik, self.nik_key))
+        return self._nik_slots[nik]
 
     def _keep_unique(self, pipe, before: domain.Client | None, after: domain.Client) -> None:
         register = keys.register_slot(after["register_number"])
