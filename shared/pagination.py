@@ -88,5 +88,8 @@ def filter_index(prefix: str, kind: str, names: tuple, filters: dict) -> str:
 def filter_indexes(prefix: str, kind: str, names: tuple, record: dict) -> list[str]:
     """Every index a record belongs to: one per combination of filters, so any filtered list
     is a single sorted-set page (worth it for the two to four filters a list has)."""
-    return [filter_index(prefix, kind, subset, record)
+    # filter_index of every subset, each value percent-encoded once (not once per subset it is in)
+    encoded = {name: f"{name}={quote(str(record[name]), safe='')}" for name in names if record.get(name) is not None}
+    base = f"{prefix}:idx:{kind}"
+    return [":".join([base, *(encoded[name] for name in subset if name in encoded)])
             for size in range(len(names) + 1) for subset in combinations(names, size)]

@@ -34,10 +34,35 @@ def move(pipe, old_keys, old_member: str | None, new_keys, new_member: str) -> N
     it left, into the ones it joined; an index it stays in is rewritten only if its member changed."""
     old_keys, new_keys = set(old_keys), set(new_keys)
     keep = old_keys & new_keys if old_member == new_member else set()
-    for key in old_keys - keep:
-        pipe.zrem(key, old_member)
-    for key in new_keys - keep:
-        pipe.zadd(key, {new_member: 0})
+    move_members(pipe, [(key, old_member) for key in old_keys - keep], [(key, new_member) for key in new_keys - keep])
+
+
+# ZREM (key, member) for the first ARGV[1] keys, then ZADD with score 0 for the rest, in that order.
+_MOVE = """
+local removed = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  if i <= removed then
+    redis.call('ZREM', KEYS[i], ARGV[i + 1])
+  else
+    redis.call('ZADD', KEYS[i], 0, ARGV[i + 1])
+  end
+end
+return #KEYS
+"""
+
+
+def move_members(pipe, removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> None:
+    """Queue ZREM of each (index, member) in `removed`, then ZADD (score 0) of each in `added`, as one
+    command when there are several (one EVAL of the script's text: no script cache to miss inside MULTI;
+    a write's ten index entries cost the client one command to pack and one reply to read, not ten)."""
+    if len(removed) + len(added) <= 1:
+        for key, member in removed:
+            pipe.zrem(key, member)
+        for key, member in added:
+            pipe.zadd(key, {member: 0})
+        return
+    entries = [*removed, *added]
+    pipe.eval(_MOVE, len(entries), *[key for key, _ in entries], len(removed), *[member for _, member in entries])
 
 
 def page_of(reader, index: str, cursor: str | None, limit: int, record_key,

@@ -31,6 +31,7 @@ class Transaction:
         self._outbox = outbox
         self._writable = writable
         self._writes: list[Callable] = []
+        self._committed = False
         self.audit_entry = None
         for name, repository in repositories.items():
             setattr(self, name, repository(self))
@@ -44,18 +45,32 @@ class Transaction:
         self.watch(key)
         return load(self.pipe, key)
 
-    def queue(self, write: Callable) -> None:
-        """A repository's write, run on the pipe (in MULTI) at commit."""
-        self._writes.append(write)
+    def read_together(self, *commands: tuple) -> list:
+        """The replies to several reads (argument tuples, e.g. ("MGET", k1, k2), ("HLEN", k)) sent in one
+        round trip with the keys watched so far; watch the keys read first (`watch`)."""
+        if hasattr(self.pipe, "read_together"):
+            return self.pipe.read_together(list(commands))
+        return [self.pipe.execute_command(*command) for command in commands]
 
-    def commit(self, ctx, events: list[Event] = ()) -> list[dict]:
-        """Queue the writes, the events and the audit entry in MULTI; returns the events' envelopes."""
+    def queue(self, write: Callable) -> None:
+        """A repository's write, run on the pipe (in MULTI) at commit; once committed, queued in MULTI at once."""
+        if self._committed:
+            write(self.pipe)
+        else:
+            self._writes.append(write)
+
+    def commit(self, ctx=None, events: list[Event] = ()) -> list[dict]:
+        """Queue the writes, the events and the audit entry in MULTI; returns the events' envelopes. Without
+        `ctx` (a write that is no request's change, e.g. a refusal kept under its Idempotency-Key): the writes only."""
         if not self._writable:
             raise RuntimeError("a query cannot commit; use UnitOfWork.run")
         self.pipe.multi()
+        self._committed = True
         for write in self._writes:
             write(self.pipe)
         self._writes.clear()
+        if ctx is None:
+            return []
         staged = [self._outbox.stage(self.pipe, type=event.type, subject=event.subject, sequence=event.sequence,
                                      data=event.data, correlation_id=ctx.correlation_id) for event in events]
         if ctx.audit is not None:

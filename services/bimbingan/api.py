@@ -1,9 +1,10 @@
 """bimbingan HTTP: request -> use case -> response. Partner scoping is done by the use cases."""
-from flask import g, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.bimbingan import idempotency, schemas
+from services.bimbingan import schemas
+from shared import idempotency
 from shared.authz import READ, RECORD_ATTENDANCE, WRITE_GUIDANCE, requires
 from shared.http.context import command_context
 from shared.http.versioning import expected_version, with_etag
@@ -68,7 +69,6 @@ def _enrollments(enrollments) -> Blueprint:
 
 def _sessions(sessions) -> Blueprint:
     blp = Blueprint("sessions", __name__, description="Guidance sessions of a program and their attendance")
-    replies = idempotency.Replies(sessions.uow.redis)
 
     @blp.route("/sessions")
     class Sessions(MethodView):
@@ -118,14 +118,13 @@ def _sessions(sessions) -> Blueprint:
         @blp.arguments(schemas.AttendanceBatch)
         @blp.response(200, schemas.AttendanceResult)
         @blp.doc(parameters=[{"in": "header", "name": idempotency.HEADER, "required": False,
-                              "schema": {"type": "string", "pattern": idempotency.KEY.pattern},
+                              "schema": {"type": "string", "pattern": idempotency.TOKEN.pattern},
                               "description": "A batch sent again with the same key is applied once and answered "
                                              "as the first time (keys kept 24 hours); another batch with a used "
                                              "key is 422"}])
         def post(self, body, session_id):
             """Record attendance; a new mark for the same enrollment replaces the earlier one."""
-            return replies.once(request.headers.get(idempotency.HEADER), f"{g.principal.sub}|{session_id}", body,
-                                lambda: sessions.record_attendance(str(session_id), body["records"],
-                                                                   command_context()))
+            key = idempotency.checked_key(request.headers.get(idempotency.HEADER), idempotency.TOKEN)
+            return sessions.record_attendance(str(session_id), body["records"], command_context(), key)
 
     return blp

@@ -5,14 +5,14 @@ from services.bimbingan.repository.enrollments import EnrollmentRepository
 from services.bimbingan.repository.replicas import ReplicaRepository
 from services.bimbingan.repository.sessions import SessionRepository
 from services.bimbingan.usecases import Enrollments, FreshReplicas, Reactions, Sessions
-from shared import service
+from shared import idempotency, service
 from shared.freshness import Freshness
 from shared.unit_of_work import UnitOfWork
 
 
 def unit_of_work(runtime) -> UnitOfWork:
     return UnitOfWork(runtime, enrollments=EnrollmentRepository, sessions=SessionRepository,
-                      replicas=ReplicaRepository)
+                      replicas=ReplicaRepository, idempotency=idempotency.repository("bimbingan", separator="|"))
 
 
 def _handlers(runtime) -> dict:

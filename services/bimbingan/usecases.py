@@ -4,11 +4,15 @@ events and audit entry in one MULTI/EXEC); and the reactions to klien's and pokm
 from datetime import timedelta
 
 from services.bimbingan import domain, keys
-from shared import clock
+from shared import clock, idempotency
 from shared.errors import Conflict, Invalid, Unavailable
 from shared.ids import new_id
 from shared.records import check_version
 from shared.scoping import group_filter, owned
+
+
+class Unknown(Exception):
+    """Raised in a transaction: a replica it needs is missing (FreshReplicas.known catches up)."""
 
 
 class FreshReplicas:
@@ -27,6 +31,9 @@ class FreshReplicas:
         """422 naming each id its owner does not know, after catching up with the owner's feed."""
         knows = {"client_id": lambda tx, i: tx.replicas.knows_client(i),
                  "program_id": lambda tx, i: tx.replicas.knows_program(i)}
+        clients, programs = [ids[f] for f in ids if f == "client_id"], [ids[f] for f in ids if f == "program_id"]
+        if self.uow.query(lambda tx: tx.replicas.knows_all(clients, programs)):  # the usual case: one round trip
+            return
         errors = {}
         for field, value in ids.items():
             source = self.OWNERS[field]
@@ -34,6 +41,19 @@ class FreshReplicas:
                 errors[field] = [f"{source} has no record with this id"]
         if errors:
             raise Invalid(errors)
+
+    def known(self, run, **ids: str):
+        """`run()`, a transaction that raises Unknown when a replica it reads is missing (so the usual
+        request asks Redis nothing before its transaction): then, as require_known, catch up and 422 for
+        what is still unknown, or run once more."""
+        try:
+            return run()
+        except Unknown:
+            self.require_known(**ids)
+        try:
+            return run()
+        except Unknown:  # known a moment ago, gone now (an owner's event removed it): as if never known
+            raise Invalid({field: [f"{self.OWNERS[field]} has no record with this id"] for field in ids}) from None
 
     def decide(self, decide, *sources: str):
         """Run `decide`; if it refuses (409), the replicas may lag the owners (an agreement activated or a
@@ -58,14 +78,14 @@ class Enrollments:
 
     def enroll(self, body: dict, ctx) -> dict:
         client_id, program_id = str(body["client_id"]), str(body["program_id"])
-        self.fresh.require_known(client_id=client_id, program_id=program_id)
         start_date = (body.get("start_date") or self.today()).isoformat()
         enrollment_id = new_id()
 
         def work(tx):
-            client, program = tx.replicas.client(client_id), tx.replicas.program(program_id)
-            open_enrollments = tx.enrollments.open_in_program(program_id)
-            domain.check_can_enroll(client, program, len(open_enrollments), client_id in open_enrollments)
+            client, program, open_count, already_open = tx.enrollments.enrolling(client_id, program_id)
+            if client is None or program is None:
+                raise Unknown()
+            domain.check_can_enroll(client, program, open_count, already_open)
             domain.check_start_date(start_date, client, program)
             enrollment, events = domain.new_enrollment(enrollment_id, client_id, program_id, program, start_date,
                                                        body.get("note"), ctx)
@@ -73,7 +93,8 @@ class Enrollments:
             tx.commit(ctx, events)
             return enrollment
 
-        return self.fresh.decide(lambda: self.uow.run(work), "klien", "pokmas")
+        return self.fresh.decide(lambda: self.fresh.known(lambda: self.uow.run(work), client_id=client_id,
+                                                          program_id=program_id), "klien", "pokmas")
 
     def get(self, enrollment_id: str, ctx) -> dict:
         def read(tx):
@@ -174,7 +195,9 @@ class Sessions:
 
         return self._change(session_id, expected, ctx, cancel)
 
-    def record_attendance(self, session_id: str, records: list[dict], ctx) -> dict:
+    def record_attendance(self, session_id: str, records: list[dict], ctx, idempotency_key: str | None = None) -> dict:
+        """The batch's marks, once per Idempotency-Key: a batch sent again with its key is answered as the first
+        time, refusals included."""
         enrollment_ids = [str(record["enrollment_id"]) for record in records]
 
         def work(tx):
@@ -196,7 +219,10 @@ class Sessions:
             tx.commit(ctx, events)
             return {"session_id": session_id, "enrollments": [domain.shown_to(e, ctx.role) for e in afters]}
 
-        return self.uow.run(work, keys.session(session_id))
+        # keys scoped as bimbingan scoped them before (user|session|key), so a key given then is still found
+        answer, _replayed = idempotency.once(self.uow, idempotency_key, (ctx.actor, session_id),
+                                             {"records": records}, work, keys.session(session_id))
+        return answer
 
     def _change(self, session_id: str, expected: int | None, ctx, change) -> dict:
         def work(tx):

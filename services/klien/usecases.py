@@ -5,10 +5,9 @@ from datetime import date
 from services.klien import domain, keys, reporting
 from services.klien.reporting_schemas import CheckInCreate
 from services.klien.schemas import ClientCreate, StatusChange
-from shared import clock
+from shared import clock, idempotency
 from shared.context import system_context
 from shared.errors import Forbidden, Invalid, NotFound
-from shared.idempotency import fingerprint
 from shared.ids import new_id
 from shared.pagination import decode_cursor, encode_cursor
 from shared.records import check_version
@@ -65,7 +64,8 @@ class Clients:
     def _commit(tx, before: dict | None, change: domain.Changed, ctx) -> dict:
         """The client with its indexes: its wajib lapor record says whether it is flagged and, with the
         client before and after (ended, active again, supervision_end corrected), its next open due date."""
-        record = tx.reporting.get(change.client["id"])
+        # A new client's id was made for it just now: no reporting record or guidance can name it yet.
+        record = tx.reporting.get(change.client["id"]) if before is not None else None
         next_due = (reporting.next_open_due(record, before) if before else None,
                     reporting.next_open_due(record, change.client))
         tx.clients.save(before, change.client, change.history, _flagged(record), next_due)
@@ -194,23 +194,17 @@ class Reporting:
     def check_in(self, client_id: str, body: dict, idempotency_key: str | None, ctx) -> tuple[dict, bool]:
         """The check-in recorded, and whether it answers a retry (the same Idempotency-Key) with the first result."""
         fields = _CHECK_IN.dump(body)
-        payload = fingerprint(fields)
 
-        def work(tx):
-            slot = idempotency_key and tx.idempotency.slot(ctx.actor, f"/clients/{client_id}/check-ins",
-                                                           idempotency_key)
-            if slot and (first := tx.idempotency.recall(slot, payload)) is not None:
-                return first, True
+        def apply(tx):
             client, record = self._load(tx, client_id)
             updated, recorded, changes = reporting.check_in(record, client, {**fields, "id": new_id()}, self.today(),
                                                             self.grace_days, ctx)
             tx.reporting.save_check_in(recorded)
-            if slot:
-                tx.idempotency.remember(slot, payload, recorded)
             self._commit(tx, client, record, updated, changes, ctx)
-            return recorded, False
+            return recorded
 
-        return self.uow.run(work)
+        return idempotency.once(self.uow, idempotency_key, (ctx.actor, f"/clients/{client_id}/check-ins"), fields,
+                                apply)
 
     def clear_attention(self, client_id: str, note: str, expected: int | None, ctx) -> dict:
         def work(tx):

@@ -26,14 +26,14 @@ class FakeUnitOfWork:
 
     # the UnitOfWork side
     def run(self, work, *watch):
-        self._writes = []
+        self._writes, self._committed = [], False
         return work(self)
 
     def query(self, work):
         return work(self)
 
     def on(self, _pipe):
-        self._writes = []
+        self._writes, self._committed = [], False
         return self
 
     # the Transaction side
@@ -41,12 +41,18 @@ class FakeUnitOfWork:
         pass
 
     def queue(self, write):
-        self._writes.append(write)
+        if getattr(self, "_committed", False):   # after commit, as in MULTI: applied with the rest
+            write()
+        else:
+            self._writes.append(write)
 
-    def commit(self, ctx, events=()):
+    def commit(self, ctx=None, events=()):
+        self._committed = True
         for write in self._writes:
             write()
         self._writes = []
+        if ctx is None:
+            return []
         for event in events:
             self.catalog.validated(event.type, event.data)   # a field name typo fails here
         self.events += events
@@ -81,3 +87,35 @@ class FakeStore:
     def matching(self, filters: dict, order) -> list[dict]:
         found = [r for r in self.records.values() if all(str(r.get(k)) == str(v) for k, v in filters.items())]
         return sorted(found, key=order)
+
+
+class FakeIdempotency:
+    """shared.idempotency's repository in memory: slot -> (fingerprint, outcome)."""
+
+    def __init__(self, uow):
+        self.uow = uow
+        self.kept: dict[str, tuple] = {}
+
+    def slot(self, *scope_and_key):
+        return "\0".join(scope_and_key)
+
+    def is_free(self, slot):
+        return slot not in self.kept
+
+    def recall(self, slot, payload):
+        from shared.idempotency import HEADER, KeyReused, Replayed
+        if slot not in self.kept:
+            return None
+        fingerprint, outcome = self.kept[slot]
+        if fingerprint != payload:
+            raise KeyReused({HEADER: ["this key was already used for another request"]})
+        if "refused" in outcome:
+            raise Replayed(*outcome["refused"])
+        return outcome["answer"]
+
+    def remember(self, slot, payload, answer):
+        self.uow.queue(lambda: self.kept.__setitem__(slot, (payload, {"answer": answer})))
+
+    def remember_refusal(self, slot, payload, refusal):
+        outcome = {"refused": [refusal.status, refusal.slug, refusal.title, refusal.detail, refusal.errors]}
+        self.uow.queue(lambda: self.kept.__setitem__(slot, (payload, outcome)))

@@ -26,6 +26,17 @@ class EnrollmentRepository:
         self.tx.watch(keys.program_open(program_id))
         return self.redis.hgetall(keys.program_open(program_id))
 
+    def enrolling(self, client_id: str, program_id: str) -> tuple[dict | None, dict | None, int, bool]:
+        """What an enrollment is decided on, all watched and read in one round trip: the client's and the
+        program's replicas (None when missing), the program's active count and whether the client has an
+        open enrollment in it (without reading every open enrollment of the program)."""
+        replicas, open_set = [keys.client(client_id), keys.program(program_id)], keys.program_open(program_id)
+        self.tx.watch(*replicas, open_set)
+        found, count, has = self.tx.read_together(("MGET", *replicas), ("HLEN", open_set),
+                                                  ("HEXISTS", open_set, client_id))
+        client, program = (json.loads(raw) if raw else None for raw in found)
+        return client, program, count, bool(has)
+
     def open_of_client(self, client_id: str) -> set[str]:
         self.tx.watch(keys.client_open(client_id))
         return self.redis.smembers(keys.client_open(client_id))

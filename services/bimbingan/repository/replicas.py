@@ -25,6 +25,11 @@ class ReplicaRepository:
     def knows_program(self, program_id: str) -> bool:
         return bool(self.redis.exists(keys.program(program_id)))
 
+    def knows_all(self, client_ids: list[str] = (), program_ids: list[str] = ()) -> bool:
+        """Whether every one of these clients and programs has a replica (one EXISTS)."""
+        names = [keys.client(i) for i in client_ids] + [keys.program(i) for i in program_ids]
+        return self.redis.exists(*names) == len(names)
+
     def save_client(self, client: dict) -> None:
         self.tx.queue(lambda pipe: pipe.set(keys.client(client["id"]), json.dumps(client)))
 

@@ -6,7 +6,7 @@ import json
 from services.klien import domain, keys
 from shared.errors import Conflict, Invalid
 from shared.pagination import decode_cursor, encode_cursor, index_member, member_id, member_sort_key
-from shared.records import load, load_many, load_or_404
+from shared.records import load, load_many, load_or_404, move_members
 
 SCAN_BUDGET = 1000                                  # index entries one list page may examine
 
@@ -16,6 +16,7 @@ class ClientRepository:
         self.tx = tx
         self.redis = tx.pipe
         self.nik_key = nik_key           # keys the NIK index (domain.nik_index)
+        self._nik_slots: dict[str, str] = {}
 
     def get(self, client_id: str) -> domain.Client:
         self.tx.watch(keys.client(client_id))
@@ -47,7 +48,8 @@ class ClientRepository:
         """The record, its slots and indexes (in the attention list while either source flags it:
         its guidance, or `reporting_flagged`, the wajib lapor flag the caller read; in the due lists by
         `next_due`, its next open due date before and after the change), its history."""
-        flagged = reporting_flagged or domain.needs_attention(self._guidance(after["id"]))
+        # a new client (no `before`: its id was made for it) has no guidance to read
+        flagged = reporting_flagged or (before is not None and domain.needs_attention(self._guidance(after["id"])))
 
         def write(pipe):
             pipe.set(keys.client(after["id"]), json.dumps(after))
@@ -193,7 +195,10 @@ class ClientRepository:
         return key, "-", "+", lambda client, _member: fits(client)
 
     def _nik_slot(self, nik: str) -> str:
-        return keys.nik_slot(domain.nik_digest(nik, self.nik_key))
+        # claimed, then kept, in the same transaction: the keyed digest is taken once per NIK and transaction
+        if nik not in self._nik_slots:
+            self._nik_slots[nik] = keys.nik_slot(domain.nik_digest(nik, self.nik_key))
+        return self._nik_slots[nik]
 
     def _keep_unique(self, pipe, before: domain.Client | None, after: domain.Client) -> None:
         register = keys.register_slot(after["register_number"])
@@ -218,7 +223,5 @@ def _position(cursor: str) -> int:
 
 
 def _move(pipe, old: set[tuple[str, str]], new: set[tuple[str, str]]) -> None:
-    for name, member in old - new:
-        pipe.zrem(keys.index(name), member)
-    for name, member in new - old:
-        pipe.zadd(keys.index(name), {member: 0})
+    move_members(pipe, [(keys.index(name), member) for name, member in old - new],
+                 [(keys.index(name), member) for name, member in new - old])

@@ -1,4 +1,6 @@
 """Idempotency-Key on POST /sessions/{id}/attendance: a batch sent twice is applied once."""
+import json
+from concurrent.futures import ThreadPoolExecutor
 
 
 def send(http, session, enrollment, attendance, key):
@@ -40,3 +42,18 @@ def test_keys_belong_to_their_user_and_are_checked(world, officer, one_session):
     colleague = world.http("officer", sub="pk-2")
     assert send(colleague, session, enrollment, "late", "batch-0004").status_code == 200
     assert send(officer, session, enrollment, "late", "no").status_code == 422
+
+
+def test_copies_sent_together_are_applied_once_and_all_answered_as_the_first(world, officer, one_session):
+    session, enrollment = one_session
+    version = officer.get(f"/enrollments/{enrollment['id']}").json["version"]
+    events = len(world.outbox("bimbingan."))
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: send(world.http("officer"), session, enrollment, "present", "batch-0005"),
+                                range(6)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({json.dumps(a.json, sort_keys=True) for a in answers}) == 1
+    assert officer.get(f"/enrollments/{enrollment['id']}").json["version"] == version + 1
+    once = len(world.outbox("bimbingan.")) - events
+    send(officer, session, enrollment, "late", "batch-0006")   # one more batch, applied alone: as many events
+    assert len(world.outbox("bimbingan.")) - events == 2 * once

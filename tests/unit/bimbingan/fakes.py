@@ -1,7 +1,7 @@
 """bimbingan's repositories in memory, and a stand-in for the owners' feeds."""
 from services.bimbingan import domain
 from services.bimbingan.events import CATALOG
-from tests.unit.fakes import FakeStore, FakeUnitOfWork, check_shape
+from tests.unit.fakes import FakeIdempotency, FakeStore, FakeUnitOfWork, check_shape
 
 
 class FakeEnrollmentRepository:
@@ -22,6 +22,11 @@ class FakeEnrollmentRepository:
 
     def open_in_program(self, program_id):
         return {e["client_id"]: e["id"] for e in self._open() if e["program_id"] == program_id}
+
+    def enrolling(self, client_id, program_id):
+        taken = self.open_in_program(program_id)
+        replicas = self.uow.replicas
+        return replicas.client(client_id), replicas.program(program_id), len(taken), client_id in taken
 
     def open_of_client(self, client_id):
         return {e["id"] for e in self._open() if e["client_id"] == client_id}
@@ -80,6 +85,9 @@ class FakeReplicaRepository:
     def program(self, program_id):
         return self.programs.get(program_id)
 
+    def knows_all(self, client_ids=(), program_ids=()):
+        return all(i in self.clients for i in client_ids) and all(i in self.programs for i in program_ids)
+
     def agreement(self, agreement_id):
         return self.agreements.get(agreement_id)
 
@@ -130,4 +138,5 @@ class FakeFreshness:
 
 def unit_of_work() -> FakeUnitOfWork:
     return FakeUnitOfWork(CATALOG, enrollments=FakeEnrollmentRepository, sessions=FakeSessionRepository,
+                          idempotency=FakeIdempotency,
                           replicas=FakeReplicaRepository)

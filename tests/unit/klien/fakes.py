@@ -2,8 +2,8 @@
 from services.klien import domain
 from services.klien.events import CATALOG
 from services.klien.usecases import Clients, Reporting
-from shared.errors import Conflict, Invalid
-from tests.unit.fakes import FakeStore, FakeUnitOfWork, check_shape
+from shared.errors import Conflict
+from tests.unit.fakes import FakeIdempotency, FakeStore, FakeUnitOfWork, check_shape
 
 
 class FakeClientRepository:
@@ -125,25 +125,6 @@ class FakeReportingRepository:
 
     def all_check_ins(self, client_id):
         return list(self.check_ins_by_client.get(client_id, []))
-
-
-class FakeIdempotency:
-    def __init__(self, uow):
-        self.uow = uow
-        self.answers: dict[str, tuple] = {}
-
-    def slot(self, caller, path, key):
-        return "\0".join((caller, path, key))
-
-    def recall(self, slot, payload):
-        if slot not in self.answers:
-            return None
-        if self.answers[slot][0] != payload:
-            raise Invalid({"Idempotency-Key": ["this key was already used for another request"]})
-        return self.answers[slot][1]
-
-    def remember(self, slot, payload, answer):
-        self.uow.queue(lambda: self.answers.__setitem__(slot, (payload, answer)))
 
 
 class FakeGatherer:

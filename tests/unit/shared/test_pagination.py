@@ -1,4 +1,6 @@
 """Cursors are opaque, round-trip, and a forged one is a 422 naming `cursor`."""
+from itertools import combinations
+
 import pytest
 
 from shared import pagination
@@ -30,3 +32,12 @@ def test_index_members_sort_by_the_whole_sort_key_first():
     members = [pagination.index_member(name, f"id-{i}") for i, name in enumerate(names)]
     ordered = sorted(members, key=lambda m: m.encode())
     assert [pagination.member_sort_key(m) for m in ordered] == ["yayasan a", "yayasan a b", "yayasan aa"]
+
+
+def test_a_record_is_in_the_index_of_each_combination_of_its_filters():
+    names = ("client_id", "program_id", "status", "group_id")
+    record = {"client_id": "a b", "program_id": "p/1:x", "status": "open", "group_id": None}
+    expected = [pagination.filter_index("svc", "things", subset, record) for size in range(len(names) + 1)
+                for subset in combinations(names, size)]
+    assert pagination.filter_indexes("svc", "things", names, record) == expected
+    assert "svc:idx:things:client_id=a%20b:program_id=p%2F1%3Ax:status=open" in expected
