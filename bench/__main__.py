@@ -72,12 +72,19 @@ def http_server_line() -> str:
 def stack_sections(report: Report, targets: Targets) -> None:
     with deployed() as (stack, floor_url, broker):
         klien, pokmas, bimbingan = clients(stack)
-        rows, notes, programs, rates = writes.measure(stack, floor_url, pokmas, rounds=PLAN["rounds"],
-                                                      seconds=PLAN["seconds"], processes=PLAN["processes"],
-                                                      threads=PLAN["threads"])
+        rows, notes, programs, rates, split = writes.measure(stack, floor_url, pokmas, rounds=PLAN["rounds"],
+                                                             seconds=PLAN["seconds"], processes=PLAN["processes"],
+                                                             threads=PLAN["threads"])
         targets.writes(rates)
         report.section(f"Write throughput (stack on {broker}; median of {PLAN['rounds']} rounds of "
                        f"{PLAN['seconds']} s; target: at least 0.8 of the floor)", rows, notes)
+        report.section("Where a write's CPU goes: µs of CPU per answered request, by process (all rounds)",
+                       split.rows(),
+                       ["from /proc: each process's user + system time over the window; 'the rest' is the machine's "
+                        "busy time minus the named processes (the load generator, the bench itself)",
+                        "'burst' is the load's window; '+ its events applied' runs on until the relay and the "
+                        "consumers have applied every event of the burst (the write's whole cost)",
+                        "on 2 cores a target's rate can be at most 2,000,000 / its 'all' figure per second"])
         rows, figures = latency.measure(stack, klien, bimbingan, programs, samples=PLAN["samples"],
                                         background_rate=300, processes=PLAN["processes"])
         targets.latency(figures["idle_p99"], figures["loaded_p99"], figures["achieved"])

@@ -2,19 +2,33 @@
 import statistics
 
 from bench import load
+from bench.cpu_split import Split, Window
 from bench.deploy import admin_token
 from bench.fixtures import Programs
 from tests.support.faults_backbone import wait_settled
 
 
 def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, processes: int, threads: int):
-    """Returns (rows, notes, programs, medians): req/s per target (median of rounds) and the ratio to the
-    floor; medians maps floor / clients / enrollments to req/s."""
+    """Returns (rows, notes, programs, medians, split): req/s per target (median of rounds) and the ratio to
+    the floor; medians maps floor / clients / enrollments to req/s; split (bench/cpu_split.py) holds each
+    process group's CPU per request, during the bursts and until their events were applied."""
     token = admin_token(stack)
     programs = Programs(pokmas)
     notes = [programs.note] if programs.note else []
     rates = {"floor": [], "clients": [], "enrollments": []}
     statuses = {name: {} for name in rates}
+
+    split = Split()
+
+    def timed(name, run, settle=False):
+        """Run one burst, its CPU split by process; with `settle`, also until its events are applied."""
+        window = Window().start()
+        result = run()
+        split.add(f"{name}: burst", window.stop(), result.ok)
+        if settle:
+            wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+            split.add(f"{name}: burst + its events applied", window.stop(), result.ok)
+        return record(name, result)
 
     def record(name, result):
         rates[name].append(result.rate)
@@ -24,15 +38,13 @@ def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, proce
 
     load.run(floor_url, "/things", token, "floor", seconds=1, processes=processes, threads=threads)  # warm-up
     for _ in range(rounds):
-        record("floor", load.run(floor_url, "/things", token, "floor", seconds=seconds, processes=processes,
-                                 threads=threads))
-        made = record("clients", load.run(stack.klien_url, "/clients", token, "client", seconds=seconds,
-                                          processes=processes, threads=threads))
-        wait_settled(stack.redis_url, stack.broker_url, timeout=120)
-        record("enrollments", load.run(stack.bimbingan_url, "/enrollments", token, "enrollment",
-                                                  seconds=seconds, processes=processes, threads=threads,
-                                                  bodies=programs.bodies(made.created)))
-        wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+        timed("floor", lambda: load.run(floor_url, "/things", token, "floor", seconds=seconds,
+                                        processes=processes, threads=threads))
+        made = timed("clients", lambda: load.run(stack.klien_url, "/clients", token, "client", seconds=seconds,
+                                                 processes=processes, threads=threads), settle=True)
+        timed("enrollments", lambda: load.run(stack.bimbingan_url, "/enrollments", token, "enrollment",
+                                              seconds=seconds, processes=processes, threads=threads,
+                                              bodies=programs.bodies(made.created)), settle=True)
     medians = {name: statistics.median(values) for name, values in rates.items()}
     floor = medians["floor"]
     rows = []
@@ -41,7 +53,7 @@ def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, proce
         rate = medians[name]
         rows.append({"what": path, "req/s": f"{rate:.0f}", "ratio to floor": f"{rate / floor:.2f}",
                      "answers": _statuses(statuses[name])})
-    return rows, notes, programs, medians
+    return rows, notes, programs, medians, split
 
 
 def _statuses(counts: dict) -> str:
