@@ -5,7 +5,7 @@ Each handler runs inside the Applier's transaction (shared/inbox.py): duplicates
 than what was applied for their subject never reach it. A `data` that does not match its schema
 raises, so the consumer retries it and then sends it to `laporan.dead`.
 """
-from services.laporan import schemas, usecases
+from services.laporan import keys, schemas, usecases
 from services.laporan.repository import Tx
 from shared.keys import BackboneKeys
 from shared.subscriptions import Subscriptions
@@ -53,8 +53,15 @@ def _planned_reads(transactions: Transactions, event: dict) -> list[tuple]:
     return [("MGET", *strings), *(("HGETALL", key) for key in hashes)]
 
 
+def client_reads(event: dict) -> list[tuple[str, str]]:
+    """What client_changed reads before its dependents' recounts: the client's counted contributions and
+    its dependents (both empty for a new client, so a registration needs no read of its own)."""
+    client_id = event["data"]["id"]
+    return [("GET", keys.contributions(f"client:{client_id}")), ("SMEMBERS", keys.dependents(client_id))]
+
+
 @subscriptions.handles("klien.client.registered", "klien.client.updated", "klien.client.status_changed",
-                       data=schemas.ClientState)
+                       data=schemas.ClientState, reads=client_reads)
 def client_changed(transactions, tx, data, event):
     usecases.client_changed(tx, data, event["region"])
     tx.commit()

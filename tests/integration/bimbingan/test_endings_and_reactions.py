@@ -1,5 +1,6 @@
 """Completion, withdrawal, and the worker's withdrawals when a client or an agreement ends."""
-from tests.support.bimbingan_world import client_data
+from shared import envelope
+from tests.support.bimbingan_world import REGION, client_data, new_id
 
 
 def enroll(world, officer, agreement, client_id=None):
@@ -54,6 +55,27 @@ def test_a_client_leaving_active_has_every_open_enrollment_withdrawn_once(world,
     assert len([e for e in world.outbox() if e["type"] == "bimbingan.enrollment.withdrawn"]) == 2
     assert officer.post("/enrollments", json={"client_id": client_id,
                                               "program_id": a["program_id"]}).status_code == 409
+
+
+def test_client_events_in_a_batch_read_their_open_enrollments_in_the_first_round_trip(world, officer):
+    """The plan (the client's open enrollments) is answered with the batch's one WATCH, and its answer is
+    the one the handler acts on: an ended client's open enrollment is withdrawn, an active one's kept."""
+    ended, kept, other = world.client(), world.client(), world.client()
+    ended_one, kept_one = (enroll(world, officer, world.agreement(), client_id) for client_id in (ended, kept))
+
+    def changed(client_id: str, status: str) -> dict:
+        return envelope.build_event(region=REGION, service="klien", type="klien.client.status_changed",
+                                    subject=client_id, sequence=world.sequences[client_id] + 1,
+                                    data=client_data(client_id, status), correlation_id=new_id())
+
+    redis = world.applier.redis
+    watches = lambda: int(redis.info("commandstats").get("cmdstat_watch", {}).get("calls", 0))  # noqa: E731
+    before = watches()
+    assert world.applier.apply_batch([changed(kept, "active"), changed(other, "active")]) == ["applied"] * 2
+    assert watches() - before == 1
+    assert world.applier.apply_batch([changed(ended, "revoked")]) == ["applied"]
+    assert officer.get(f"/enrollments/{ended_one['id']}").json["status"] == "withdrawn"
+    assert officer.get(f"/enrollments/{kept_one['id']}").json["status"] == "enrolled"
 
 
 def test_an_updated_but_still_active_client_keeps_its_enrollments(world, officer):

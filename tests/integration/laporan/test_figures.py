@@ -4,6 +4,9 @@ import random
 
 import pytest
 
+from services.laporan import handlers
+from shared import clock, redis_tx
+from shared.inbox import Applier
 from tests.integration.laporan.conftest import bearer
 
 
@@ -150,3 +153,34 @@ def test_bad_queries_are_422_naming_the_parameter(http, query, field):
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert field in str(response.get_json()["errors"])
+
+
+
+def _contents(client) -> dict:
+    """Every key's value but `transact`'s commit markers (a single event's transaction has one)."""
+    read = {"string": client.get, "hash": client.hgetall, "set": client.smembers,
+            "zset": lambda key: client.zrange(key, 0, -1, withscores=True)}
+    return {key: read[client.type(key)](key) for key in client.keys("*") if not key.startswith("tx:committed:")}
+
+
+def test_client_changes_batched_read_in_the_first_round_trip_and_count_as_applied_alone(world, applier, redis_url):
+    """A client event's planned reads (its counted contributions, its dependents) go with the batch's one
+    WATCH; a month whose clients change after their enrollments, applied in batches, leaves the store
+    exactly as applied one event at a time."""
+    batched = Applier(redis_tx.connect(redis_url.rsplit("/", 1)[0] + "/1"), service="laporan",
+                      handlers=handlers.build(clock.zone()))
+    watches = lambda: int(batched.redis.info("commandstats").get("cmdstat_watch", {}).get("calls", 0))  # noqa: E731
+    registered = [world.client(kind="PB", start="2026-11-03") for _ in range(3)]
+    before = watches()
+    batched.apply_batch(registered)
+    assert watches() - before == 1
+    month_of_activity(world)
+    enrolled = [e["data"]["client_id"] for e in world.events if e["type"] == "bimbingan.enrollment.created"]
+    assert enrolled
+    for client_id in enrolled:  # clients with dependents (their enrollments) change: recounted
+        world.client(client_id=client_id, kind="PB", start="2026-11-03", status="revoked", effective="2026-11-25")
+    for event in world.events:
+        applier.apply(event)
+    for start in range(len(registered), len(world.events), 7):
+        batched.apply_batch(world.events[start:start + 7])
+    assert _contents(batched.redis) == _contents(applier.redis)
