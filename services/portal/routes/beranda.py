@@ -74,25 +74,43 @@ def _in_office(clients: list) -> list:
 
 
 def _second_round(enrollments: list, today):
-    """What needs the first round's answers, all at once: this week's sessions of the caseload's programs
-    (one call per program, for this week only) and the partners' flagged feedback of the last weeks (one per open enrollment)."""
+    """What needs the first round's answers: this week's sessions of the caseload's programs and the partners'
+    flagged feedback of the last FEEDBACK_DAYS. One call per program lists its sessions from FEEDBACK_DAYS ago
+    to this Sunday; the feedback then comes from whichever is fewer calls: each past session with its
+    attendance (a few per program), or each open enrollment with its attendance (one per enrollment)."""
     api = g.api
     program_ids = sorted({e["program_id"] for e in enrollments})
     monday, sunday = dates.week_of(today)
-    days = {"from": monday.isoformat(), "to": sunday.isoformat()}          # not every session the program ever had
-    calls = {f"p:{pid}": (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid, **days))
-             for pid in program_ids}
-    calls.update({f"e:{e['id']}": (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
-                  for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]})
-    got = parallel(**calls)
-    week = [s for pid in program_ids for s in got[f"p:{pid}"].value_or([])
-            if monday <= dates.local(s["starts_at"]).date() <= sunday]
-    since = (today - timedelta(days=FEEDBACK_DAYS)).isoformat()
-    flagged = [(mark, e) for e in enrollments[:MAX_FEEDBACK_ENROLLMENTS]
-               for mark in got[f"e:{e['id']}"].value_or({}).get("attendance", [])
-               if mark.get("pk_should_know") and mark["starts_at"][:10] >= since]
-    return (sorted(week, key=lambda s: s["starts_at"]),
-            sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True))
+    since = today - timedelta(days=FEEDBACK_DAYS)
+    days = {"from": min(monday, since).isoformat(), "to": sunday.isoformat()}  # not every session ever held
+    listed = parallel(**{pid: (lambda pid=pid: api.bimbingan.all("/sessions", program_id=pid, **days))
+                         for pid in program_ids})
+    sessions = [s for pid in program_ids for s in listed[pid].value_or([])]
+    week = sorted((s for s in sessions if monday <= dates.local(s["starts_at"]).date() <= sunday),
+                  key=lambda s: s["starts_at"])
+    held = [s for s in sessions if since <= dates.local(s["starts_at"]).date() <= today]
+    if all(listed[pid].ok for pid in program_ids) and len(held) < min(len(enrollments), MAX_FEEDBACK_ENROLLMENTS):
+        marks = _marks_by_session(held, {e["id"]: e for e in enrollments})
+    else:
+        marks = _marks_by_enrollment(enrollments[:MAX_FEEDBACK_ENROLLMENTS])
+    flagged = [(mark, e) for mark, e in marks
+               if mark.get("pk_should_know") and mark["starts_at"][:10] >= since.isoformat()]
+    return week, sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True)
+
+
+def _marks_by_session(held: list, enrollments: dict) -> list:
+    """(mark, enrollment) of the caseload's open enrollments, from each held session's attendance."""
+    bimbingan = g.api.bimbingan  # the calls run in other threads, without flask.g
+    got = parallel(**{s["id"]: (lambda sid=s["id"]: bimbingan.get(f"/sessions/{sid}")) for s in held})
+    return [(mark, enrollments[mark["enrollment_id"]]) for s in held
+            for mark in got[s["id"]].value_or({}).get("attendance", []) if mark.get("enrollment_id") in enrollments]
+
+
+def _marks_by_enrollment(enrollments: list) -> list:
+    """(mark, enrollment) from each open enrollment's attendance."""
+    bimbingan = g.api.bimbingan  # the calls run in other threads, without flask.g
+    got = parallel(**{e["id"]: (lambda eid=e["id"]: bimbingan.get(f"/enrollments/{eid}")) for e in enrollments})
+    return [(mark, e) for e in enrollments for mark in got[e["id"]].value_or({}).get("attendance", [])]
 
 
 def _attention(api, mine: dict) -> list:

@@ -1,4 +1,6 @@
 """Pages rendered with fake services: what a person reads, and what the portal asks of the services."""
+from datetime import date, timedelta
+
 from tests.support.portal_fakes import problem
 from tests.unit.portal.conftest import page
 
@@ -214,19 +216,49 @@ def test_the_register_sends_one_record_per_marked_participant(as_partner, servic
                                "behaviour_note": "Gelisah", "pk_should_know": True}]}, "version": None}]
 
 
+def _held(days_ago: int) -> str:
+    """A session's starts_at, `days_ago` days before today (02:00 UTC: the same date in Indonesia)."""
+    return f"{date.today() - timedelta(days=days_ago)}T02:00:00Z"
+
+
+def _held_session(days_ago: int = 1) -> dict:
+    return {"id": SESSION_ID, "program_id": PROGRAM_ID, "group_id": GROUP_ID, "starts_at": _held(days_ago),
+            "status": "scheduled", "delivery": "in_person"}
+
+
 def test_the_pk_home_lists_feedback_partners_flagged_for_the_caseload(as_pk, services):
     services.klien.answers[("GET", "/clients")] = pages(client())
     services.bimbingan.answers[("GET", "/enrollments")] = pages(ENROLLMENT)
-    services.bimbingan.answers[("GET", "/sessions")] = pages()
+    services.bimbingan.answers[("GET", "/sessions")] = pages(_held_session(1), {**_held_session(2), "id": "s2"})
     services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [
-        {"session_id": SESSION_ID, "starts_at": "2099-01-01T02:00:00Z", "attendance": "present",
+        {"session_id": SESSION_ID, "starts_at": _held(1), "attendance": "present",
          "behaviour_note": "Sering melamun", "pk_should_know": True},
-        {"session_id": SESSION_ID, "starts_at": "2099-01-02T02:00:00Z", "attendance": "present",
-         "behaviour_note": "Biasa saja", "pk_should_know": False}]}
+        {"session_id": "s2", "starts_at": _held(2), "attendance": "present",
+         "behaviour_note": "Biasa saja", "pk_should_know": False},
+        {"session_id": "s0", "starts_at": _held(40), "attendance": "present",
+         "behaviour_note": "Dulu sekali", "pk_should_know": True}]}
     services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
     soup = page(as_pk.get("/"))
     items = soup.find("h2", string="Catatan mitra untuk PK").find_next("ul").select("li")
     assert len(items) == 1 and "Budi Santoso" in items[0].get_text() and "Sering melamun" in items[0].get_text()
+
+
+def test_with_fewer_sessions_held_than_open_enrollments_the_feedback_is_read_per_session(as_pk, services):
+    services.klien.parameters.add(("/clients", "guidance"))
+    entries = [{"enrollment_id": eid, "program_id": PROGRAM_ID, "group_id": GROUP_ID, "status": "enrolled"}
+               for eid in (ENROLLMENT_ID, "77777777-7777-4777-8777-777777777777")]
+    services.klien.answers[("GET", "/clients")] = pages(client(guidance={"enrollments": entries}))
+    services.bimbingan.answers[("GET", "/sessions")] = pages(_held_session(3))
+    mark = {"session_id": SESSION_ID, "starts_at": _held(3), "attendance": "late", "pk_should_know": True}
+    services.bimbingan.answers[("GET", f"/sessions/{SESSION_ID}")] = {**_held_session(3), "attendance": [
+        {**mark, "enrollment_id": ENROLLMENT_ID, "behaviour_note": "Datang terlambat lagi"},
+        {**mark, "enrollment_id": "99999999-9999-4999-8999-999999999999", "behaviour_note": "Bukan klien PK ini"}]}
+    services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
+    soup = page(as_pk.get("/"))
+    items = soup.find("h2", string="Catatan mitra untuk PK").find_next("ul").select("li")
+    assert len(items) == 1 and "Datang terlambat lagi" in items[0].get_text()   # not the other PK's client
+    paths = [path for _, path, _ in services.bimbingan.calls]
+    assert f"/sessions/{SESSION_ID}" in paths and not [p for p in paths if p.startswith("/enrollments/")]
 
 
 def test_a_session_the_service_refuses_is_a_403_page(as_partner, services):
@@ -290,9 +322,9 @@ def test_a_pk_home_takes_the_caseloads_enrollments_from_klien_when_it_offers_gui
     entry = {"enrollment_id": ENROLLMENT_ID, "program_id": PROGRAM_ID, "group_id": GROUP_ID, "status": "enrolled"}
     ended = {**entry, "enrollment_id": "88888888-8888-4888-8888-888888888888", "status": "completed"}
     services.klien.answers[("GET", "/clients")] = pages(client(guidance={"enrollments": [entry, ended]}))
-    services.bimbingan.answers[("GET", "/sessions")] = pages()
+    services.bimbingan.answers[("GET", "/sessions")] = pages(_held_session(1), {**_held_session(8), "id": "s2"})
     services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [
-        {"session_id": SESSION_ID, "starts_at": "2099-01-01T02:00:00Z", "attendance": "present",
+        {"session_id": SESSION_ID, "starts_at": _held(1), "attendance": "present",
          "behaviour_note": "Sering melamun", "pk_should_know": True}]}
     services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
     soup = page(as_pk.get("/"))
