@@ -5,10 +5,11 @@ is never passed to a logger.
 """
 import contextlib
 import contextvars
-import json
 import logging
 import os
 import sys
+
+import orjson
 
 from shared import clock
 
@@ -33,7 +34,9 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        # orjson: compact, UTF-8 like ensure_ascii=False, about a tenth of the json module's cost
+        # (a write's log line is formatted in the request, issue 21).
+        return orjson.dumps(line, default=str).decode()
 
 
 def configure(service: str, level: str | None = None) -> None:
