@@ -5,6 +5,7 @@ is never passed to a logger.
 """
 import contextlib
 import contextvars
+import json
 import logging
 import os
 import sys
@@ -35,8 +36,12 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         # orjson: compact, UTF-8 like ensure_ascii=False, about a tenth of the json module's cost
-        # (a write's log line is formatted in the request, issue 21).
-        return orjson.dumps(line, default=str).decode()
+        # (a write's log line is formatted in the request, issue 21). Text orjson refuses (a lone
+        # surrogate) is escaped by the json module, so the line is still written.
+        try:
+            return orjson.dumps(line, default=str).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(line, default=str)
 
 
 def configure(service: str, level: str | None = None) -> None:
