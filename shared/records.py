@@ -2,20 +2,8 @@
 between sorted-set indexes, read one page of an index as records; and the version check of a write."""
 import json
 
-import orjson
-
 from shared.errors import NotFound, PreconditionFailed
 from shared.pagination import lex_page
-
-
-def dumps(record) -> str:
-    """A record's JSON text as stored, by orjson (compact, UTF-8 text; about a tenth of the json
-    module's cost, issue 21): `json.loads` gives back what `json.dumps` would have stored. What orjson
-    refuses (an integer beyond 64 bits, a key that is not a string) goes to the json module as before."""
-    try:
-        return orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(record)
 
 
 def load(reader, key: str) -> dict | None:

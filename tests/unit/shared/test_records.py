@@ -1,9 +1,6 @@
 """What every repository does alike: moves between indexes, the version check."""
-import json
-
 import pytest
 
-from shared import records
 from shared.errors import PreconditionFailed
 from shared.records import check_version, move, move_members
 
@@ -54,10 +51,3 @@ def test_the_version_check():
     check_version(3, 3)
     with pytest.raises(PreconditionFailed, match="version 3, not 2"):
         check_version(3, 2)
-
-
-def test_a_stored_record_reads_back_as_the_json_module_would_have_stored_it():
-    record = {"name": "Śiti ✓", "z": 1, "a": [1.5, None, True, {"k": "v"}], "big": 2 ** 70}
-    assert json.loads(records.dumps(record)) == json.loads(json.dumps(record)) == record
-    assert list(json.loads(records.dumps(record))) == list(record)
-    assert json.loads(records.dumps({1: "x"})) == {"1": "x"}
