@@ -16,6 +16,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from shared import jsontext
+
 LAST_STREAM_ID = f"{2 ** 64 - 1}-{2 ** 64 - 1}"
 
 _APPEND = """
@@ -41,7 +43,7 @@ def stage(pipe, service: str, entry: AuditEntry, resource_id: str | None = None)
     resource is the one the request names, else the one the change made (its first event's subject)."""
     content = {**entry.fields, "status": entry.status, "outcome": "committed",
                "resource_id": entry.fields.get("resource_id") or resource_id}
-    pipe.eval(_APPEND, 2, stream_key(service), head_key(service), json.dumps(content, sort_keys=True))
+    pipe.eval(_APPEND, 2, stream_key(service), head_key(service), jsontext.dumps(content, sort_keys=True))
 
 
 def stream_key(service: str) -> str:
@@ -59,7 +61,7 @@ class AuditTrail:
         self._append = client.register_script(_APPEND)
 
     def append(self, entry: dict) -> None:
-        self._append(keys=[stream_key(self.service), head_key(self.service)], args=[json.dumps(entry, sort_keys=True)])
+        self._append(keys=[stream_key(self.service), head_key(self.service)], args=[jsontext.dumps(entry, sort_keys=True)])
 
     def page(self, after: str | None, limit: int, newest_first: bool = False) -> tuple[list[dict], str | None]:
         """Entries after `after` in reading order: oldest first, or newest first (then `after` is the

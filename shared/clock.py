@@ -34,9 +34,10 @@ def instant(moment: datetime | None = None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone())
     moment = moment.astimezone(timezone.utc)
-    # The year formatted by hand: strftime's %Y gives "284" for the year 284, which is no RFC 3339
-    # instant and sorts after "2026" as text.
-    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Formatted by hand: strftime's %Y gives "284" for the year 284, which is no RFC 3339 instant and
+    # sorts after "2026" as text; and strftime costs about four times this (issue 21's profile).
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
 
 
 def today() -> date:

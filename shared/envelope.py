@@ -8,7 +8,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from shared import clock, ids
+from shared import clock, ids, jsontext
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -96,7 +96,9 @@ def build_event(*, region: str, service: str, type: str, subject: str, sequence:
 
 
 def encode(event: dict) -> str:
-    return json.dumps(event, separators=(",", ":"), sort_keys=True)
+    """Compact JSON with sorted keys (shared.jsontext: orjson; the json module's encoder was about 4 % of
+    a registration's CPU in issue 21's profile)."""
+    return jsontext.dumps(event, sort_keys=True)
 
 
 def parse_event(body) -> dict:

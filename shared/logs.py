@@ -10,6 +10,8 @@ import logging
 import os
 import sys
 
+import orjson
+
 from shared import clock
 
 request_id = contextvars.ContextVar("request_id", default=None)
@@ -33,7 +35,13 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        # orjson: compact, UTF-8 like ensure_ascii=False, about a tenth of the json module's cost
+        # (a write's log line is formatted in the request, issue 21). Text orjson refuses (a lone
+        # surrogate) is escaped by the json module, so the line is still written.
+        try:
+            return orjson.dumps(line, default=str).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(line, default=str)
 
 
 def configure(service: str, level: str | None = None) -> None:

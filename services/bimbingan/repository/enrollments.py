@@ -3,6 +3,7 @@ client's open enrollments) and each enrollment's attendance marks."""
 import json
 
 from services.bimbingan import domain, keys
+from shared import jsontext
 from shared.pagination import index_member
 from shared.records import load_many, load_or_404, move, page_of
 
@@ -47,7 +48,7 @@ class EnrollmentRepository:
 
     def save(self, before: domain.Enrollment | None, after: domain.Enrollment) -> None:
         def write(pipe):
-            pipe.set(keys.enrollment(after["id"]), json.dumps(after))
+            pipe.set(keys.enrollment(after["id"]), jsontext.dumps(after))
             member = index_member(after["created_at"], after["id"])
             move(pipe, keys.enrollment_indexes(before) if before else [], member, keys.enrollment_indexes(after),
                  member)

@@ -4,6 +4,7 @@ on it until it commits."""
 import json
 
 from services.klien import domain, keys
+from shared import jsontext
 from shared.errors import Conflict, Invalid
 from shared.pagination import decode_cursor, encode_cursor, index_member, member_id, member_sort_key
 from shared.records import load, load_many, load_or_404, move_members
@@ -52,11 +53,11 @@ class ClientRepository:
         flagged = reporting_flagged or (before is not None and domain.needs_attention(self._guidance(after["id"])))
 
         def write(pipe):
-            pipe.set(keys.client(after["id"]), json.dumps(after))
+            pipe.set(keys.client(after["id"]), jsontext.dumps(after))
             self._keep_unique(pipe, before, after)
             old = domain.index_members(before, self.nik_key, flagged, next_due[0]) if before else set()
             _move(pipe, old, domain.index_members(after, self.nik_key, flagged, next_due[1]))
-            pipe.rpush(keys.history(after["id"]), json.dumps(entry))
+            pipe.rpush(keys.history(after["id"]), jsontext.dumps(entry))
 
         self.tx.queue(write)
 

@@ -96,3 +96,15 @@ def _parses(event) -> bool:
     except envelope.MalformedEvent:
         return False
     return True
+
+
+def test_an_encoded_event_is_the_json_modules_value_with_sorted_keys_and_integers_beyond_64_bits_still_encode():
+    event = envelope.build_event(region="sumsel", service="klien", type="klien.client.registered",
+                                 subject="c-1", sequence=1, correlation_id="corr-1",
+                                 data={"name": "Budi Śantoso ✓", "b": [1, 2.5, None, True], "a": {"z": 1, "y": "\u2028"}})
+    text = envelope.encode(event)
+    assert json.loads(text) == event
+    assert list(json.loads(text)) == sorted(event) and list(json.loads(text)["data"]["a"]) == ["y", "z"]
+    assert text == json.dumps(event, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    huge = {**event, "data": {"n": 2 ** 70}}
+    assert json.loads(envelope.encode(huge)) == huge
