@@ -17,7 +17,7 @@ def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
 
 @pytest.mark.parametrize("stop", ["sigterm", "sigkill"])
 def test_no_process_outlives_the_stack(stop):
-    stack = LocalStack().start()
+    stack = LocalStack(extra_env={"BAPAS_HTTP_SERVER": "granian"}).start()  # the server whose workers need it
     try:
         processes = psutil.Process(stack.process.pid).children(recursive=True)
         assert {"shared.http_server"} <= {part for p in processes for part in p.cmdline()}
