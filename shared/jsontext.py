@@ -9,8 +9,10 @@ import orjson
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def dumps(value, *, sort_keys: bool = False) -> str:
+def dumps(value, *, sort_keys: bool = False, default=None) -> str:
+    """`default`, as for json.dumps, turns what neither encoder knows into something it does (logs: str)."""
     try:
-        return orjson.dumps(value, option=_PASSTHROUGH | (orjson.OPT_SORT_KEYS if sort_keys else 0)).decode()
+        return orjson.dumps(value, default=default,
+                            option=_PASSTHROUGH | (orjson.OPT_SORT_KEYS if sort_keys else 0)).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value, separators=(",", ":"), sort_keys=sort_keys)
+        return json.dumps(value, separators=(",", ":"), sort_keys=sort_keys, default=default)
