@@ -1,11 +1,11 @@
-"""bench/load.py: answers cut from the bytes as they arrive (partial reads, Connection: close, a body read
+"""bench/load_worker.py: answers cut from the bytes as they arrive (partial reads, Connection: close, a body read
 until the server closes, non-2xx), the created id found, and the bodies it posts (no I/O;
 tests/integration/test_load_generator.py runs it against a server)."""
 import json
 
 import pytest
 
-from bench.load import created_id, parse
+from bench.load_worker import created_id, parse
 from tests.support import faults_payloads as payloads
 
 ANSWER = (b"HTTP/1.1 201 CREATED\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n"
