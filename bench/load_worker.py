@@ -1,11 +1,11 @@
-"""One process of bench/load.py: its job (JSON) on stdin, its counts on stdout. One event loop (selectors:
-epoll) over its keep-alive connections, one request in flight per connection (no pipelining); each
-request a pre-encoded head plus a body made from a template (payloads.encoded) or given, each answer cut
-by its Content-Length without http.client, the created id found without parsing the whole answer where
-that is unambiguous. Started with `python -S`: it imports the standard library and the payloads only."""
+"""One process of bench/load.py: its job (JSON) on stdin, its counts on stdout. One event loop (epoll)
+over its keep-alive connections, one request in flight per connection (no pipelining); each request a
+pre-encoded head plus a body made from a template (payloads.encoded) or given, each answer cut by its
+Content-Length without http.client, the created id found without parsing the whole answer where that is
+unambiguous. Started with `python -S`: it imports the standard library and the payloads only."""
 import json
 import re
-import selectors
+import select
 import socket
 import sys
 import time
@@ -55,7 +55,7 @@ class _Loop:
 
     def __init__(self, address, head: bytes, result: Counts, deadline: float, rate: float | None):
         self.address, self.head, self.result, self.deadline, self.rate = address, head, result, deadline, rate
-        self.selector = selectors.DefaultSelector()
+        self.poller, self.by_fd = select.epoll(), {}  # fd -> its sender, while it has a connection
         self.waiting: list[tuple[float, _Sender]] = []  # (when, sender): paced senders not yet due
         self.start = self.checked = time.monotonic()
 
@@ -63,8 +63,8 @@ class _Loop:
         busy = sum(self._post(_Sender(source)) for source in sources)
         while busy or self.waiting:
             timeout = min(when for when, _ in self.waiting) - time.monotonic() if self.waiting else 1.0
-            for key, _ in self.selector.select(min(max(timeout, 0.0), 1.0)):
-                sender = key.data
+            for fd, _ in self.poller.poll(min(max(timeout, 0.0), 1.0)):
+                sender = self.by_fd[fd]
                 if self._receive(sender):
                     busy -= 1
                     busy += self._next(sender)
@@ -76,7 +76,7 @@ class _Loop:
             if now - self.checked > 1.0:
                 self.checked = now
                 busy -= self._expire(now)
-        self.selector.close()
+        self.poller.close()
 
     def _next(self, sender: _Sender) -> int:
         """After an answer or a failure: post now, or queue the sender for its turn when paced."""
@@ -98,7 +98,8 @@ class _Loop:
                     sender.sock = socket.create_connection(self.address, timeout=TIMEOUT)
                     sender.sock.settimeout(None)  # blocking: no poll() before each call; reads follow epoll's
                     sender.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    self.selector.register(sender.sock, selectors.EVENT_READ, sender)
+                    self.by_fd[sender.sock.fileno()] = sender
+                    self.poller.register(sender.sock, select.EPOLLIN)
                 sender.sock.sendall(b"%s%d\r\n\r\n%s" % (self.head, len(body), body))
             except OSError:
                 self._fail(sender)
@@ -150,8 +151,7 @@ class _Loop:
 
     def _expire(self, now: float) -> int:
         """Fail the requests unanswered for TIMEOUT; how many (their senders go on)."""
-        stale = [key.data for key in self.selector.get_map().values()
-                 if key.data.asked and now - key.data.asked > TIMEOUT]
+        stale = [sender for sender in self.by_fd.values() if sender.asked and now - sender.asked > TIMEOUT]
         for sender in stale:
             self._fail(sender)
         return sum(1 - self._next(sender) for sender in stale)
@@ -162,7 +162,8 @@ class _Loop:
 
     def _close(self, sender: _Sender) -> None:
         if sender.sock is not None:
-            self.selector.unregister(sender.sock)
+            self.poller.unregister(sender.sock)
+            del self.by_fd[sender.sock.fileno()]
             sender.sock.close()
         sender.sock, sender.buffer, sender.asked = None, b"", 0.0
 
