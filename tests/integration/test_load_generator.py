@@ -4,6 +4,8 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 from bench import load
 
 
@@ -15,8 +17,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.seen.append((self.headers["Authorization"], self.headers["Content-Type"], body))
-        status, answer = (201, json.dumps({"id": body["n"]}).encode()) if body.get("ok") else (422, b"{}")
-        close = body["n"] % 3 == 0
+        status, answer = (201, json.dumps({"id": body.get("n")}).encode()) if body.get("ok", True) else (422, b"{}")
+        close = body.get("n", 1) % 3 == 0
         head = (f"HTTP/1.1 {status} X\r\nContent-Length: {len(answer)}\r\n"
                 f"{'Connection: close' + chr(13) + chr(10) if close else ''}\r\n").encode()
         self.wfile.write(head[:10])
@@ -28,17 +30,27 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_run_posts_every_body_once_and_counts_what_came_back():
+@pytest.fixture
+def url():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Handler.seen = []
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_run_posts_every_body_once_and_counts_what_came_back(url):
     bodies = [{"n": n, "ok": n % 5 != 0} for n in range(60)]
-    try:
-        result = load.run(f"http://127.0.0.1:{server.server_port}", "/x", "tok", "enrollment", seconds=30,
-                          processes=2, threads=3, bodies=bodies)
-    finally:
-        server.shutdown()
+    result = load.run(url, "/x", "tok", "enrollment", seconds=30, processes=2, threads=3, bodies=bodies)
     assert result.statuses == {201: 48, 422: 12} and (result.ok, result.failed) == (48, 12)
     assert sorted(result.created) == [n for n in range(60) if n % 5]
     assert sorted(body["n"] for _, _, body in _Handler.seen) == list(range(60))
     assert {seen[:2] for seen in _Handler.seen} == {("Bearer tok", "application/json")}
     assert result.cpu > 0
+
+
+def test_a_paced_run_keeps_to_its_rate_with_fresh_bodies(url):
+    result = load.run(url, "/x", "tok", "floor", seconds=1.5, processes=2, threads=2, rate=40)
+    assert 50 <= result.ok <= 64 and result.failed == 0     # 40/s x 1.5 s, each sender's first at once
+    numbers = [body["register_number"] for _, _, body in _Handler.seen]
+    assert len(set(numbers)) == len(numbers) == result.ok
