@@ -3,15 +3,19 @@ event loop over its keep-alive connections, one request in flight per connection
 a fixed time or at a fixed rate. The workers run on the cores the servers run on, so they cost as little
 as they can: `python -S -m bench.load_worker` imports only the standard library and the payloads (a
 multiprocessing "spawn" child would import the caller's whole main module again, about 0.7 s of CPU per
-process under `python -m bench`), and each request is a few µs of Python (see the worker)."""
+process under `python -m bench`); a worker stays for the caller's next run (it ends when the caller does,
+its stdin closed), so a burst pays no start; and each request is a few µs of Python (see the worker)."""
+import atexit
 import json
-import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+_idle: list[subprocess.Popen] = []  # workers between runs
+_idle_lock = threading.Lock()         # runs may overlap (bench/latency.py runs two at once)
 
 
 @dataclass
@@ -21,7 +25,7 @@ class LoadResult:
     seconds: float = 0.0
     created: list = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
-    cpu: float = 0.0  # CPU seconds (user + system) the worker processes took, their start included
+    cpu: float = 0.0  # CPU seconds (user + system) the worker processes took for this run
 
     @property
     def rate(self) -> float:
@@ -36,32 +40,51 @@ def run(url: str, path: str, token: str, kind: str, *, seconds: float, processes
     senders = processes * threads
     shares = [bodies[i::senders] for i in range(senders)] if bodies is not None else [None] * senders
     per_sender_rate = rate / senders if rate else None
-    workers = [subprocess.Popen([sys.executable, "-S", "-m", "bench.load_worker"], cwd=ROOT, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE) for _ in range(processes)]
+    workers = _taken(processes)
     try:
         for p, worker in enumerate(workers):
             job = [url, path, token, kind, seconds, shares[p * threads:(p + 1) * threads], per_sender_rate]
-            with worker.stdin:
-                worker.stdin.write(json.dumps(job).encode())
-        return _merged([_collected(worker) for worker in workers])
-    finally:
+            worker.stdin.write(json.dumps(job).encode() + b"\n")
+            worker.stdin.flush()
+        result = _merged([_collected(worker) for worker in workers])
+    except BaseException:
         for worker in workers:
-            if worker.returncode is None:
-                worker.kill()
-                worker.wait()
+            worker.kill()
+            worker.wait()
+        raise
+    with _idle_lock:
+        _idle.extend(workers)
+    return result
+
+
+def _taken(count: int) -> list[subprocess.Popen]:
+    """`count` workers: idle ones, and new ones for the rest."""
+    with _idle_lock:
+        taken = [_idle.pop() for _ in range(min(count, len(_idle)))]
+    return taken + [subprocess.Popen([sys.executable, "-S", "-m", "bench.load_worker"], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                    for _ in range(count - len(taken))]
 
 
 def _collected(worker: subprocess.Popen) -> LoadResult:
-    """A worker's result, with the CPU its whole process took (its start included)."""
-    with worker.stdout:
-        output = worker.stdout.read()
-    _, status, usage = os.wait4(worker.pid, 0)
-    worker.returncode = os.waitstatus_to_exitcode(status)
-    if worker.returncode != 0:
-        raise RuntimeError(f"a load worker (python -m bench.load_worker) exited with {worker.returncode}")
-    found = json.loads(output)
+    """A worker's result for its job, with the CPU it took for it (from its own rusage)."""
+    line = worker.stdout.readline()
+    if not line:
+        raise RuntimeError(f"a load worker (python -m bench.load_worker) ended with {worker.wait()}")
+    found = json.loads(line)
     found["statuses"] = {int(status): count for status, count in found["statuses"].items()}
-    return LoadResult(**{**found, "cpu": usage.ru_utime + usage.ru_stime})
+    return LoadResult(**found)
+
+
+@atexit.register
+def _stop_idle() -> None:
+    with _idle_lock:
+        for worker in _idle:
+            worker.stdin.close()  # the worker ends at the end of its input
+        for worker in _idle:
+            worker.wait()
+            worker.stdout.close()
+        _idle.clear()
 
 
 def _merged(parts: list[LoadResult]) -> LoadResult:

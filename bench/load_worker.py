@@ -1,10 +1,11 @@
-"""One process of bench/load.py: its job (JSON) on stdin, its counts on stdout. One event loop (epoll)
-over its keep-alive connections, one request in flight per connection (no pipelining); each request a
-pre-encoded head plus a body made from a template (payloads.encoded) or given, each answer cut by its
-Content-Length without http.client, the created id found without parsing the whole answer where that is
-unambiguous. Started with `python -S`: it imports the standard library and the payloads only."""
+"""One process of bench/load.py: jobs (a JSON line each) on stdin, their counts on stdout. One event loop
+(epoll) over its keep-alive connections, one request in flight per connection (no pipelining); each
+request a pre-encoded head plus a body made from a template (payloads.encoded) or given, each answer cut
+by its Content-Length without http.client, the created id found without parsing the whole answer where
+that is unambiguous. Started with `python -S`: it imports the standard library and the payloads only."""
 import json
 import re
+import resource
 import select
 import socket
 import sys
@@ -18,7 +19,7 @@ _ID = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 
 
 class Counts:
-    """What one worker saw (bench.load.LoadResult's fields but cpu, which its parent measures)."""
+    """What one worker saw in one job (bench.load.LoadResult's fields but cpu)."""
 
     def __init__(self):
         self.ok, self.failed, self.seconds, self.created, self.statuses = 0, 0, 0.0, [], {}
@@ -64,8 +65,8 @@ class _Loop:
         while busy or self.waiting:
             timeout = min(when for when, _ in self.waiting) - time.monotonic() if self.waiting else 1.0
             for fd, _ in self.poller.poll(min(max(timeout, 0.0), 1.0)):
-                sender = self.by_fd[fd]
-                if self._receive(sender):
+                sender = self.by_fd.get(fd)
+                if sender is not None and self._receive(sender):
                     busy -= 1
                     busy += self._next(sender)
             now = time.monotonic()
@@ -246,6 +247,14 @@ def created_id(body: bytes):
     return answer.get("id") if isinstance(answer, dict) else None
 
 
-if __name__ == "__main__":
-    done = work(json.loads(sys.stdin.buffer.read()))
-    json.dump(vars(done), sys.stdout)
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+if __name__ == "__main__":  # jobs, one JSON line each, until the caller closes stdin
+    for job in sys.stdin.buffer:
+        before = _cpu()
+        done = work(json.loads(job))
+        sys.stdout.write(json.dumps({**vars(done), "cpu": _cpu() - before}) + "\n")
+        sys.stdout.flush()
