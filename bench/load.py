@@ -6,6 +6,7 @@ multiprocessing "spawn" child would import the caller's whole main module again,
 process under `python -m bench`); a worker stays for the caller's next run (it ends when the caller does,
 its stdin closed), so a burst pays no start; and each request is a few µs of Python (see the worker)."""
 import atexit
+import contextlib
 import json
 import subprocess
 import sys
@@ -51,6 +52,9 @@ def run(url: str, path: str, token: str, kind: str, *, seconds: float, processes
         for worker in workers:
             worker.kill()
             worker.wait()
+            with contextlib.suppress(OSError):
+                worker.stdin.close()
+            worker.stdout.close()
         raise
     with _idle_lock:
         _idle.extend(workers)

@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import load
+from tests.support.ports import free_port
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -54,3 +55,9 @@ def test_a_paced_run_keeps_to_its_rate_with_fresh_bodies(url):
     assert 50 <= result.ok <= 64 and result.failed == 0     # 40/s x 1.5 s, each sender's first at once
     numbers = [body["register_number"] for _, _, body in _Handler.seen]
     assert len(set(numbers)) == len(numbers) == result.ok
+
+
+def test_a_refused_connection_counts_each_request_failed_and_the_run_still_ends():
+    result = load.run(f"http://127.0.0.1:{free_port()}", "/x", "tok", "floor", seconds=0.5, processes=1,
+                      threads=2, rate=20)
+    assert result.ok == 0 and result.failed >= 8 and result.seconds < 5
