@@ -80,8 +80,9 @@ def stack_sections(report: Report, targets: Targets) -> None:
                        f"{PLAN['seconds']} s; target: at least 0.8 of the floor)", rows, notes)
         report.section("Where a write's CPU goes: µs of CPU per answered request, by process (all rounds)",
                        split.rows(),
-                       ["from /proc: each process's user + system time over the window; 'the rest' is the machine's "
-                        "busy time minus the named processes (the load generator, the bench itself)",
+                       ["from /proc: each process's user + system time over the window; the load generator's from "
+                        "its worker processes' rusage (bench/load.py); 'the rest' is the machine's busy time minus "
+                        "all these (the bench itself, other work on the machine)",
                         "'burst' is the load's window; '+ its events applied' runs on until the relay and the "
                         "consumers have applied every event of the burst (the write's whole cost)",
                         "on 2 cores a target's rate can be at most 2,000,000 / its 'all' figure per second"])

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
-GROUPS = ("API", "relay and consumers", "RabbitMQ", "Redis", "floor app", "load generator and the rest")
+GROUPS = ("API", "relay and consumers", "RabbitMQ", "Redis", "floor app", "load generator", "the rest")
 
 
 def _group(command: str) -> str | None:
@@ -52,13 +52,15 @@ def _machine_busy() -> float:
 class Window:
     """CPU seconds per process group between `start()` and `stop()`; what no named group took (the load
     generator, this process, the rest of the machine) is the machine's busy time minus theirs. A process
-    that ended inside the window is not counted in its group (it lands in the rest)."""
+    that ended inside the window is not counted in its group (it lands in the rest): the load generator's
+    workers do, so `stop(load=...)` takes the CPU bench/load.py counted for them (LoadResult.cpu) out of
+    the rest."""
 
     def start(self) -> "Window":
         self._before, self._busy = _processes(), _machine_busy()
         return self
 
-    def stop(self) -> Counter:
+    def stop(self, load: float = 0.0) -> Counter:
         after, busy = _processes(), _machine_busy()
         spent = Counter()
         for pid, (group, seconds) in after.items():
@@ -66,7 +68,9 @@ class Window:
                 continue
             before = self._before.get(pid)
             spent[group] += seconds - (before[1] if before and before[0] == group else 0.0)
-        spent["load generator and the rest"] = max(0.0, busy - self._busy - sum(spent.values()))
+        rest = busy - self._busy - sum(spent.values())
+        spent["load generator"] = load
+        spent["the rest"] = max(0.0, rest - load)
         return spent
 
 

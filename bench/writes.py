@@ -24,10 +24,10 @@ def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, proce
         """Run one burst, its CPU split by process; with `settle`, also until its events are applied."""
         window = Window().start()
         result = run()
-        split.add(f"{name}: burst", window.stop(), result.ok)
+        split.add(f"{name}: burst", window.stop(load=result.cpu), result.ok)
         if settle:
             wait_settled(stack.redis_url, stack.broker_url, timeout=120)
-            split.add(f"{name}: burst + its events applied", window.stop(), result.ok)
+            split.add(f"{name}: burst + its events applied", window.stop(load=result.cpu), result.ok)
         return record(name, result)
 
     def record(name, result):

@@ -31,4 +31,11 @@ def test_a_window_counts_the_cpu_this_process_spends():
     sum(i * i for i in range(2_000_000))
     spent = window.stop()
     assert sum(spent.values()) > 0.01   # this process is in "the rest"
-    assert spent["load generator and the rest"] > 0
+    assert spent["the rest"] > 0 and spent["load generator"] == 0
+
+
+def test_the_load_generators_cpu_is_taken_out_of_the_rest():
+    window = Window().start()
+    sum(i * i for i in range(2_000_000))
+    spent = window.stop(load=0.001)
+    assert spent["load generator"] == 0.001 and spent["the rest"] > 0
