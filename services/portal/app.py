@@ -6,7 +6,6 @@ import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import requests
 from babel import dates as babel_dates
 from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -127,8 +126,8 @@ def create_app(settings: Settings | None = None, services_factory=None, redis=No
 
 
 def _services_factory(settings: Settings):
-    from services.portal.clients import Services
-    http = requests.Session()
+    from services.portal.clients import Services, new_session
+    http = new_session()
     http.mount("http://", HTTPAdapter(pool_connections=8, pool_maxsize=32))
     http.mount("https://", HTTPAdapter(pool_connections=8, pool_maxsize=32))
 
