@@ -134,8 +134,10 @@ def _listed_round(api, enrollments: list, today):
     this_week = sorted((s for s in sessions if monday <= dates.local(s["starts_at"]).date() <= sunday),
                        key=lambda s: (s["starts_at"], s["program_id"], s["id"]))
     listed = {item["id"]: item for n in range(len(chunks)) for item in got[f"marks {n}"].value_or([])}
-    flagged = [(mark, e) for e in wanted for mark in listed.get(e["id"], {}).get("attendance", [])
-               if mark.get("pk_should_know") and mark["starts_at"][:10] >= since.isoformat()]
+    flagged = sorted(((mark, e) for e in wanted for mark in listed.get(e["id"], {}).get("attendance", [])
+                      if mark.get("pk_should_know") and mark["starts_at"][:10] >= since.isoformat()),
+                     key=lambda pair: (pair[1]["program_id"], pair[0]["session_id"], pair[1]["id"]))
+    # newest first; within a session, in the order the per-session read gave them
     return this_week, sorted(flagged, key=lambda pair: pair[0]["starts_at"], reverse=True)
 
 
@@ -171,8 +173,10 @@ def _due(api, mine: dict, sunday) -> list:
 
 def _due_in(caseload: list, sunday) -> list:
     """The caseload's clients whose earliest open report falls due by `sunday` (the late ones still open among
-    them): what `_due` asks klien for, read off the next_report_due each listed client carries."""
-    return [c for c in caseload if c.get("next_report_due") and c["next_report_due"] <= sunday.isoformat()]
+    them): what `_due` asks klien for, read off the next_report_due each listed client carries, in the order
+    klien's due list has (due date, then id)."""
+    return sorted((c for c in caseload if c.get("next_report_due") and c["next_report_due"] <= sunday.isoformat()),
+                  key=lambda c: (c["next_report_due"], c["id"]))
 
 
 def _per_officer(caseload, ending, attention, due) -> list:
