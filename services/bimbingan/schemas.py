@@ -18,11 +18,25 @@ class EnrollmentCreate(Schema):
     note = fields.String(validate=NOTE)
 
 
+MAX_LISTED_IDS = 50   # ids per request: 50 keep the request line under 4 KB (gunicorn refuses longer ones)
+
+
 class EnrollmentFilter(PageArgs):
     client_id = fields.UUID()
     program_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(domain.ENROLLMENT_STATUSES))
     group_id = fields.UUID()
+    id = fields.List(fields.UUID(), validate=validate.Length(min=1, max=MAX_LISTED_IDS), metadata={
+        "description": f"Only these enrollments (repeat the parameter: id=...&id=..., at most {MAX_LISTED_IDS}); "
+                       "an id with no enrollment, or one the other filters leave out, is not listed"})
+    attendance = fields.Boolean(metadata={
+        "description": "true: each enrollment with its attendance, session by session, as on GET /enrollments/{id}"})
+    attendance_from = IsoDate(metadata={
+        "description": "With the attendance, only the marks of sessions on or after this day (in BAPAS_TIMEZONE); "
+                       "implies attendance=true"})
+    attendance_flagged = fields.Boolean(metadata={
+        "description": "true: with the attendance, only the marks a partner flagged for the PK (pk_should_know); "
+                       "implies attendance=true"})
 
 
 class Completion(Schema):
@@ -73,7 +87,8 @@ class Enrollment(Schema):
     version = fields.Integer()
     created_at, completed_at, withdrawn_at = IsoDateTime(), IsoDateTime(), IsoDateTime()
     created_by, completed_by, withdrawn_by = fields.String(), fields.String(), fields.String()
-    attendance = fields.List(fields.Nested(AttendanceMark), metadata={"description": "Only on GET by id"})
+    attendance = fields.List(fields.Nested(AttendanceMark), metadata={
+        "description": "On GET by id, and in a list asked for with attendance=true"})
 
 
 class SessionCreate(Schema):

@@ -1,5 +1,12 @@
 """What a person reads for each code the services answer (translated through the catalogues)."""
+import sys
+from types import SimpleNamespace
+
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 
 SUPERVISION_TYPES = {
     "PB": _l("Parole (PB)"), "CB": _l("Conditional leave (CB)"), "CMB": _l("Leave before release (CMB)"),
@@ -55,3 +62,18 @@ def choices(mapping: dict) -> list[tuple[str, object]]:
 
 def label(mapping: dict, code):
     return mapping.get(code, code) if code is not None else ""
+
+
+def in_language() -> SimpleNamespace:
+    """This module with every table's labels as text in the request's language, for a page that shows a label per
+    row: the catalogue is asked once per language, not once per row (about 12 µs a label). Marked safe, as a lazy
+    label renders (its __html__ is its text), so the page is the same."""
+    cache = current_app.extensions.setdefault("portal.labels", {})
+    language = str(get_locale())
+    if language not in cache:
+        module = sys.modules[__name__]
+        cache[language] = SimpleNamespace(**{
+            name: ({code: Markup(str(text)) for code, text in value.items()}
+                   if isinstance(value, dict) and all(isinstance(t, LazyString) for t in value.values()) else value)
+            for name, value in vars(module).items() if not name.startswith("_")})
+    return cache[language]

@@ -4,7 +4,7 @@ import json
 
 from services.bimbingan import domain, keys
 from shared import jsontext
-from shared.pagination import index_member
+from shared.pagination import decode_cursor, encode_cursor, index_member
 from shared.records import load_many, load_or_404, move, page_of
 
 
@@ -71,3 +71,25 @@ class EnrollmentRepository:
 
     def page(self, filters: dict, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
         return page_of(self.redis, keys.enrollment_index(filters), cursor, limit, keys.enrollment)
+
+    def page_of_ids(self, enrollment_ids: list[str], filters: dict, cursor: str | None,
+                    limit: int) -> tuple[list[dict], str | None]:
+        """One page of these enrollments (one MGET), those that exist and match `filters`, in the order of the
+        list (oldest first), and the next cursor: the same pages an index would give."""
+        found = [e for e in load_many(self.redis, [keys.enrollment(i) for i in dict.fromkeys(enrollment_ids)])
+                 if e and all(str(e.get(name)) == value for name, value in filters.items())]
+        listed = sorted(((index_member(e["created_at"], e["id"]), e) for e in found), key=lambda pair: pair[0])
+        if cursor:
+            after = decode_cursor(cursor)
+            listed = [(member, e) for member, e in listed if member > after]
+        page = listed[:limit]
+        return [e for _, e in page], (encode_cursor(page[-1][0]) if len(listed) > limit else None)
+
+    def marks_of_many(self, enrollment_ids: list[str]) -> dict[str, dict[str, domain.Mark]]:
+        """Enrollment id -> (session id -> mark), every enrollment's marks in one round trip (a query's read)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for enrollment_id in enrollment_ids:
+                pipe.hgetall(keys.enrollment_marks(enrollment_id))
+            replies = pipe.execute() if enrollment_ids else []
+        return {enrollment_id: {sid: json.loads(raw) for sid, raw in reply.items()}
+                for enrollment_id, reply in zip(enrollment_ids, replies)}

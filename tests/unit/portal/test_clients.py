@@ -83,3 +83,19 @@ def test_a_refused_file_is_an_api_error():
         assert (error.status, error.detail) == (403, "partners may not read reports")
     else:
         raise AssertionError("a 403 must raise")
+
+
+def test_the_environment_is_read_once_and_each_call_gets_what_requests_would_have_read(monkeypatch):
+    from services.portal import clients
+    clients.environment.cache_clear()
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy:3128")
+    monkeypatch.setenv("NO_PROXY", "klien")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ca.pem")
+    assert not clients.new_session().trust_env               # requests does not read it at every call
+    http = Recorder()
+    for base in ("http://klien:5001", "http://bimbingan:5003"):
+        ServiceClient(base, SECRET, Identity("pk1", "officer", "r"), http).get("/x")
+    (_, _, to_klien), (_, _, to_bimbingan) = http.sent
+    assert to_klien["proxies"] == {} and to_bimbingan["proxies"]["http"] == "http://proxy:3128"
+    assert to_klien["verify"] == to_bimbingan["verify"] == "/etc/ca.pem"
+    clients.environment.cache_clear()
