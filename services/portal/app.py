@@ -132,6 +132,7 @@ def _services_factory(settings: Settings):
     http.mount("https://", HTTPAdapter(pool_connections=8, pool_maxsize=32))
 
     def build(identity):
-        return Services(settings.urls, settings.jwt_secret, identity, http)
+        return Services(settings.urls, settings.jwt_secret, identity, http, audience=settings.jwt_audience,
+                        issuer=settings.jwt_issuer)
 
     return build

@@ -51,17 +51,28 @@ Identity = Principal
 
 
 class ServiceClient:
-    def __init__(self, base_url: str, secret: str, identity: Identity, session: requests.Session):
+    def __init__(self, base_url: str, secret: str, identity: Identity, session: requests.Session, *,
+                 audience: str = "", issuer: str = ""):
         self.base_url = base_url.rstrip("/")
         self.secret = secret
         self.identity = identity
         self.http = session
+        self.audience, self.issuer = audience, issuer  # the deployment's BAPAS_JWT_AUDIENCE / _ISSUER
+        self._token, self._token_until = "", 0.0
+
+    def _bearer(self) -> str:
+        """The user's short-lived token, minted once for the calls of one page (a client lives for one
+        request): the services' token cache then verifies it once, not once per call."""
+        now = time.monotonic()
+        if now >= self._token_until:
+            self._token = issue_token(self.secret, role=self.identity.role, sub=self.identity.sub,
+                                      region=self.identity.region, group_id=self.identity.group_id,
+                                      ttl_seconds=TOKEN_TTL_SECONDS, audience=self.audience, issuer=self.issuer)
+            self._token_until = now + TOKEN_TTL_SECONDS / 2  # never sent with less than half its life left
+        return self._token
 
     def _headers(self, version: int | None = None) -> dict:
-        token = issue_token(self.secret, role=self.identity.role, sub=self.identity.sub,
-                            region=self.identity.region, group_id=self.identity.group_id,
-                            ttl_seconds=TOKEN_TTL_SECONDS)
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {"Authorization": f"Bearer {self._bearer()}", "Accept": "application/json"}
         if version is not None:
             headers["If-Match"] = f'"{version}"'
         return headers
@@ -156,13 +167,13 @@ def _described_parameters(base_url: str, http: requests.Session) -> frozenset:
 class Services:
     """The services, as one user."""
 
-    def __init__(self, urls: dict, secret: str, identity: Identity, session: requests.Session | None = None):
+    def __init__(self, urls: dict, secret: str, identity: Identity, session: requests.Session | None = None, *,
+                 audience: str = "", issuer: str = ""):
         session = session or new_session()
         self.identity = identity
-        self.klien = ServiceClient(urls["klien"], secret, identity, session)
-        self.pokmas = ServiceClient(urls["pokmas"], secret, identity, session)
-        self.bimbingan = ServiceClient(urls["bimbingan"], secret, identity, session)
-        self.laporan = ServiceClient(urls["laporan"], secret, identity, session)
+        self.klien, self.pokmas, self.bimbingan, self.laporan = (
+            ServiceClient(urls[name], secret, identity, session, audience=audience, issuer=issuer)
+            for name in ("klien", "pokmas", "bimbingan", "laporan"))
 
     def by_name(self, name: str) -> ServiceClient:
         return {"klien": self.klien, "pokmas": self.pokmas, "bimbingan": self.bimbingan}[name]

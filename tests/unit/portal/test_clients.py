@@ -30,6 +30,19 @@ def test_each_call_carries_a_token_of_the_users_identity_that_the_services_accep
     assert (principal.sub, principal.role, principal.group_id) == ("mitra.a", "partner", identity.group_id)
 
 
+def test_a_deployment_with_an_audience_and_an_issuer_accepts_the_portals_calls():
+    """With BAPAS_JWT_AUDIENCE / BAPAS_JWT_ISSUER set the services refuse a token without them (401)."""
+    http = Recorder()
+    client = ServiceClient("http://klien", SECRET, Identity("pk1", "officer", "r"), http,
+                           audience="bapas-api", issuer="bapas-portal")
+    client.get("/clients")
+    client.get("/clients/1")
+    first, second = (sent[2]["headers"]["Authorization"] for sent in http.sent)
+    principal = authenticate(first, secret=SECRET, region="r", audience="bapas-api", issuer="bapas-portal")
+    assert principal.sub == "pk1"
+    assert first == second  # one token for a page's calls: the services verify it once
+
+
 def test_a_write_sends_the_version_it_read_as_if_match():
     http = Recorder(body=b"{}")
     ServiceClient("http://b", SECRET, Identity("pk1", "officer", "r"), http).post("/x", {"a": 1}, version=4)
