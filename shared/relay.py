@@ -12,12 +12,6 @@ On RabbitMQ the whole batch is published before waiting for the broker's confirm
 (instead of one round trip per message), and the position moves only once every
 message of the batch is confirmed; a nack or a timeout fails the batch, which is
 published again.
-
-Under load the relay reads the outbox at most every `linger` seconds: after a read that found some
-events but not a full batch, the next read waits until `linger` has passed since it, so what is
-written meanwhile joins the next batch (a batch's publish, confirm and position cost about the same
-for one event as for many). After a read that found nothing, the relay blocks on the outbox and
-publishes a lone event at once.
 """
 import logging
 import secrets
@@ -35,7 +29,6 @@ log = logging.getLogger(__name__)
 LEASE_MS = 15_000
 RENEW_AFTER_SECONDS = LEASE_MS / 3000  # a held lease has at least two thirds of its time left at each step
 CONFIRM_TIMEOUT_SECONDS = 30
-LINGER_SECONDS = 0.004  # while busy, the outbox is read at most this often
 # Renew the lease and move the position only while we still hold the lease.
 _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 # ... and, in the same write, renew the lease and count the batch as published.
@@ -46,14 +39,12 @@ _ADVANCE = ("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEY
 
 class Relay:
     def __init__(self, client, *, service: str, broker_url: str, batch: int = 500, block_ms: int = 250,
-                 queues=(), linger: float = LINGER_SECONDS):
+                 queues=()):
         self.redis = client
         self.service = service
         self.broker_url = broker_url
         self.batch = batch
         self.block_ms = block_ms
-        self.linger = linger
-        self._read_at = float("-inf")  # time.monotonic() of the last read that found a partial batch
         self.keys = BackboneKeys(service)
         self.queues = list(queues)
         self.token = secrets.token_hex(8)
@@ -91,15 +82,10 @@ class Relay:
             return 0
         if self._position is None:
             self._position = self.redis.get(self.keys.relay_position) or "0-0"
-        wait = self._read_at + self.linger - time.monotonic()
-        if wait > 0:  # busy: what is written meanwhile joins this batch
-            time.sleep(wait)
-        read_at = time.monotonic()
         answer = self.redis.xread({self.keys.outbox: self._position}, count=self.batch, block=self.block_ms)
-        entries = answer[0][1] if answer else []
-        self._read_at = read_at if 0 < len(entries) < self.batch else float("-inf")
-        if not entries:
+        if not answer:
             return 0
+        entries = answer[0][1]
         self._publish(entries)
         advanced_at = time.monotonic()
         if self._advance(keys=[self.keys.relay_lock, self.keys.relay_position, self.stats.key],

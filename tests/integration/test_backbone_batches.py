@@ -160,21 +160,3 @@ def test_a_lone_event_on_an_idle_consumer_is_applied_at_once(redis_url, broker_u
             assert time.monotonic() - written < 1.0, f"{subject} waited for company on an idle consumer"
     finally:
         bus.shutdown()
-
-
-def test_a_busy_relay_waits_for_company_and_an_idle_one_publishes_at_once(redis_url, broker_url):
-    bus = Bus(redis_url, broker_url).reset()
-    relay = bus.relay()
-    relay.linger = 0.3
-    stage(bus, 1)
-    started = time.monotonic()
-    assert relay.step() == 1  # found a partial batch: busy
-    stage(bus, 2)
-    assert relay.step() == 2
-    assert time.monotonic() - started >= 0.3  # the second read waited for company
-    assert relay.step() == 0  # nothing more within its block: idle again
-    stage(bus, 1)
-    started = time.monotonic()
-    assert relay.step() == 1
-    assert time.monotonic() - started < 0.25  # a lone event after a quiet moment does not wait
-    relay._drop_connection()
