@@ -7,11 +7,18 @@
 - If Redis itself is unreachable or timed out mid-commit, or no replica confirmed the effect in time
   (BAPAS_REDIS_MIN_REPLICAS), the message is put back (not the message's fault)
   and the consumer waits; applied again, it is a duplicate, or redone if a failover lost it.
+
+Batches: what the broker has already sent joins the message in hand (one transaction, one fsync for
+all). Under load a batch also waits a few milliseconds for company (`linger`), because a batch of one
+costs several times what each event of a larger one costs; "under load" means the batch's first
+message came less than `BUSY_SECONDS` after the previous batch was done. On an idle system a lone
+event is applied at once.
 """
 import json
 import logging
 import select
 import threading
+import time
 
 from kombu import Producer
 
@@ -22,6 +29,10 @@ from shared.keys import BackboneKeys
 from shared.stats import Stats
 
 log = logging.getLogger(__name__)
+
+LINGER_SECONDS = 0.004  # the most a busy batch's first event waits for company
+BUSY_SECONDS = 0.01  # a message this soon after the previous batch was done: the consumer is busy
+LOG_LINE_EVENTS = 50  # a batch's events per log line (a line stays under docker's 16 KB)
 
 
 def _readable(sock) -> bool:
@@ -36,7 +47,7 @@ def _readable(sock) -> bool:
 class EventConsumer:
     def __init__(self, client, *, service: str, region: str, broker_url: str, applier: Applier,
                  max_attempts: int = 5, visibility_timeout: int = 60, prefetch: int = 200,
-                 on_connected=lambda: None):
+                 linger: float = LINGER_SECONDS, on_connected=lambda: None):
         self.redis = client
         self.service = service
         self.region = region
@@ -45,6 +56,8 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.visibility_timeout = visibility_timeout
         self.prefetch = prefetch
+        self.linger = linger
+        self._done_at = float("-inf")  # time.monotonic() when the previous batch was settled
         self.on_connected = on_connected  # called each time the consumer is listening again
         self.keys = BackboneKeys(service)
         self.stats = Stats(client, service)
@@ -84,9 +97,13 @@ class EventConsumer:
                         connection.drain_events(timeout=1)
                     except TimeoutError:
                         continue
+                    arrived = time.monotonic()
                     self._gather(connection, received, backlog)
+                    if arrived - self._done_at < BUSY_SECONDS:
+                        self._linger(connection, received, arrived + self.linger)
                     batch, received[:] = list(received), []
                     self.on_batch(batch)
+                    self._done_at = time.monotonic()
 
     def _gather(self, connection, received: list, backlog) -> None:
         """What is already on its way joins the batch in hand: one transaction, one fsync for all."""
@@ -111,6 +128,17 @@ class EventConsumer:
                 return
             try:  # the start of a message is there: its rest is on its way
                 connection.drain_events(timeout=0.05 if sock is not None else 0.0005)
+            except TimeoutError:
+                return
+
+    def _linger(self, connection, received: list, until: float) -> None:
+        """Busy: messages that arrive until `until` join the batch (the first one waits that long at most)."""
+        while len(received) < self.prefetch:
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                connection.drain_events(timeout=remaining)
             except TimeoutError:
                 return
 
@@ -144,8 +172,7 @@ class EventConsumer:
         duplicates = outcomes.count(DUPLICATE)
         if duplicates:
             self.stats.incr("duplicates", duplicates)
-        for (_, event), outcome in zip(parsed, outcomes):
-            self._log_applied(event, outcome)
+        self._log_settled([event for _, event in parsed], outcomes)
 
     def _checked(self, message) -> dict | None:
         """The message's event, or None when it went to the dead letters."""
@@ -159,10 +186,27 @@ class EventConsumer:
             return None
         return event
 
-    def _log_applied(self, event: dict, outcome: str) -> None:
+    def _log_settled(self, events: list[dict], outcomes: list[str]) -> None:
+        """A lone event: its line, with its correlation id, as always. A batch: a line per LOG_LINE_EVENTS
+        events, each still named with its outcome, type, subject, sequence and correlation id (`cid=`);
+        a line per event costs about 20 µs to format and write, and as much again wherever it is
+        collected, a tenth of an event's cost in a batch. BAPAS_LOG_LEVEL=debug adds a line per event."""
+        if len(events) == 1:
+            self._log_applied(events[0], outcomes[0], logging.INFO)
+            return
+        for start in range(0, len(events), LOG_LINE_EVENTS):
+            part = zip(events[start:start + LOG_LINE_EVENTS], outcomes[start:start + LOG_LINE_EVENTS])
+            log.info("consumer %s: %d of %d events: %s", self.service, min(LOG_LINE_EVENTS, len(events) - start),
+                     len(events), ", ".join(f"{outcome} {event['type']} {event['subject']} seq={event['sequence']} "
+                                            f"cid={event['correlationid']}" for event, outcome in part))
+        if log.isEnabledFor(logging.DEBUG):
+            for event, outcome in zip(events, outcomes):
+                self._log_applied(event, outcome, logging.DEBUG)
+
+    def _log_applied(self, event: dict, outcome: str, level: int) -> None:
         with logs.correlation(event["correlationid"]):
-            log.info("consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
-                     event["sequence"])
+            log.log(level, "consumer %s: %s %s %s seq=%s", self.service, outcome, event["type"], event["subject"],
+                    event["sequence"])
 
     def _failed(self, message, event: dict, exc: Exception) -> None:
         self.stats.incr("handler_errors")

@@ -91,8 +91,9 @@ def test_both_regions_arrive_once_with_their_region_and_the_total_is_their_sum(n
                   if e["type"] in LAPORAN_TYPES]
         assert {e["region"] for e in events} == {region}
         for event in events:
-            pattern = rf"consumer laporan: (applied|duplicate|stale) {re.escape(event['type'])} {event['subject']} " \
-                      rf"seq={event['sequence']}\b"
+            # "consumer laporan: applied <type> ..." for a lone event; a batch's line lists "..., applied <type> ..."
+            pattern = rf"(?:consumer laporan: |events: |, )(applied|duplicate|stale) {re.escape(event['type'])} " \
+                      rf"{event['subject']} seq={event['sequence']}\b"
             seen = Counter(re.findall(pattern, log))
             assert seen["applied"] == 1, f"{region} {event['type']} {event['subject']}: {dict(seen)}"
             outcomes.update({f"{region} {outcome}": n for outcome, n in seen.items()})

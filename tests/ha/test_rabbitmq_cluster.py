@@ -35,7 +35,10 @@ def delivered_by_broker(stack, service: str, enrollment_ids) -> Counter:
     """How the consumer of SERVICE took each enrollment's created event: applied, duplicate, or missing."""
     log = stack.logs(f"{service}-worker")
     seen = dict.fromkeys(enrollment_ids, "missing")
-    pattern = re.compile(rf"consumer {service}: (applied|duplicate|stale) bimbingan\.enrollment\.created (\S+)")
+    # A lone event's line: "consumer klien: applied <type> <subject> seq=1"; a batch's line names each
+    # event: "consumer klien: 3 of 3 events: applied <type> <subject> seq=1 cid=..., duplicate ...".
+    pattern = re.compile(rf"(?:consumer {service}: |events: |, )(applied|duplicate|stale) "
+                         r"bimbingan\.enrollment\.created (\S+)")
     for outcome, subject in pattern.findall(log):
         if subject in seen and seen[subject] != "applied":
             seen[subject] = outcome

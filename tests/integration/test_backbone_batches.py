@@ -3,6 +3,7 @@ exchange's bindings once (Redis transport), and the consumer commits a batch in 
 everything still arrives exactly once in effect."""
 import logging
 import threading
+import time
 import uuid
 
 import pytest
@@ -65,7 +66,10 @@ def test_a_backlog_is_consumed_in_batches_each_event_once(redis_url, broker_url,
     assert calls(bus.redis, "mset") - before < 100, "the events were committed one transaction each"
     lines = [record.getMessage() for record in caplog.records]
     assert not [line for line in lines if "reconnecting" in line], lines[:5]
-    assert sum(" applied klien.client.registered " in line for line in lines) == 300  # a line per event
+    # Each event named in the log with its outcome and correlation id, in a line per batch.
+    assert sum(line.count(" applied klien.client.registered ") for line in lines) == 300
+    assert sum(line.count(" cid=c-1") for line in lines) == 300
+    assert len([line for line in lines if " applied klien.client.registered " in line]) < 100
 
 
 def test_the_relay_moves_its_position_renews_its_lease_and_counts_in_one_script(redis_url, broker_url):
@@ -112,3 +116,47 @@ def test_a_relay_that_lost_its_lease_does_not_move_the_position(redis_url, broke
     assert bus.redis.get(keys.relay_position) == position  # the position is the other relay's to move
     assert relay.step() == 0  # and it asks for the lease again: not ours
     relay._drop_connection()
+
+
+def run_consumer(bus: Bus, *, linger: float) -> None:
+    consumer = bus.consumer()
+    consumer.linger = linger
+    bus._spawn(consumer.run)
+    bus._spawn(bus.relay().run)
+
+
+def test_under_load_a_batch_waits_a_moment_for_company(redis_url, broker_url):
+    """Events that come a few ms apart, each faster to apply alone than the gap: without the linger each
+    would be a batch (a transaction) of its own; with it they are taken together, still each once."""
+    bus = Bus(redis_url, broker_url).reset()
+    run_consumer(bus, linger=0.05)
+    try:
+        bus.write("warm-up", "active")
+        eventually(lambda: bus.things().get("warm-up"), timeout=30)
+        before = calls(bus.redis, "mset")
+        subjects = [str(uuid.uuid4()) for _ in range(100)]
+        for subject in subjects:
+            bus.write(subject, "active")
+            time.sleep(0.005)
+        eventually(lambda: len(bus.things()) == 101, timeout=30)
+    finally:
+        bus.shutdown()
+    assert bus.applied_counts() == {subject: 1 for subject in ["warm-up", *subjects]}
+    assert calls(bus.redis, "mset") - before < 40, "the events were not gathered into batches"
+
+
+def test_a_lone_event_on_an_idle_consumer_is_applied_at_once(redis_url, broker_url):
+    """The linger is for a busy consumer only: an event after a quiet moment does not wait for company."""
+    bus = Bus(redis_url, broker_url).reset()
+    run_consumer(bus, linger=2.0)
+    try:
+        bus.write("warm-up", "active")
+        eventually(lambda: bus.things().get("warm-up"), timeout=30)
+        for subject in ("first", "second"):
+            time.sleep(0.3)  # quiet: far more than BUSY_SECONDS since the last batch
+            written = time.monotonic()
+            bus.write(subject, "active")
+            eventually(lambda subject=subject: bus.things().get(subject), timeout=10, interval=0.005)
+            assert time.monotonic() - written < 1.0, f"{subject} waited for company on an idle consumer"
+    finally:
+        bus.shutdown()
