@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from services.bimbingan import domain
 from shared.fields import IsoDate, IsoDateTime
+from shared.projection import Projected
 from shared.pagination import PageArgs
 
 TEXT, LONG_TEXT = validate.Length(min=1, max=200), validate.Length(min=1, max=2000)
@@ -52,7 +53,7 @@ class AttendanceMark(Schema):
     recorded_by = fields.String()
 
 
-class Enrollment(Schema):
+class Enrollment(Projected):
     id = fields.UUID()
     client_id = fields.UUID()
     program_id = fields.UUID()
