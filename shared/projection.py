@@ -1,24 +1,27 @@
-"""A marshmallow dump without marshmallow's per-field machinery, for data already in its dumped form.
+"""marshmallow's load and dump without its per-field machinery, for the usual fields and values.
 
-A record, an event's data or an answer is a dict of JSON values the schema would dump unchanged:
-text for String, UUID, IsoDate and IsoDateTime fields, an int for Integer, a bool for Boolean, dicts
-and lists for Nested and List. For those, `dump(schema, obj)` is `schema.dump(obj)` without the
-getter, accessor and `_serialize` calls of every field (about 4 µs a field; a client's answer has 25).
-Every other value (a date object, a number for a String field), every other field class, a schema
-with pre- or post-dump hooks, a key that is a dotted path or a dict attribute, and a field with a
-dump default goes through marshmallow's own field, so the result is always the same as
-`schema.dump(obj)`: tests/unit/shared/test_projection.py compares them.
+A record, an event's data or an answer is a dict of JSON values a schema dumps unchanged: text for
+String, UUID, IsoDate and IsoDateTime fields, an int for Integer, a bool for Boolean, dicts and
+lists for Nested and List. `dump(schema, obj)` is `schema.dump(obj)` without the getter, accessor and
+`_serialize` calls of every field (a client's answer has 25); `load(schema, data)` is
+`schema.load(data)` by what the usual fields' load comes to (the text itself, UUID(text),
+date.fromisoformat, each field's validators); `validated` is a load then a dump (an event's check).
+Every other value (a date object to dump, a number for a String field), field class, a schema with
+hooks, a key that is a dotted path or a dict attribute, a field with a default goes through
+marshmallow's own field or schema, and so does any data with an error, so that the result and the
+error are always marshmallow's: tests/unit/shared/test_projection.py compares them.
 """
 import uuid as _uuid
 from datetime import date as _date
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 from marshmallow.decorators import POST_DUMP, POST_LOAD, PRE_DUMP, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 from marshmallow.utils import missing
 
 from shared.fields import IsoDate, IsoDateTime
 
-_TEXT, _INT, _AS_IS, _NESTED, _LIST, _FIELD, _UUID, _DATE = range(8)
+_TEXT, _UUID, _DATE, _INT, _AS_IS, _NESTED, _LIST, _FIELD = range(8)
+_ISO = (None, "iso", "iso8601")
 _TEXT_FIELDS = (fields.String, fields.UUID, IsoDate, IsoDateTime)
 _AS_IS_FIELDS = (fields.Raw, fields.Boolean)
 
@@ -35,10 +38,61 @@ def dump(schema: Schema, obj, *, many: bool | None = None):
 
 
 class Projected(Schema):
-    """A schema whose dump is `dump` above (for answers built from records already in dumped form)."""
+    """A schema whose dump is `dump` above (for answers built from records already in dumped form) and
+    whose load of a whole object is `load` below (a request's body)."""
 
     def dump(self, obj, *, many: bool | None = None):
         return dump(self, obj, many=many)
+
+    def load(self, data, *, many: bool | None = None, partial=None, unknown: str | None = None):
+        if many or self.many or partial or self.partial:
+            return super().load(data, many=many, partial=partial, unknown=unknown)
+        return load(self, data, unknown=unknown)
+
+
+def load(schema: Schema, data, *, unknown: str | None = None):
+    """`schema.load(data, unknown=unknown)`, the same result or the same ValidationError: at the first
+    error or anything unusual, marshmallow's load does it all again (and names every error)."""
+    plan = _load_plan(schema)
+    unknown = schema.unknown if unknown is None else unknown
+    if plan is not None and type(data) is dict and (unknown == EXCLUDE or unknown == RAISE and data.keys() <= plan[1]):
+        try:
+            return _loaded(schema, plan[0], data)
+        except (ValidationError, ValueError, TypeError):
+            pass
+    return Schema.load(schema, data, unknown=unknown)
+
+
+def _loaded(schema: Schema, steps: list, data: dict) -> dict:
+    result = {}
+    partial = {} if schema.partial is None else {"partial": schema.partial}
+    for key, kind, field, name in steps:
+        value = data.get(key, missing)
+        if value is missing:
+            if field.required:
+                raise ValidationError("required")
+            continue
+        if value is None:
+            if not field.allow_none:
+                raise ValidationError("null")
+            result[key] = None
+            continue
+        if kind == _TEXT and type(value) is str:
+            loaded = value
+        elif kind == _UUID and type(value) is str:
+            loaded = _uuid.UUID(value)
+        elif kind == _DATE and type(value) is str and value:
+            loaded = _date.fromisoformat(value)
+        elif kind == _INT and type(value) is int or kind == _AS_IS and (type(value) is bool or field.__class__
+                                                                         is fields.Raw):
+            loaded = value
+        else:
+            result[key] = field.deserialize(value, name, data, **partial)
+            continue
+        if field.validators:
+            field._validate(loaded)
+        result[key] = loaded
+    return result
 
 
 def _plan(schema: Schema):
@@ -66,6 +120,10 @@ def _step(name: str, field) -> tuple:
 
 def _kind(field) -> int:
     kind = type(field)
+    if kind is fields.UUID:
+        return _UUID
+    if kind is IsoDate and field.format in _ISO:
+        return _DATE
     if kind in _TEXT_FIELDS:
         return _TEXT
     if kind is fields.Integer and not field.as_string:
@@ -90,8 +148,10 @@ def _project(schema: Schema, plan: list, obj) -> dict:
             continue
         if value is None and kind != _FIELD:
             result[key] = None
-        elif kind == _TEXT and type(value) is str or kind == _INT and type(value) is int or kind == _AS_IS:
+        elif kind <= _DATE and type(value) is str or kind == _INT and type(value) is int or kind == _AS_IS:
             result[key] = value
+        elif kind == _UUID and type(value) is _uuid.UUID or kind == _DATE and type(value) is _date:
+            result[key] = str(value) if kind == _UUID else value.isoformat()
         elif kind == _NESTED and type(value) is dict:
             nested = field.schema
             result[key] = _project(nested, _plan(nested), value)
@@ -106,67 +166,20 @@ def _project(schema: Schema, plan: list, obj) -> dict:
 
 
 def validated(schema: Schema, data) -> dict:
-    """`schema.dump(schema.load(data))`: the same result, or the same ValidationError. The usual fields
-    (String, UUID, IsoDate, Integer, Boolean, Raw) are loaded and dumped by what their load and dump
-    come to (UUID(text) then str, date.fromisoformat then isoformat, each field's validators); others go
-    through their own deserialize and serialize; anything unusual (a schema with hooks, a key the
-    schema does not know, an invalid value) through marshmallow's load and dump."""
-    plan = _load_plan(schema)
-    if plan is not None and type(data) is dict and (schema.unknown != RAISE or data.keys() <= plan[1]):
-        try:
-            return _load_and_dump(schema, plan[0], data)
-        except (ValidationError, ValueError, TypeError):
-            pass
-    return Schema.dump(schema, schema.load(data), many=False)
-
-
-def _load_and_dump(schema: Schema, steps: list, data: dict) -> dict:
-    result = {}
-    for key, kind, field, name in steps:
-        value = data.get(key, missing)
-        if value is missing:
-            if field.required:
-                raise ValidationError("required")
-            continue
-        if value is None:
-            if not field.allow_none:
-                raise ValidationError("null")
-            result[key] = None
-            continue
-        if kind == _TEXT and type(value) is str:
-            loaded = out = value
-        elif kind == _UUID and type(value) is str:
-            loaded = _uuid.UUID(value)
-            out = str(loaded)
-        elif kind == _DATE and type(value) is str and value:
-            loaded = _date.fromisoformat(value)
-            out = loaded.isoformat()
-        elif kind == _INT and type(value) is int or kind == _AS_IS and (type(value) is bool or field.__class__
-                                                                         is fields.Raw):
-            loaded = out = value
-        else:
-            loaded = field.deserialize(value, name, data)
-            out = field.serialize(name, {name: loaded}, accessor=schema.get_attribute)
-            if out is not missing:
-                result[key] = out
-            continue
-        if field.validators:
-            field._validate(loaded)
-        result[key] = out
-    return result
+    """`schema.dump(schema.load(data))`: the same result, or the same ValidationError (`load`, then `dump`)."""
+    return dump(schema, load(schema, data), many=False)
 
 
 def _load_plan(schema: Schema):
-    """([(key, kind, field, name)], the keys the schema loads), or None: see `validated`."""
+    """([(key, kind, field, name)], the keys the schema loads), or None when the whole schema must go
+    through marshmallow's load."""
     try:
         return schema.__dict__["_load_projection"]
     except KeyError:
         pass
     plan = None
-    hooks = (PRE_LOAD, POST_LOAD, VALIDATES, VALIDATES_SCHEMA, PRE_DUMP, POST_DUMP)
+    hooks = (PRE_LOAD, POST_LOAD, VALIDATES, VALIDATES_SCHEMA)
     if (not any(schema._hooks[hook] for hook in hooks) and not schema.many and schema.dict_class is dict
-            and type(schema).get_attribute is Schema.get_attribute
-            and list(schema.load_fields) == list(schema.dump_fields)
             and all(_loads_plainly(name, field) for name, field in schema.load_fields.items())):
         plan = ([(name, _load_kind(field), field, name) for name, field in schema.load_fields.items()],
                 set(schema.load_fields))
@@ -176,8 +189,7 @@ def _load_plan(schema: Schema):
 
 def _loads_plainly(name: str, field) -> bool:
     return (field.attribute in (None, name) and field.data_key in (None, name) and field._CHECK_ATTRIBUTE
-            and field.load_default is missing and field.dump_default is missing and "." not in name
-            and not hasattr(dict, name))
+            and field.load_default is missing and "." not in name)
 
 
 def _load_kind(field) -> int:
@@ -186,7 +198,7 @@ def _load_kind(field) -> int:
         return _TEXT
     if kind is fields.UUID:
         return _UUID
-    if kind is IsoDate and field.format in (None, "iso", "iso8601"):
+    if kind is IsoDate and field.format in _ISO:
         return _DATE
     if kind is fields.Integer:
         return _INT

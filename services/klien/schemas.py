@@ -27,7 +27,7 @@ SUPERVISION_TYPE = validate.OneOf(domain.SUPERVISION_TYPES,
 SEX = validate.OneOf(("L", "P"), error="must be L (laki-laki) or P (perempuan)")
 
 
-class Decree(Schema):
+class Decree(Projected):
     number = fields.String(required=True, validate=_text(64), metadata={"description": "SK number"})
     date = IsoDate(required=True)
 

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from marshmallow import Schema, ValidationError, fields, post_dump
 
-from services.bimbingan.schemas import Enrollment
-from services.klien.schemas import Client, ClientCreate
+from services.bimbingan.schemas import Enrollment, EnrollmentCreate
+from services.klien.schemas import Client, ClientCreate, ClientPatch, Decree
 from shared import projection, service
 from shared.fields import IsoDate
 
@@ -56,6 +56,28 @@ def test_an_answer_is_dumped_as_marshmallow_does(schema):
     assert projection.dump(schema, [record, record], many=True) == Schema.dump(schema, [record, record], many=True)
 
 
+BODIES = [(ClientCreate(), {"register_number": "PAS-1", "name": "Siti", "nik": "1671011705900001", "sex": "P",
+                            "birth_date": "1990-05-17", "address": "Jl. Contoh 1", "supervision_type": "PB",
+                            "offence_category": "pencurian", "decree": {"number": "SK-1", "date": "2026-01-10"},
+                            "supervision_start": "2026-01-15", "supervision_end": "2027-01-15", "officer_id": "pk-1",
+                            "bapas_office": "BAPAS Palembang"}),
+          (EnrollmentCreate(), {"client_id": str(uuid.uuid4()), "program_id": str(uuid.uuid4()),
+                                "start_date": "2026-06-01", "note": "pagi"}),
+          (Decree(), {"number": "SK-1", "date": "2026-01-10"})]
+
+
+@pytest.mark.parametrize("schema, body", BODIES, ids=lambda v: type(v).__name__)
+def test_a_request_body_is_loaded_as_marshmallow_loads_it(schema, body):
+    for data in [*_variants(body), {**body, "nik": "16710117059000011"}, {**body, "sex": "X", "name": " "}, [body],
+                 {**body, "decree": None}, {**body, "decree": {"number": "SK-1"}}, "text", None]:
+        for unknown in (None, "exclude", "include", "raise"):
+            assert _outcome(lambda d: schema.load(d, unknown=unknown), data) == _outcome(
+                lambda d: Schema.load(schema, d, unknown=unknown), data), (data, unknown)
+    for partial in (True, ("name",)):
+        assert _outcome(lambda d: schema.load(d, partial=partial), body) == _outcome(
+            lambda d: Schema.load(schema, d, partial=partial), body)
+
+
 def test_dates_objects_hooks_and_renamed_keys_go_through_marshmallow():
     class Hooked(Schema):
         when = IsoDate()
@@ -76,7 +98,9 @@ def test_dates_objects_hooks_and_renamed_keys_go_through_marshmallow():
 
 
 def test_the_write_answers_are_projected_and_their_usual_fields_take_the_short_way():
-    assert all(isinstance(schema, projection.Projected) for schema in (Client(), Enrollment(), ClientCreate()))
+    assert all(isinstance(schema, projection.Projected) for schema in (Client(), Enrollment(), ClientCreate(),
+                                                                         EnrollmentCreate(), Decree()))
+    assert not isinstance(ClientPatch(), projection.Projected)
     kinds = {field: kind for _, _, kind, field, _ in projection._plan(Client())}
     assert projection._FIELD not in kinds.values(), kinds
     [catalog] = [c for c in CATALOGS if c.service == "klien"]
