@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError
 
+from shared import projection
+
 
 @dataclass(frozen=True)
 class Event:
@@ -49,10 +51,11 @@ class Catalog:
             raise KeyError(f"{self.service} does not publish {type_!r}; add it to its catalog") from None
 
     def validated(self, type_: str, data: dict) -> dict:
-        """Return `data` as the schema dumps it; raise ValueError if it does not match."""
+        """Return `data` as the schema loads then dumps it (shared/projection.py: the same, without
+        marshmallow's per-field machinery for the usual fields); raise ValueError if it does not match."""
         self.get(type_)
         schema = self._schemas[type_]
         try:
-            return schema.dump(schema.load(data))
+            return projection.validated(schema, data)
         except ValidationError as exc:
             raise ValueError(f"{type_} data does not match its schema: {exc.messages}") from None

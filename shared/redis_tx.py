@@ -99,6 +99,13 @@ class _Pipeline(redis.client.Pipeline):
 
         return conn.retry.call_with_retry(call, lambda error: self._disconnect_reset_raise_on_watching(conn, error))
 
+    def parse_response(self, connection, command_name, **options):
+        """The MULTI, QUEUED and EXEC replies of a transaction (command "_", no options) as redis-py's own
+        path gives them (no callback is named "_", none of them is WATCH or UNWATCH), without its layers."""
+        if command_name == "_" and not options:
+            return connection.read_response()
+        return super().parse_response(connection, command_name, **options)
+
     def execute(self, raise_on_error: bool = True):
         if self._to_watch:  # nothing was read since the last watch: WATCH goes out first
             names, self._to_watch = self._to_watch, []

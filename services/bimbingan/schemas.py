@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from services.bimbingan import domain
 from shared.fields import IsoDate, IsoDateTime
 from shared.pagination import PageArgs
+from shared.projection import Projected
 
 TEXT, LONG_TEXT = validate.Length(min=1, max=200), validate.Length(min=1, max=2000)
 NOTE = validate.Length(max=2000)
@@ -11,7 +12,7 @@ LOCAL_TIME = {"description": "RFC 3339; an instant without an offset (2026-12-05
                              "BAPAS is (BAPAS_TIMEZONE, default Asia/Jakarta, WIB). Answered in UTC."}
 
 
-class EnrollmentCreate(Schema):
+class EnrollmentCreate(Projected):
     client_id = fields.UUID(required=True)
     program_id = fields.UUID(required=True)
     start_date = IsoDate(metadata={"description": "Defaults to today"})
@@ -66,7 +67,7 @@ class AttendanceMark(Schema):
     recorded_by = fields.String()
 
 
-class Enrollment(Schema):
+class Enrollment(Projected):
     id = fields.UUID()
     client_id = fields.UUID()
     program_id = fields.UUID()

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.klien import domain
 from services.klien.reporting_schemas import ReportingSummary
 from shared.fields import IsoDate, IsoDateTime
+from shared.projection import Projected
 from shared.pagination import PageArgs
 
 
@@ -26,7 +27,7 @@ SUPERVISION_TYPE = validate.OneOf(domain.SUPERVISION_TYPES,
 SEX = validate.OneOf(("L", "P"), error="must be L (laki-laki) or P (perempuan)")
 
 
-class Decree(Schema):
+class Decree(Projected):
     number = fields.String(required=True, validate=_text(64), metadata={"description": "SK number"})
     date = IsoDate(required=True)
 
@@ -72,7 +73,7 @@ def _client_fields(required: bool) -> dict:
     }
 
 
-ClientCreate = Schema.from_dict(_client_fields(True), name="ClientCreate")
+ClientCreate = Projected.from_dict(_client_fields(True), name="ClientCreate")
 ClientPatch = Schema.from_dict(_client_fields(False), name="ClientPatch")
 
 
@@ -130,7 +131,7 @@ class Guidance(Schema):
     enrollments = fields.List(fields.Nested(GuidanceEnrollment))
 
 
-class Client(Schema):
+class Client(Projected):
     id = fields.UUID()
     status = fields.String()
     version = fields.Integer()

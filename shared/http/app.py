@@ -1,6 +1,7 @@
 """The app factory every service uses: problem+json errors, auth, request ids, health,
 readiness, metrics, OpenAPI at /openapi.json and interactive docs at /docs."""
 import http
+import inspect
 import logging
 import re
 import time
@@ -32,9 +33,29 @@ SLOW_REQUEST_SECONDS = 1.0
 # (paste a token with its Authorize button) and integrators can fetch the event catalogue.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/asyncapi.json"}
 DOCUMENTATION_ASSETS = "/docs/assets/"
+OPEN_PATHS = PUBLIC_PATHS | DOCUMENTATION_PATHS
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Request and correlation ids taken from headers: a UUID, nginx's $request_id (32 hex digits) or
 # another tracer's token; anything longer or with other characters is replaced by a new UUID.
 TRACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+class _Flask(Flask):
+    """Flask, asking once per view function (not on every call of every view, hook and smorest wrapper)
+    whether it is a coroutine function."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._coroutine: dict = {}
+
+    def ensure_sync(self, func):
+        key = getattr(func, "__func__", func)   # a MethodView's method is bound anew on every request
+        is_coroutine = self._coroutine.get(key)
+        if is_coroutine is None:
+            is_coroutine = inspect.iscoroutinefunction(func)
+            if len(self._coroutine) < 4096:   # views and hooks are made once; anything else is not kept
+                self._coroutine[key] = is_coroutine
+        return self.async_to_sync(func) if is_coroutine else func
 
 
 class ProblemApi(Api):
@@ -58,7 +79,7 @@ class ProblemApi(Api):
 
 
 def build_app(runtime, *, title: str, description: str, blueprints) -> Flask:
-    app = Flask(runtime.service)
+    app = _Flask(runtime.service)
     app.json = OrjsonProvider(app)
     app.config.update(
         API_TITLE=title, API_VERSION="1.0.0", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
@@ -93,42 +114,46 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
 
     @app.before_request
     def identify():
-        g.started = time.perf_counter()
-        g.request_id = _header_id("X-Request-ID") or ids.new_id()
-        g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
-        logs.request_id.set(g.request_id)
-        logs.correlation_id.set(g.correlation_id)
-        if _is_open(request.path):
+        # The request and g bound once: each use of Flask's proxies looks them up again.
+        req, ctx = request._get_current_object(), g._get_current_object()
+        ctx.started = time.perf_counter()
+        ctx.request_id = _header_id(req, "X-Request-ID") or ids.new_id()
+        ctx.correlation_id = _header_id(req, "X-Correlation-ID") or ctx.request_id
+        logs.request_id.set(ctx.request_id)
+        logs.correlation_id.set(ctx.correlation_id)
+        if _is_open(req.path):
             return None
-        g.principal = auth.authenticate_with(settings, request.headers.get("Authorization"))
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        ctx.principal = auth.authenticate_with(settings, req.headers.get("Authorization"))
+        if req.method not in READ_METHODS:
             auditing.begin_write()
         return None
 
     @app.after_request
     def finish(response: Response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
-        if not _is_open(request.path):
+        req, ctx = request._get_current_object(), g._get_current_object()
+        headers = response.headers
+        headers["X-Request-ID"] = ctx.get("request_id", "")
+        headers["X-Correlation-ID"] = ctx.get("correlation_id", "")
+        path, method, status = req.path, req.method, response.status_code
+        if not _is_open(path):
             # Answers behind a token hold personal data (or say what exists): no cache, shared or
             # the browser's, may keep them.
-            response.headers["Cache-Control"] = "no-store"
-        endpoint = request.url_rule.rule if request.url_rule else None
-        seconds = time.perf_counter() - g.get("started", 0)
-        metrics.observe(request.method, endpoint, response.status_code, seconds)
-        if request.path not in PUBLIC_PATHS:
+            headers["Cache-Control"] = "no-store"
+        endpoint = req.url_rule.rule if req.url_rule else None
+        seconds = time.perf_counter() - ctx.get("started", 0)
+        metrics.observe(method, endpoint, status, seconds)
+        if path not in PUBLIC_PATHS:
             # A line per request costs CPU under the GIL (formatted here, copied again by `bapas run`:
             # about 120 µs of a registration's 2 ms in issue 21's profile). A write keeps its line: its
             # request id must be found in the logs (README, tracing). A read is counted and timed in
             # /metrics and logged at info only when it fails with 5xx or is slow; else at debug.
-            level = (logging.INFO if request.method not in ("GET", "HEAD", "OPTIONS") or response.status_code >= 500
-                     or seconds >= SLOW_REQUEST_SECONDS else logging.DEBUG)
-            log.log(level, "%s %s %s %.1f ms", request.method, endpoint or "(no route)", response.status_code,
-                    seconds * 1000)
+            level = (logging.INFO if method not in READ_METHODS or status >= 500 or seconds >= SLOW_REQUEST_SECONDS
+                     else logging.DEBUG)
+            log.log(level, "%s %s %s %.1f ms", method, endpoint or "(no route)", status, seconds * 1000)
             try:
                 auditing.record(trail, response)
             except Exception:  # the change is already committed; an operator must see the gap
-                log.exception("could not write the audit entry for %s %s", request.method, endpoint)
+                log.exception("could not write the audit entry for %s %s", method, endpoint)
         return response
 
     app.register_error_handler(BapasError, problems.from_bapas_error)
@@ -141,12 +166,12 @@ def _install_hooks(app: Flask, runtime, trail: AuditTrail) -> None:
 
 def _is_open(path: str) -> bool:
     """Paths anyone may read without a token: health, metrics and the API's own description."""
-    return path in PUBLIC_PATHS | DOCUMENTATION_PATHS or path.startswith(DOCUMENTATION_ASSETS)
+    return path in OPEN_PATHS or path.startswith(DOCUMENTATION_ASSETS)
 
 
-def _header_id(name: str) -> str | None:
+def _header_id(req, name: str) -> str | None:
     """A caller's (or the front's) id when it is a plain token: it goes into log lines and events."""
-    value = request.headers.get(name, "")
+    value = req.headers.get(name, "")
     return value if TRACE_ID.fullmatch(value) else None
 
 

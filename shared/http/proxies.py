@@ -3,6 +3,7 @@ only when the peer is a proxy the operator trusts (BAPAS_TRUSTED_PROXIES: addres
 e.g. the front's), as werkzeug's ProxyFix does for a fixed number of hops; the client is then
 the nearest address in the header that is not a trusted proxy itself. Whatever the header holds,
 REMOTE_ADDR stays an IP address."""
+import functools
 import ipaddress
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -29,7 +30,9 @@ def client_address(peer: str, forwarded: str, trusted: tuple[Network, ...]) -> s
     return str(address)
 
 
+@functools.lru_cache(maxsize=1024)
 def _address(text: str):
+    """The address `text` names, or None (an address object is immutable: one parse per peer and hop)."""
     try:
         return ipaddress.ip_address(text)
     except ValueError:
