@@ -21,7 +21,8 @@ started on port 5772 with RABBITMQ_NODE_PORT, RABBITMQ_NODENAME, RABBITMQ_MNESIA
 Each run gets a vhost of its own, made and deleted here (rabbitmqctl -n NODE). Variants: v1 (as
 deployed), v2 and lazy (a policy on the vhost: queue-version 2, queue-mode lazy), quorum
 (BAPAS_QUEUE_TYPE=quorum); for comparison only, not what the services may do: transient
-(delivery_mode 1), each-ack (one basic.ack per message instead of one multiple ack)."""
+(delivery_mode 1), each-ack (one basic.ack per message instead of one multiple ack), and, paced only,
+gatherN (the relay sleeps N ms after each step that published, so that more comes for the next)."""
 import argparse
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ KINDS = {"client": ("klien", "klien.client.registered"), "enrollment": ("bimbing
 
 
 def beam_cpu(pid: int) -> float:
+    """A process's user + system CPU seconds so far (beam.smp's, or a driver process's)."""
     user, system = beam_split(pid)
     return user + system
 
@@ -72,12 +74,21 @@ def _writer(redis_url: str, kind: str, rate: float, seconds: float, done) -> Non
     done.set()
 
 
-def _relay(redis_url: str, broker_url: str, service: str, stop) -> None:
+def _relay(redis_url: str, broker_url: str, service: str, stop, gather_ms: float = 0) -> None:
     from shared import redis_tx
     from shared.relay import Relay
     from shared.topology import consumer_queues
     relay = Relay(redis_tx.connect(redis_url), service=service, broker_url=broker_url, queues=consumer_queues(service))
     _count_batches(relay, "_publish", f"relay {service}", stop)
+    if gather_ms:  # what-if (shared/relay.py does not do it): after a step that published, let more come
+        step = relay.step
+
+        def gathering_step() -> int:
+            published = step()
+            if published:
+                time.sleep(gather_ms / 1000)
+            return published
+        relay.step = gathering_step
     _run_until(relay.run, stop)
 
 
@@ -182,7 +193,8 @@ def run_once(args, variant: str) -> dict:
     env_before = dict(os.environ)
     if variant.startswith("quorum"):
         os.environ["BAPAS_QUEUE_TYPE"] = "quorum"
-    processes = [context.Process(target=_relay, args=(redis_server.url, broker_url, service, stop))]
+    gather_ms = float(variant.split("gather", 1)[1]) if "gather" in variant else 0
+    processes = [context.Process(target=_relay, args=(redis_server.url, broker_url, service, stop, gather_ms))]
     processes += [context.Process(target=_consumer, args=(redis_server.url, broker_url, name, stop))
                   for name in consumers]
     try:
@@ -200,6 +212,7 @@ def run_once(args, variant: str) -> dict:
             by_process.start()
         reductions_start = _reductions(node)
         started, cpu_start = time.monotonic(), beam_cpu(args.beam_pid)
+        workers_start = sum(beam_cpu(process.pid) for process in processes)
         writer.start()
         done.wait()
         writer.join()
@@ -213,6 +226,7 @@ def run_once(args, variant: str) -> dict:
                 break
             time.sleep(0.2)
         seconds, cpu = time.monotonic() - started, beam_cpu(args.beam_pid) - cpu_start
+        workers = sum(beam_cpu(process.pid) for process in processes) - workers_start
         reductions = _reductions(node) - reductions_start
         if by_process:
             by_process.print(count)
@@ -228,7 +242,8 @@ def run_once(args, variant: str) -> dict:
     return {"variant": variant, "events": count, "deliveries": count * len(consumers), "seconds": seconds,
             "beam_cpu_s": cpu, "us_per_event": cpu / count * 1e6,
             "us_per_event_less_idle": (cpu - idle_rate * seconds) / count * 1e6, "idle_cpu_per_s": idle_rate,
-            "consumed": consumed, "left_in_queues": left, "reductions": reductions / count}
+            "consumed": consumed, "left_in_queues": left, "reductions": reductions / count,
+            "workers_us": workers / count * 1e6}
 
 
 def lockstep(args, variant: str) -> dict:
@@ -361,7 +376,8 @@ def main() -> None:
             print(f"round {round_ + 1} {r['variant']:>8} {args.kind}: {r['events']} events "
                   f"({r['deliveries']} deliveries) in {r['seconds']:.1f}s; beam {r['beam_cpu_s']:.2f}s CPU = "
                   f"{r['us_per_event']:.0f} µs/event ({r['us_per_event_less_idle']:.0f} less idle "
-                  f"{r['idle_cpu_per_s'] * 1e3:.0f} ms/s), {r['reductions']:,.0f} reductions/event; "
+                  f"{r['idle_cpu_per_s'] * 1e3:.0f} ms/s), {r['reductions']:,.0f} reductions/event; relay and "
+                  f"consumers {r['workers_us']:.0f} µs/event; "
                   f"consumed {r['consumed']}, left {r['left_in_queues']}", flush=True)
 
 
