@@ -105,7 +105,31 @@ def _consumer(redis_url: str, broker_url: str, service: str, stop) -> None:
     applier = Applier(client, service=service, handlers={key: nothing for key in declared(service)})
     consumer = EventConsumer(client, service=service, region="sumsel", broker_url=broker_url, applier=applier)
     _count_batches(consumer, "on_batch", f"consumer {service}", stop)
+    _time_batches(consumer, f"consumer {service}", stop)
     _run_until(consumer.run, stop)
+
+
+def _time_batches(consumer, name: str, stop) -> None:
+    """Print the p50 and p99 of staged (the event's `time`, ms precision) -> committed and acked."""
+    import datetime
+    import json
+    wrapped, delays = consumer.on_batch, []
+
+    def timed(batch):
+        result = wrapped(batch)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for message in batch:
+            staged = datetime.datetime.fromisoformat(json.loads(message.body)["time"].replace("Z", "+00:00"))
+            delays.append((now - staged).total_seconds() * 1000)
+        return result
+    consumer.on_batch = timed
+
+    def report():
+        stop.wait()
+        ordered = sorted(delays) or [0.0]
+        print(f"    {name}: staged -> acked p50 {ordered[len(ordered) // 2]:.1f} ms, "
+              f"p99 {ordered[int(len(ordered) * 0.99)]:.1f} ms", flush=True)
+    threading.Thread(target=report, daemon=True).start()
 
 
 def _count_batches(owner, method: str, name: str, stop) -> None:
@@ -126,6 +150,7 @@ def _run_until(run, stop) -> None:
     event = threading.Event()
     threading.Thread(target=lambda: (stop.wait(), event.set()), daemon=True).start()
     run(event)
+    time.sleep(0.3)  # the report threads print before the process ends
 
 
 def _ctl(node: str, *args: str) -> str:
