@@ -88,10 +88,13 @@ def stack_sections(report: Report, targets: Targets) -> None:
                         "on 2 cores a target's rate can be at most 2,000,000 / its 'all' figure per second"])
         rows, figures = latency.measure(stack, klien, bimbingan, programs, samples=PLAN["samples"],
                                         background_rate=300, processes=PLAN["processes"])
-        targets.latency(figures["idle_p99"], figures["loaded_p99"], figures["achieved"])
-        report.section("Event latency: POST /enrollments 201 -> klien GET /clients/{id} shows it in guidance "
+        targets.latency(figures["idle_p99"], figures["loaded_p99"], figures["achieved"], figures["idle_api_p99"],
+                        figures["loaded_api_p99"])
+        report.section("Event latency: POST /enrollments 201 -> the enrollment in klien's guidance view "
                        "(targets: p99 <= 15 ms idle, <= 50 ms at 300 writes/s)", rows,
-                       ["background writes: POST /clients and POST /groups, half the rate each, paced, while the "
+                       ["p50 / p95 / p99: until the view in klien's store has it (watched by HEXISTS); 'shown by GET': "
+                        "until one GET /clients/{id} after that showed it in guidance (bench/latency.py says why)",
+                        "background writes: POST /clients and POST /groups, half the rate each, paced, while the "
                         "samples are taken one after another; the sample's own writes come on top"])
         held = sustained.measure(stack, programs, seconds=PLAN["sustained"], expected_rate=rates["enrollments"],
                                  processes=PLAN["processes"], threads=PLAN["threads"])

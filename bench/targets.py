@@ -27,10 +27,12 @@ class Targets:
             self.check(f"{path} at 0.8 of the floor, same worker processes", figure, ratio >= 0.8)
             self.check(f"{path} at 0.5 of the floor at least", figure, ratio >= 0.5)
 
-    def latency(self, idle_p99: float, loaded_p99: float, achieved: float) -> None:
-        self.check("event latency p99 idle <= 15 ms", f"{idle_p99:.1f} ms", idle_p99 <= 15)
-        self.check("event latency p99 at ~300 writes/s <= 50 ms", f"{loaded_p99:.1f} ms ({achieved:.0f} writes/s "
-                   "achieved)", loaded_p99 <= 50)
+    def latency(self, idle_p99: float, loaded_p99: float, achieved: float, idle_api_p99: float,
+                loaded_api_p99: float) -> None:
+        self.check("event latency p99 idle <= 15 ms", f"{idle_p99:.1f} ms (shown by klien's GET: {idle_api_p99:.1f})",
+                   idle_p99 <= 15)
+        self.check("event latency p99 at ~300 writes/s <= 50 ms", f"{loaded_p99:.1f} ms (shown by klien's GET: "
+                   f"{loaded_api_p99:.1f}; {achieved:.0f} writes/s achieved)", loaded_p99 <= 50)
 
     def backbone(self, transport: str, relay: float, raw_publish: float, consumer: float, raw_consume: float) -> None:
         if transport == "RabbitMQ":
