@@ -98,6 +98,8 @@ for entry in $SERVICES; do
         listen $port$LISTEN;
         $TLS
         error_page 413 @too_large;
+        # A request line over a header buffer (16 KB): nginx cannot go to a named location without a URI.
+        error_page 414 /.problem/uri-too-long;
         # =503: the answer is the 503 below, with its body (without it nginx keeps the 502 or 504).
         error_page 502 503 504 =503 @unavailable;
         location / {
@@ -105,6 +107,11 @@ for entry in $SERVICES; do
             # --scale are balanced over without a reload.
             set \$upstream $name$SUFFIX:$port;
             proxy_pass http://\$upstream;
+        }
+        location = /.problem/uri-too-long {
+            internal;
+            default_type application/problem+json;
+            return 414 '{"type":"urn:bapas:problem:uri-too-long","title":"URI Too Long","status":414,"detail":"the request line is over 16 KB: ask for fewer items per request"}';
         }
         location @too_large {
             default_type application/problem+json;

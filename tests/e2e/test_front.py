@@ -91,6 +91,16 @@ def test_a_body_over_the_limit_is_413_problem_json_from_the_front(front, admin):
     assert response.json()["status"] == 413
 
 
+def test_a_request_line_over_the_front_s_buffer_is_414_problem_json(front, admin):
+    """A list asked for with too many ids (bimbingan's id filter repeated) is refused by the front as the
+    APIs refuse: problem+json, not nginx's HTML page."""
+    ids = "&".join(f"id=00000000-0000-4000-8000-{n:012d}" for n in range(600))
+    response = admin.bimbingan.get(f"/enrollments?{ids}")
+    assert response.status_code == 414
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.json()["status"] == 414
+
+
 def upstreams(front, marker: str) -> set[str]:
     """The replicas (address:port) that served the requests whose X-Request-ID starts with `marker`."""
     found = set()
