@@ -137,9 +137,15 @@ def _phone(chromium, stack, username: str):
         context.close()
 
 
-def test_every_page_fits_a_360px_phone(portal, chromium):
+@pytest.fixture(scope="module")
+def kepala(portal):
+    """The head of office's account, for the admin's pages."""
+    user_add(portal[0], "kepala", "admin", name="Kepala Bapas Palembang", bapas_office="Bapas Palembang")
+    return "kepala"
+
+
+def test_every_page_fits_a_360px_phone(portal, chromium, kepala):
     stack, world = portal
-    user_add(stack, "kepala", "admin", name="Kepala Bapas Palembang", bapas_office="Bapas Palembang")
     pages, found = _pages(_seed(stack, world)), {}
     for role, paths in pages.items():
         with _phone(chromium, stack, role) as page:
@@ -176,3 +182,28 @@ def test_a_table_on_a_phone_keeps_its_table_semantics(portal, chromium):
         page.goto(stack.portal_url + "/klien")
         tree = page.locator("main table").first.aria_snapshot()
         assert "- table" in tree and "- columnheader" in tree and "- cell" in tree, tree
+
+
+def test_the_pages_a_form_leads_to_fit_a_phone(portal, chromium, kepala):
+    """Checking the answers before a supervision ends, and a new password shown once."""
+    stack, _world = portal
+    client = _client_reporting_weekly(stack, "PAS-PONSEL-000125/PB/2026", "Bambang Sutrisno Wicaksono",
+                                      "1671012304880009", 100)
+    user_add(stack, "pk.budi", "officer", name="Budi Hartanto Wibisono", bapas_office="Bapas Palembang")
+    found = {}
+    with _phone(chromium, stack, "pk.siti") as page:
+        page.goto(f"{stack.portal_url}/klien/{client}/akhiri")
+        page.check("#status-0")
+        page.fill("#effective_date", dates.today().isoformat())
+        page.fill("#reason", "Masa pembimbingan selesai tanpa pelanggaran")
+        page.click("main button[type=submit]")
+        assert page.url.endswith("/akhiri/periksa"), page.url
+        _shot(page, "pk.siti", "klien_x_akhiri_periksa")
+        found["akhiri/periksa"] = _problems(page, "/klien/x/akhiri/periksa")
+    with _phone(chromium, stack, kepala) as page:
+        page.goto(stack.portal_url + "/akun")
+        page.locator("tr", has_text="pk.budi").locator("button", has_text="Kata sandi baru").click()
+        assert "Kata sandi untuk pk.budi" in page.inner_text("h1")
+        _shot(page, kepala, "akun_kata-sandi")
+        found["kata sandi"] = _problems(page, "/akun/pk.budi/reset")
+    assert found == {"akhiri/periksa": [], "kata sandi": []}, found
