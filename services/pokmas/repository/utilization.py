@@ -5,6 +5,8 @@ import json
 
 from services.pokmas import domain, keys
 
+COUNTS = {"enrolled", *domain.COUNTED.values()}    # what a program's kept counts hold
+
 
 def derived_counts(reader, program_id: str) -> dict:
     """A program's counts derived from every entry it has (what its kept counts must equal): for data from
@@ -38,7 +40,8 @@ class UtilizationRepository:
         counts = {}
         for pid, kept, entries in zip(program_ids, replies[::2], replies[1::2]):
             kept = {name: int(value) for name, value in kept.items()}
-            counts[pid] = kept if kept and kept["enrolled"] == entries else derived_counts(self.redis, pid)
+            whole = set(kept) == COUNTS and kept["enrolled"] == entries
+            counts[pid] = kept if whole else derived_counts(self.redis, pid)
         return counts
 
     def save(self, program_id: str, group_id: str, enrollment_id: str, entry: dict, counts: dict) -> None:
