@@ -141,7 +141,7 @@ class Portal:
 
 
 def measure(stack, klien, pokmas, bimbingan, small: int, large: int, requests_per_page: int = 50):
-    """Returns (rows, notes, figures): figures[page][size] = (p50, p95, stack CPU per page) in ms."""
+    """Returns (rows, notes, figures): figures[page][size] = (p50, p95, stack CPU per page in ms, that CPU by part)."""
     region = Region(stack)
     programs = Programs(pokmas)
     user_add(stack, PK, "officer", name="PK Bench", bapas_office=OFFICES[0])
@@ -160,7 +160,7 @@ def measure(stack, klien, pokmas, bimbingan, small: int, large: int, requests_pe
               "pages", flush=True)
         portal = Portal(stack.portal_url, PK)
         for page, _ in PAGES:
-            figures[page][size] = _timings(portal, page, region, requests_per_page, stack.process.pid)
+            figures[page][size] = _timings(portal, page, region, requests_per_page, stack)
     rows = [{"page": page, **{f"{size:,} clients p50 / p95 ms": "{:.0f} / {:.0f}".format(*figures[page][size][:2])
                               for size in (small, large)},
              "p95 ratio": f"{figures[page][large][1] / figures[page][small][1]:.2f}",
@@ -176,7 +176,9 @@ def measure(stack, klien, pokmas, bimbingan, small: int, large: int, requests_pe
              f"marks over 4 weeks, every seventh flagged for the PK); of the other clients {SCHEDULED:.0%} have a schedule "
              f"and {ENROLLED:.0%} an enrollment (through bimbingan's API, then its events settled)",
              "load: " + " / ".join(f"{rate:,.0f}" for rate in loads) + " clients/s (batches of klien's repository "
-             "writes, fsync off while loading); events settled in " + " / ".join(f"{s:.0f}" for s in settle) + " s"]
+             "writes, fsync off while loading); events settled in " + " / ".join(f"{s:.0f}" for s in settle) + " s",
+             *(f"{page}, stack CPU ms per page by process at {small:,} / {large:,} clients: "
+               + cpu_by_part(figures, page, (small, large)) for page, _ in PAGES)]
     return rows, notes, figures
 
 
@@ -233,22 +235,35 @@ def _check_in(klien, client_ids: list[str], today: date) -> None:
             raise RuntimeError(f"POST check-in: {answer.status_code} {answer.text[:300]}")
 
 
-def stack_cpu_seconds(session: int) -> float:
-    """CPU time used so far by every process of the stack's session (`bapas run` starts it in a session of its
-    own: the portal, the services, their workers, the embedded Redis); a figure load on the machine does not
-    inflate, unlike the answer times."""
-    ticks = 0
+def stack_cpu_seconds(stack) -> dict[str, float]:
+    """CPU time used so far by the stack's processes, by part: each process `bapas run` started (the portal, each
+    API and worker, the embedded Redis) with the processes it started in turn (a granian worker, Redis's AOF
+    rewrite), as the stack names them ("portal-api", "klien-api", "klien-worker", ..., "redis"). A figure load on
+    the machine does not inflate, unlike the answer times."""
+    state = stack.state()
+    names = {pid: name for name, pid in state["children"].items()}
+    names[state.get("redis_pid")] = "redis"
+    parents, ticks = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue                                   # the process ended meanwhile
-        if int(fields[3]) == session:
-            ticks += int(fields[11]) + int(fields[12])   # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        if int(fields[3]) == stack.process.pid:       # `bapas run` starts the stack in a session of its own
+            pid = int(stat.parent.name)
+            parents[pid], ticks[pid] = int(fields[1]), int(fields[11]) + int(fields[12])   # ppid; utime + stime
+    parts: dict[str, float] = {}
+    for pid, used in ticks.items():
+        part = pid
+        while part not in names and part in parents:
+            part = parents[part]
+        name = names.get(part, "supervisor")
+        parts[name] = parts.get(name, 0) + used / os.sysconf("SC_CLK_TCK")
+    return parts
 
 
-def _timings(portal: Portal, page: str, region: Region, count: int, session: int) -> tuple[float, float, float]:
+def _timings(portal: Portal, page: str, region: Region, count: int, stack) -> tuple[float, float, float, dict]:
+    """p50 and p95 ms, stack CPU ms per page and that CPU by part (`stack_cpu_seconds`)."""
     if page == "PK home":
         paths = ["/"] * (count + 3)
         # the due list, a partner's flagged feedback and this week's session: the caseload's enrollments were found
@@ -258,8 +273,18 @@ def _timings(portal: Portal, page: str, region: Region, count: int, session: int
         paths = [f"/klien/{client_id}" for client_id in ids]
         expect = ("Wajib lapor",)
     millis = [portal.time(path, expect) for path in paths[:3]]
-    cpu = stack_cpu_seconds(session)
+    before = stack_cpu_seconds(stack)
     millis = [portal.time(path, expect) for path in paths[3:]]
-    cpu = (stack_cpu_seconds(session) - cpu) * 1000 / len(millis)
+    after = stack_cpu_seconds(stack)
+    parts = {name: (used - before.get(name, 0)) * 1000 / len(millis) for name, used in after.items()}
     cuts = statistics.quantiles(millis, n=100, method="inclusive")
-    return cuts[49], cuts[94], cpu
+    return cuts[49], cuts[94], sum(parts.values()), parts
+
+
+def cpu_by_part(figures: dict, page: str, sizes: tuple[int, int]) -> str:
+    """"portal 34 / 33, klien-api 17 / 18, ...": a page's stack CPU per page at each size, by the stack's parts
+    (those of a millisecond or more at either size), largest first."""
+    small, large = (figures[page][size][3] for size in sizes)
+    names = sorted({*small, *large}, key=lambda name: -max(small.get(name, 0), large.get(name, 0)))
+    return ", ".join(f"{name} {small.get(name, 0):.0f} / {large.get(name, 0):.0f}" for name in names
+                     if max(small.get(name, 0), large.get(name, 0)) >= 1)

@@ -50,6 +50,11 @@ class Transaction:
         round trip with the keys watched so far; watch the keys read first (`watch`)."""
         if hasattr(self.pipe, "read_together"):
             return self.pipe.read_together(list(commands))
+        if not self._writable and hasattr(self.pipe, "pipeline"):  # a query: nothing watched, one round trip
+            with self.pipe.pipeline(transaction=False) as reads:
+                for command in commands:
+                    reads.execute_command(*command)
+                return reads.execute()
         return [self.pipe.execute_command(*command) for command in commands]
 
     def queue(self, write: Callable) -> None:

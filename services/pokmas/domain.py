@@ -220,11 +220,27 @@ def agreement_event_data(agreement: dict) -> dict:
                          for p in agreement["programs"]]}
 
 
+COUNTED = {ENROLLED: "active", COMPLETED: "completed", WITHDRAWN: "withdrawn"}  # status -> its count
+
+
 def utilization(entries: list[dict]) -> dict:
     """Counts derived from one entry per enrollment (its newest state)."""
     statuses = [entry["status"] for entry in entries]
-    return {"enrolled": len(statuses), "active": statuses.count(ENROLLED),
-            "completed": statuses.count(COMPLETED), "withdrawn": statuses.count(WITHDRAWN)}
+    return {"enrolled": len(statuses), **{count: statuses.count(status) for status, count in COUNTED.items()}}
+
+
+def recounted(counts: dict, before: str | None, after: str) -> dict:
+    """The counts once an enrollment's entry goes from status `before` (None: it had none) to `after`: what
+    `utilization` gives for the entries after the change, from the counts before it. The same state again
+    changes nothing (an event applied twice counts once)."""
+    changed = dict(counts)
+    if before is None:
+        changed["enrolled"] += 1
+    elif before in COUNTED:
+        changed[COUNTED[before]] -= 1
+    if after in COUNTED:
+        changed[COUNTED[after]] += 1
+    return changed
 
 
 def is_open(agreement_status: str, capacity: int, active: int) -> bool:

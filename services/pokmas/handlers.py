@@ -7,12 +7,14 @@ from shared.subscriptions import Subscriptions
 subscriptions = Subscriptions()
 
 
-def enrollment_reads(event: dict) -> list[tuple[str, str]]:
-    """What record_enrollment reads: the program's utilization entries, the program's agreement id and
-    that agreement (the one the event names; another one found there is read by the handler itself)."""
+def enrollment_reads(event: dict) -> list[tuple[str, ...]]:
+    """What record_enrollment reads: the enrollment's entry in the program's view, the program's counts and
+    how many entries it has (what the counts must count), the program's agreement id and that agreement (the
+    one the event names; another one found there is read by the handler itself)."""
     data = event["data"]
-    return [("HGETALL", keys.utilization(data["program_id"])), ("GET", keys.program(data["program_id"])),
-            ("GET", keys.agreement(data["agreement_id"]))]
+    return [("HGET", keys.utilization(data["program_id"]), data["id"]),
+            ("HGETALL", keys.utilization_counts(data["program_id"])), ("HLEN", keys.utilization(data["program_id"])),
+            ("GET", keys.program(data["program_id"])), ("GET", keys.agreement(data["agreement_id"]))]
 
 
 @subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",

@@ -30,6 +30,12 @@ def utilization(program_id: str) -> str:
     return f"{PREFIX}:utilization:{program_id}"
 
 
+def utilization_counts(program_id: str) -> str:
+    """View: hash enrolled, active, completed, withdrawn -> the program's counts, kept with its entries (in the same
+    MULTI/EXEC) so a read of the catalogue does not grow with the program's enrollments."""
+    return f"{PREFIX}:utilization_counts:{program_id}"
+
+
 def served(group_id: str) -> str:
     """View: hash enrollment id -> client id of every enrollment in the group's programs."""
     return f"{PREFIX}:served:{group_id}"

@@ -10,13 +10,15 @@ listed under its old status too).
 3. Entries no record backs are dropped from every pokmas list index: the old-form ones, and those an
    older release left after a rollback for a record it moved (after 1 and 2, so no record leaves a
    list meanwhile).
+4. Each program's utilization counts are kept beside its entries (bimbingan's events have kept them since,
+   in the same transaction as the entry): derived once from its entries. Until then a program without
+   them has them derived at every read, which grows with its enrollments.
 """
-import json
-
-from services.pokmas import domain, keys
+from services.pokmas import keys
 from services.pokmas.repository.agreements import program_indexes, program_member
 from services.pokmas.repository.groups import group_member
-from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
+from services.pokmas.repository.utilization import derived_counts
+from shared.migrate import Rebuild, Step, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
@@ -30,7 +32,7 @@ def agreement_entries(pipe, agreement: dict, _settings=None) -> list[tuple[str, 
     entries = [(index, member) for index in keys.agreement_indexes(agreement)]
     for program in agreement["programs"]:
         pipe.watch(keys.utilization(program["id"]))
-        active = domain.utilization([json.loads(v) for v in pipe.hvals(keys.utilization(program["id"]))])["active"]
+        active = derived_counts(pipe, program["id"])["active"]
         entries += [(index, program_member(program)) for index in program_indexes(agreement, program, active)]
     return entries
 
@@ -42,6 +44,19 @@ def of_program(pipe, program_id: str, settings) -> list | None:
     return of_record(keys.agreement, agreement_entries)(pipe, agreement_id, settings) if agreement_id else None
 
 
+def counts_kept(pipe, key: str, _settings) -> Step:
+    """The program at `key` with its counts kept, as its entries give them (both watched: an event applied
+    meanwhile changes them together, and the step runs again)."""
+    if pipe.type(key) != "string":
+        return Step(None)
+    program_id = key.rsplit(":", 1)[1]
+    pipe.watch(keys.utilization(program_id), keys.utilization_counts(program_id))
+    counts = derived_counts(pipe, program_id)
+    if {name: int(value) for name, value in pipe.hgetall(keys.utilization_counts(program_id)).items()} == counts:
+        return Step(None)
+    return Step(lambda p: p.hset(keys.utilization_counts(program_id), mapping=counts))
+
+
 MIGRATIONS = [
     Rebuild(1, "group list index entries rebuilt from each group", keys.group("*"),
             reindex(keys.group, group_entries)),
@@ -50,4 +65,5 @@ MIGRATIONS = [
     unbacked_dropped(3, keys.PREFIX, {
         "groups": of_record(keys.group, group_entries), "agreements": of_record(keys.agreement, agreement_entries),
         "programs": of_program}),
+    Rebuild(4, "each program's utilization counts kept from its entries", keys.program("*"), counts_kept),
 ]

@@ -81,7 +81,7 @@ class Agreements:
     def get(self, agreement_id: str, ctx) -> dict:
         def read(tx):
             agreement = owned(lambda: tx.agreements.get(agreement_id), ctx)
-            return domain.agreement_view(agreement, tx.agreements.counts([p["id"] for p in agreement["programs"]]))
+            return domain.agreement_view(agreement, tx.utilization.counts([p["id"] for p in agreement["programs"]]))
 
         return self.uow.query(read)
 
@@ -92,7 +92,8 @@ class Agreements:
         def read(tx):
             items, next_cursor = tx.agreements.page({k: v for k, v in filters.items() if v is not None},
                                                     args["cursor"], args["limit"])
-            views = [domain.agreement_view(a, tx.agreements.counts([p["id"] for p in a["programs"]])) for a in items]
+            counts = tx.utilization.counts([p["id"] for a in items for p in a["programs"]])
+            views = [domain.agreement_view(a, counts) for a in items]
             return {"items": views, "next_cursor": next_cursor}
 
         return self.uow.query(read)
@@ -151,7 +152,7 @@ class Agreements:
     def _commit(tx, before: dict, changed: tuple, ctx) -> dict:
         """Read the programs' counts (watched: they place each program in the open or closed index), commit."""
         after, events = changed
-        counts = tx.agreements.counts([p["id"] for p in after["programs"]])
+        counts = tx.utilization.counts([p["id"] for p in after["programs"]])
         tx.agreements.save(before, after, counts)
         tx.commit(ctx, events)
         return domain.agreement_view(after, counts)
@@ -171,8 +172,8 @@ class Catalogue:
 
         def read(tx):
             programs, next_cursor = tx.agreements.programs_page(filters, args["cursor"], args["limit"])
-            items = [domain.catalogue_item(agreement, pid, tx.agreements.counts([pid])[pid])
-                     for pid, agreement in programs]
+            counts = tx.utilization.counts([pid for pid, _agreement in programs])
+            items = [domain.catalogue_item(agreement, pid, counts[pid]) for pid, agreement in programs]
             return {"items": items, "next_cursor": next_cursor}
 
         return self.uow.query(read)
@@ -180,7 +181,7 @@ class Catalogue:
     def get(self, program_id: str, ctx) -> dict:
         def read(tx):
             agreement = owned(lambda: _program_agreement(tx, program_id), ctx)
-            return domain.catalogue_item(agreement, program_id, tx.agreements.counts([program_id])[program_id])
+            return domain.catalogue_item(agreement, program_id, tx.utilization.counts([program_id])[program_id])
 
         return self.uow.query(read)
 
@@ -209,15 +210,17 @@ class Utilization:
 
     @staticmethod
     def record_enrollment(tx, data: dict, ctx) -> None:
-        """An enrollment's newest state -> the program's utilization entry; a program whose active
-        count crosses its capacity moves between the catalogue's open and closed indexes."""
-        entries = tx.utilization.entries(data["program_id"])
-        agreement = tx.agreements.of_program(data["program_id"])
-        before = domain.utilization(list(entries.values()))["active"]
-        entries[data["id"]] = {"status": data["status"], "client_id": data["client_id"]}
-        after = domain.utilization(list(entries.values()))["active"]
-        tx.utilization.save(data["program_id"], data["group_id"], data["id"], entries[data["id"]])
-        program = domain.find_program(agreement, data["program_id"]) if agreement else None
+        """An enrollment's newest state -> the program's utilization entry and counts (from the entry it
+        replaces: the same state again counts nothing); a program whose active count crosses its capacity
+        moves between the catalogue's open and closed indexes."""
+        program_id = data["program_id"]
+        replaced = tx.utilization.entry(program_id, data["id"])
+        before = tx.utilization.counts([program_id])[program_id]
+        agreement = tx.agreements.of_program(program_id)
+        after = domain.recounted(before, replaced["status"] if replaced else None, data["status"])
+        entry = {"status": data["status"], "client_id": data["client_id"]}
+        tx.utilization.save(program_id, data["group_id"], data["id"], entry, after)
+        program = domain.find_program(agreement, program_id) if agreement else None
         if program is not None:
-            tx.agreements.move_program(agreement, program, before, after)
+            tx.agreements.move_program(agreement, program, before["active"], after["active"])
         tx.commit(ctx)

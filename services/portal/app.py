@@ -9,7 +9,7 @@ from pathlib import Path
 from babel import dates as babel_dates
 from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import Babel, format_date, format_datetime, format_percent, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_percent
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -46,19 +46,20 @@ def _secret_key(settings: Settings) -> str:
 
 def _date(value) -> str:
     """A date (or YYYY-MM-DD) as people write it: 5 Des 2026."""
-    day = dates.parse_date(value) if isinstance(value, str) else value
-    if not day:
+    if not value:
         return ""
-    if isinstance(day, datetime):                 # rebased to the office's time zone first
-        return format_date(day, "d MMM yyyy")
-    return _date_in(day, get_locale())
+    if isinstance(value, datetime):               # rebased to the office's time zone first
+        return format_date(value, "d MMM yyyy")
+    return _date_in(value, g.get("lang") or _locale())
 
 
 @functools.lru_cache(maxsize=8192)
-def _date_in(day: date, locale) -> str:
-    """What flask_babel's format_date gives for a date (no time zone to apply): a page lists hundreds of dates,
-    the same ones page after page, and babel takes about 15 µs for each."""
-    return babel_dates.format_date(day, "d MMM yyyy", locale=locale)
+def _date_in(value: date | str, language: str) -> str:
+    """What flask_babel's format_date gives for a date or YYYY-MM-DD (no time zone to apply), in the page's
+    language (what its locale selector gives): a page lists hundreds of dates, the same ones page after page,
+    and babel takes about 15 µs for each, flask_babel's locale look-up a few more."""
+    day = dates.parse_date(value) if isinstance(value, str) else value
+    return babel_dates.format_date(day, "d MMM yyyy", locale=language) if day else ""
 
 
 def _time(instant: str) -> str:

@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import orjson
 import requests
 
 from shared.auth import Principal, issue_token
@@ -90,7 +91,9 @@ class ServiceClient:
         return answer
 
     def request(self, method: str, path: str, *, params=None, json=None, version=None, headers=None):
-        return self._send(method, path, params=params, json=json, version=version, headers=headers).json()
+        # orjson: a PK's caseload (300 clients with their guidance, 300 KB) in a third of requests' .json()
+        answer = self._send(method, path, params=params, json=json, version=version, headers=headers)
+        return orjson.loads(answer.content)
 
     def file(self, path: str, **params) -> "File":
         """A file the service renders (a workbook, a PDF), with its type and Content-Disposition as sent."""

@@ -43,13 +43,9 @@ class AgreementRepository:
         if owner is not None:
             raise Conflict(f"PKS number {number} is already recorded (agreement {owner})")
 
-    def counts(self, program_ids: list[str]) -> dict[str, dict]:
-        """Each program's utilization, derived from its view entries (watched: the open index depends on it)."""
-        self.tx.watch(*[keys.utilization(pid) for pid in program_ids])
-        return {pid: domain.utilization([json.loads(v) for v in self.redis.hvals(keys.utilization(pid))])
-                for pid in program_ids}
-
     def save(self, before: domain.Agreement | None, after: domain.Agreement, counts: dict) -> None:
+        """The agreement, its indexes and its programs' (open or not by `counts`, their utilization as read);
+        a new program's counts are kept from the start, so no read of them has to derive them."""
         def write(pipe):
             pipe.set(keys.agreement(after["id"]), json.dumps(after))
             member = index_member(after["created_at"], after["id"])
@@ -61,6 +57,7 @@ class AgreementRepository:
                 old, active = old_programs.get(program["id"]), counts[program["id"]]["active"]
                 if old is None:
                     pipe.set(keys.program(program["id"]), after["id"])
+                    pipe.hset(keys.utilization_counts(program["id"]), mapping=counts[program["id"]])
                 move(pipe, program_indexes(before, old, active) if old else [], program_member(program),
                      program_indexes(after, program, active), program_member(program))
             if after["status"] == domain.ACTIVE:

@@ -6,6 +6,7 @@ from flask import Blueprint, g, render_template
 
 from services.portal import dates, labels, reporting
 from services.portal.clients import ApiError, parallel
+from services.portal.names import named
 
 blp = Blueprint("beranda", __name__)
 ENDING_WITHIN_DAYS = 30
@@ -39,12 +40,12 @@ def _staff():
         caseload=lambda: api.klien.all("/clients", status="active", **mine,
                                        **({"guidance": "true"} if with_guidance else {})),
         attention=lambda: _attention(api, mine),
-        programs=lambda: api.pokmas.all("/programs"),
     )
     if not due_in_caseload:
         calls["due"] = lambda: _due(api, mine, sunday)
-    if not with_guidance:
+    if not with_guidance:   # the programs are named from the caseload's guidance otherwise (`names`)
         calls["enrollments"] = lambda: api.bimbingan.all("/enrollments", status="enrolled")
+        calls["programs"] = lambda: api.pokmas.all("/programs")
     got = parallel(**calls)
     caseload = _in_office(got["caseload"].value_or([]))
     got_due = got["caseload"] if due_in_caseload else got["due"]
@@ -57,7 +58,8 @@ def _staff():
         [e for e in got["enrollments"].value_or([]) if e["client_id"] in ids]
     sessions, flagged = _second_round(mine_open, today)
     due = reporting.soonest_first(due)
-    programs = {p["id"]: p for p in got["programs"].value_or([])}
+    programs = named(api.pokmas, _guidance_entries(caseload), {s["program_id"] for s in sessions})[0] \
+        if with_guidance else {p["id"]: p for p in got["programs"].value_or([])}
     names = {c["id"]: c for c in caseload}
     return render_template(
         "beranda/pk.html", caseload=caseload, ending=ending, attention=attention,
@@ -68,11 +70,15 @@ def _staff():
         week=dates.week_of(today), today=today, labels=labels.in_language(), days=ENDING_WITHIN_DAYS)
 
 
+def _guidance_entries(caseload: list) -> list:
+    """Every enrollment entry of the caseload's guidance views (as klien lists them), with its client's id."""
+    return [{**e, "client_id": c["id"]} for c in caseload for e in (c.get("guidance") or {}).get("enrollments", [])]
+
+
 def _open_enrollments(caseload: list) -> list:
     """The open enrollments of the caseload, from each client's guidance view (as klien lists it)."""
-    return [{"id": e["enrollment_id"], "client_id": c["id"], "program_id": e["program_id"],
-             "group_id": e.get("group_id")}
-            for c in caseload for e in (c.get("guidance") or {}).get("enrollments", []) if e["status"] == "enrolled"]
+    return [{"id": e["enrollment_id"], "client_id": e["client_id"], "program_id": e["program_id"],
+             "group_id": e.get("group_id")} for e in _guidance_entries(caseload) if e["status"] == "enrolled"]
 
 
 def _in_office(clients: list) -> list:

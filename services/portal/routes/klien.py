@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from services.portal import dates, labels, reporting
 from services.portal.clients import ApiError, parallel
+from services.portal.names import named
 from services.portal.forms import ClientForm, ConfirmForm, EndSupervisionForm
 from services.portal.routes.common import apply_problem, saved
 from services.portal.security import STAFF, WRITERS, roles
@@ -35,29 +36,35 @@ def search():
 @roles(*STAFF)
 def show(client_id):
     api, cid = g.api, str(client_id)
+    # each enrollment with its attendance in the one call, where bimbingan lists them so (else a call each)
+    with_marks = {"attendance": "true"} if api.bimbingan.offers("/enrollments", "attendance") else {}
     got = parallel(client=lambda: api.klien.get(f"/clients/{cid}"),
                    history=lambda: api.klien.get(f"/clients/{cid}/history", limit=100),
                    reporting=lambda: api.klien.get(f"/clients/{cid}/reporting", limit=500),
                    check_ins=lambda: api.klien.all(f"/clients/{cid}/check-ins"),
-                   enrollments=lambda: api.bimbingan.all("/enrollments", client_id=cid),
-                   programs=lambda: api.pokmas.all("/programs"),
-                   groups=lambda: api.pokmas.all("/groups"))
+                   enrollments=lambda: api.bimbingan.all("/enrollments", client_id=cid, **with_marks))
     if not got["client"].ok:
         raise got["client"].error
     enrollments = got["enrollments"].value_or([])
-    details = parallel(**{e["id"]: (lambda eid=e["id"]: api.bimbingan.get(f"/enrollments/{eid}"))
-                          for e in enrollments})
-    attendance = sorted(((mark, e) for e in enrollments for mark in details[e["id"]].value_or({}).get("attendance", [])),
+    if not with_marks:
+        enrollments = _with_attendance(api.bimbingan, enrollments)
+    attendance = sorted(((mark, e) for e in enrollments for mark in e.get("attendance", [])),
                         key=lambda pair: pair[0]["starts_at"], reverse=True)
+    programs, groups = named(api.pokmas, (got["client"].value.get("guidance") or {}).get("enrollments", []),
+                                   {e["program_id"] for e in enrollments}, {e["group_id"] for e in enrollments})
     return render_template(
         "klien/halaman.html", client=got["client"].value, history=got["history"].value_or({"items": []})["items"],
-        enrollments=enrollments, attendance=attendance,
-        programs={p["id"]: p for p in got["programs"].value_or([])},
-        groups={gr["id"]: gr for gr in got["groups"].value_or([])},
+        enrollments=enrollments, attendance=attendance, programs=programs, groups=groups,
         reporting=got["reporting"].value_or(None),
         dues=reporting.due_rows(got["reporting"].value_or({}), dates.today()),
         check_ins=reporting.recent_check_ins(got["check_ins"].value_or([])),
         partial=not all(o.ok for o in got.values()), labels=labels, form=ConfirmForm())
+
+
+def _with_attendance(bimbingan, enrollments: list) -> list:
+    """Each enrollment with its attendance, read one by one (GET by id)."""
+    got = parallel(**{e["id"]: (lambda eid=e["id"]: bimbingan.get(f"/enrollments/{eid}")) for e in enrollments})
+    return [{**e, "attendance": got[e["id"]].value_or({}).get("attendance", [])} for e in enrollments]
 
 
 @blp.route("/klien/baru", methods=["GET", "POST"])

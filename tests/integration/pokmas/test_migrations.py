@@ -9,6 +9,7 @@ from collections import Counter
 from services.pokmas import domain, keys
 from tests.support.client import headers
 from tests.support.migrate_cli import as_older_indexes, bapas_migrate, bapas_migrate_started, stored
+from tests.support.pokmas_api import enrollment_event, program_body
 from tests.support.pokmas_flow import new_agreement, new_group, ok, transition
 
 
@@ -39,7 +40,7 @@ def test_each_record_is_listed_once_where_it_belongs_after_an_interrupted_migrat
     stopped = bapas_migrate(redis_url, "pokmas", "--batch", "5", "--max-batches", "3")
     assert stopped.returncode == 1 and "run it again to resume" in stopped.stdout, stopped.stdout + stopped.stderr
     resumed = bapas_migrate(redis_url, "pokmas", "--batch", "5")
-    assert resumed.returncode == 0 and "pokmas: data version 3" in resumed.stdout, resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0 and "pokmas: data version 4" in resumed.stdout, resumed.stdout + resumed.stderr
 
     assert listed(http, "/groups") == Counter(g["id"] for g in groups)
     assert listed(http, "/agreements") == Counter(a["id"] for a in agreements)
@@ -55,7 +56,7 @@ def test_each_record_is_listed_once_where_it_belongs_after_an_interrupted_migrat
 
     before = stored(redis)
     again = bapas_migrate(redis_url, "pokmas")
-    assert again.returncode == 0 and "data version 3, code expects 3" in again.stdout
+    assert again.returncode == 0 and "data version 4, code expects 4" in again.stdout
     assert stored(redis) == before
 
 
@@ -106,3 +107,28 @@ def test_writes_made_while_the_migration_runs_are_kept_and_listed_once(pokmas, h
     assert listed(http, "/agreements", status="draft") == Counter(a["id"] for a in agreements[activated:])
     stored_names = ok(http.get("/groups", query_string={"limit": 100}, headers=headers()))["items"]
     assert {g["id"]: g["name"] for g in stored_names} == names
+
+
+def test_each_programs_counts_are_kept_from_its_entries_by_migration_4(http, redis, redis_url, applier):
+    """Data of version 3: entries, no counts kept. The migration keeps them, as the entries give them, for every
+    program (one with no enrollment too); a second run changes nothing."""
+    agreement = ok(transition(http, new_agreement(http, programs=[program_body(capacity=5), program_body()]),
+                              "activate"))
+    busy, idle = (program["id"] for program in agreement["programs"])
+    first = enrollment_event(busy, agreement["group_id"])
+    for event in (first, enrollment_event(busy, agreement["group_id"]),
+                  enrollment_event(busy, agreement["group_id"], enrollment_id=first["subject"], sequence=2,
+                                   client_id=first["data"]["client_id"], status="withdrawn",
+                                   type="bimbingan.enrollment.withdrawn")):
+        applier.apply(event)
+    redis.delete(*[keys.utilization_counts(pid) for pid in (busy, idle)])
+    redis.set("pokmas:data:version", 3)
+
+    done = bapas_migrate(redis_url, "pokmas")
+    assert done.returncode == 0 and "pokmas: data version 4" in done.stdout, done.stdout + done.stderr
+    kept = {pid: {k: int(v) for k, v in redis.hgetall(keys.utilization_counts(pid)).items()} for pid in (busy, idle)}
+    assert kept == {busy: {"enrolled": 2, "active": 1, "completed": 0, "withdrawn": 1},
+                    idle: {"enrolled": 0, "active": 0, "completed": 0, "withdrawn": 0}}
+    before = stored(redis)
+    assert bapas_migrate(redis_url, "pokmas", "--from", "3").returncode == 0
+    assert stored(redis) == before

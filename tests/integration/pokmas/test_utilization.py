@@ -1,5 +1,6 @@
 """The utilization view from bimbingan's enrollment events: exact under redelivery and out-of-order
 arrival; the catalogue's open list follows it; distinct clients are counted per group."""
+import json
 import uuid
 
 import pytest
@@ -112,3 +113,42 @@ def test_the_view_is_rebuilt_exactly_by_replaying_bimbingans_feed(http, redis, a
     assert utilization(http, program) == expected == {"enrolled": 2, "active": 1, "completed": 1, "withdrawn": 0}
     open_now = [p["id"] for p in ok(http.get("/programs?open=true", headers=headers()))["items"]]
     assert open_now == [program["id"]]
+
+
+def kept_counts(redis, program) -> dict:
+    return {name: int(value) for name, value in redis.hgetall(f"pokmas:utilization_counts:{program['id']}").items()}
+
+
+def test_counts_are_kept_with_the_entries_and_a_replayed_event_counts_once(http, redis, applier, program):
+    """An event re-applied past the inbox (a view rebuild) changes no count: each counts by the entry it
+    replaces, in the same transaction."""
+    created = enroll(program)
+    completed = enroll(program, enrollment_id=created["subject"], client_id=created["data"]["client_id"], sequence=2,
+                       status="completed", type=TYPES["completed"])
+    for event in (created, enroll(program), completed):
+        applier.apply(event)
+    for event in (created, completed, completed):
+        applier.apply(event, replay=True)
+    assert kept_counts(redis, program) == {"enrolled": 2, "active": 1, "completed": 1, "withdrawn": 0}
+    assert utilization(http, program) == kept_counts(redis, program)
+
+
+def test_the_catalogue_reads_the_kept_counts_not_every_entry(http, redis, applier, program):
+    for _ in range(2):
+        applier.apply(enroll(program))
+    # an entry changed behind the view's back (never done): the catalogue still answers the kept counts
+    entries = f"pokmas:utilization:{program['id']}"
+    some = redis.hkeys(entries)[0]
+    redis.hset(entries, some, json.dumps({"status": "withdrawn", "client_id": str(uuid.uuid4())}))
+    [listed] = ok(http.get("/programs", headers=headers()))["items"]
+    assert listed["utilization"] == {"enrolled": 2, "active": 2, "completed": 0, "withdrawn": 0}
+
+
+def test_counts_that_miss_entries_are_derived_from_them(http, redis, applier, program):
+    """Data from before the counts were kept, or entries a rebuild is putting back: the entries decide."""
+    for _ in range(3):
+        applier.apply(enroll(program))
+    redis.delete(f"pokmas:utilization_counts:{program['id']}")
+    assert utilization(http, program) == {"enrolled": 3, "active": 3, "completed": 0, "withdrawn": 0}
+    applier.apply(enroll(program))
+    assert kept_counts(redis, program) == {"enrolled": 4, "active": 4, "completed": 0, "withdrawn": 0}

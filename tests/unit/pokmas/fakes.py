@@ -60,14 +60,12 @@ class FakeAgreementRepository:
         if any(domain.name_key(a["number"]) == domain.name_key(number) for a in self.agreements.records.values()):
             raise Conflict(f"PKS number {number} is already recorded")
 
-    def counts(self, program_ids):
-        entries = self.uow.utilization.by_program
-        return {pid: domain.utilization(list(entries.get(pid, {}).values())) for pid in program_ids}
-
     def save(self, before, after, counts):
         for program in after["programs"]:
             check_shape(domain.Program, program)
         self.agreements.put(after)
+        new = [p["id"] for p in after["programs"] if not before or not domain.find_program(before, p["id"])]
+        self.uow.queue(lambda: self.uow.utilization.kept.update({pid: dict(counts[pid]) for pid in new}))
         self.uow.queue(lambda: self.open_programs.update(
             {p["id"]: domain.is_open(after["status"], p["capacity"], counts[p["id"]]["active"])
              for p in after["programs"]}))
@@ -95,16 +93,25 @@ class FakeAgreementRepository:
 
 
 class FakeUtilizationRepository:
+    """Entries and counts kept apart, as in Redis: the counts are what the use cases kept, never derived here
+    (except where none were kept, as the repository does)."""
+
     def __init__(self, uow):
         self.uow = uow
         self.by_program: dict[str, dict] = {}
+        self.kept: dict[str, dict] = {}           # program id -> its counts
 
-    def entries(self, program_id):
-        return dict(self.by_program.get(program_id, {}))
+    def entry(self, program_id, enrollment_id):
+        return self.by_program.get(program_id, {}).get(enrollment_id)
 
-    def save(self, program_id, group_id, enrollment_id, entry):
+    def counts(self, program_ids):
+        return {pid: dict(self.kept[pid]) if pid in self.kept
+                else domain.utilization(list(self.by_program.get(pid, {}).values())) for pid in program_ids}
+
+    def save(self, program_id, group_id, enrollment_id, entry, counts):
         def write():
             self.by_program.setdefault(program_id, {})[enrollment_id] = entry
+            self.kept[program_id] = dict(counts)
             self.uow.groups.served.setdefault(group_id, {})[enrollment_id] = entry["client_id"]
 
         self.uow.queue(write)

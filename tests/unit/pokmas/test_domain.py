@@ -1,4 +1,5 @@
 """pokmas's rules without I/O: the agreement life cycle, expiry, programs, utilization, compliance."""
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -138,6 +139,23 @@ def test_utilization_is_derived_from_entries_and_a_program_is_open_until_full():
     assert domain.utilization(entries) == {"enrolled": 5, "active": 2, "completed": 1, "withdrawn": 2}
     assert domain.is_open("active", 3, 2) and not domain.is_open("active", 2, 2)
     assert not domain.is_open("suspended", 3, 0)
+
+
+def test_counts_kept_change_by_change_equal_the_counts_derived_from_the_entries():
+    rng = random.Random(7)
+    entries, counts = {}, domain.utilization([])
+    for _ in range(500):
+        enrollment_id, status = f"e-{rng.randrange(40)}", rng.choice(("enrolled", "completed", "withdrawn"))
+        before = entries.get(enrollment_id)
+        counts = domain.recounted(counts, before and before["status"], status)
+        entries[enrollment_id] = {"status": status}
+        assert counts == domain.utilization(list(entries.values()))
+
+
+def test_the_same_state_again_changes_no_count():
+    counts = {"enrolled": 3, "active": 1, "completed": 1, "withdrawn": 1}
+    for status in ("enrolled", "completed", "withdrawn"):
+        assert domain.recounted(counts, status, status) == counts
 
 
 def test_names_compare_without_case_or_extra_spaces():

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.pokmas import domain
 from services.pokmas.handlers import subscriptions
 from shared.audit import AuditEntry
 from shared.context import CommandContext
@@ -151,6 +152,28 @@ def test_enrollment_events_count_utilization_and_close_a_full_program(pokmas, ac
         program["id"]]
     summary = catalogue.compliance("palembang", ctx("auditor"))
     assert summary["clients_served"][0]["clients"] == 2
+
+
+def test_an_enrollment_state_applied_twice_counts_once(pokmas, active):
+    """A view rebuild re-applies events the inbox has seen: each counts by the entry it replaces."""
+    _, agreements, _, utilization, uow = pokmas
+    handlers = subscriptions.bind(utilization, uow)
+    program = active["programs"][0]
+    created = enrollment_event(program, active["group_id"])
+    withdrawn = {**created, "data": {**created["data"], "status": "withdrawn"}, "sequence": 2}
+    for event in (created, created, withdrawn, withdrawn):
+        handlers[event["type"]](None, event)
+    assert uow.utilization.kept[program["id"]] == {"enrolled": 1, "active": 0, "completed": 0, "withdrawn": 1}
+    assert agreements.get(active["id"], ctx())["programs"][0]["utilization"] == uow.utilization.kept[program["id"]]
+
+
+def test_a_new_programs_counts_are_kept_from_the_start(pokmas):
+    groups, agreements, *_, uow = pokmas
+    draft = agreements.create(agreement_body(groups.register(group_body(), ctx())["id"]), ctx())
+    added = agreements.add_program(draft["id"], {"name": "Las", "guidance_type": "kemandirian", "capacity": 4},
+                                   None, ctx())
+    assert {p["id"] for p in added["programs"]} == set(uow.utilization.kept)
+    assert all(counts == domain.utilization([]) for counts in uow.utilization.kept.values())
 
 
 def test_an_enrollment_event_with_malformed_data_is_refused(pokmas, active):

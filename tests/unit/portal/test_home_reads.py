@@ -104,3 +104,21 @@ def test_a_head_of_office_still_asks_klien_for_the_reports_due(as_admin, service
     _world(services, [client(next_report_due=dates.today().isoformat())])
     page(as_admin.get("/"))
     assert [params for _m, path, params in services.klien.calls if "report_due_by" in params]
+
+
+def test_a_pk_home_names_this_weeks_programs_from_its_caseloads_guidance(as_pk, services):
+    named = [client(id=_id(0), name="Klien 000", guidance={"enrollments": [
+        {"enrollment_id": _id(1000), "program_id": PROGRAM_ID, "group_id": GROUP_ID, "status": "enrolled",
+         "program_name": "Kajian akhlak", "guidance_type": "kepribadian", "group_name": "Pesantren"}]})]
+    _world(services, named)
+    week = page(as_pk.get("/")).find("h2", string=lambda text: text and text.startswith("Sesi minggu ini"))
+    assert "Kajian pekan ini" in week.find_next("ul").get_text() and "Kajian akhlak" in week.find_next("ul").get_text()
+    assert services.pokmas.calls == []                  # no catalogue of the region read
+
+
+def test_a_program_klien_has_not_named_yet_is_asked_of_pokmas_by_id(as_pk, services):
+    _world(services, _caseload(1))
+    services.pokmas.answers[("GET", f"/programs/{PROGRAM_ID}")] = PROGRAM
+    week = page(as_pk.get("/")).find("h2", string=lambda text: text and text.startswith("Sesi minggu ini"))
+    assert "Kajian akhlak" in week.find_next("ul").get_text()
+    assert [path for _m, path, _p in services.pokmas.calls] == [f"/programs/{PROGRAM_ID}"]

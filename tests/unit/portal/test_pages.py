@@ -94,23 +94,42 @@ def test_admin_home_counts_the_office_per_pk(as_admin, services):
     assert rows == {"pk1": "1", "pk2": "1"}                              # another office's client is not counted
 
 
+GUIDED = {"enrollment_id": ENROLLMENT_ID, "program_id": PROGRAM_ID, "group_id": GROUP_ID, "status": "enrolled",
+          "program_name": "Kajian akhlak", "guidance_type": "kepribadian", "group_name": "Pesantren Al-Hidayah"}
+MARK = {"session_id": SESSION_ID, "starts_at": "2026-03-01T02:00:00Z", "attendance": "late", "note": "macet"}
+
+
 def test_client_page_names_programs_and_groups_and_offers_the_pk_its_actions(as_pk, services):
-    services.klien.answers[("GET", f"/clients/{CLIENT_ID}")] = client()
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}")] = client(guidance={
+        **client()["guidance"], "enrollments": [GUIDED]})
     services.klien.answers[("GET", f"/clients/{CLIENT_ID}/history")] = pages(
         {"version": 1, "action": "registered", "at": "2026-01-10T01:00:00Z", "by": "pk1", "fields": ["name"]})
     services.bimbingan.answers[("GET", "/enrollments")] = pages(ENROLLMENT)
-    services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [
-        {"session_id": SESSION_ID, "starts_at": "2026-03-01T02:00:00Z", "attendance": "late", "note": "macet"}]}
-    services.pokmas.answers[("GET", "/programs")] = pages(PROGRAM)
-    services.pokmas.answers[("GET", "/groups")] = pages(GROUP)
+    services.bimbingan.answers[("GET", f"/enrollments/{ENROLLMENT_ID}")] = {**ENROLLMENT, "attendance": [MARK]}
     soup = page(as_pk.get(f"/klien/{CLIENT_ID}"))
     assert soup.h1.get_text(" ", strip=True).startswith("Budi Santoso")
     text = soup.main.get_text(" ", strip=True)
-    assert "Kajian akhlak" in text and "Pesantren Al-Hidayah" in text
+    assert "Kajian akhlak" in text and "kepribadian" in text and "Pesantren Al-Hidayah" in text
     assert "Terlambat" in text and "macet" in text
     assert "Didaftarkan" in text
     actions = [a.get_text(strip=True) for a in soup.select("main .actions a")]
     assert actions == ["Ikutkan dalam program", "Perbaiki data", "Akhiri pembimbingan"]
+    assert services.pokmas.calls == []          # named from klien's guidance view: no catalogue of the region read
+
+
+def test_client_page_asks_pokmas_for_what_klien_has_not_named_yet_and_lists_marks_in_one_call(as_pk, services):
+    services.bimbingan.parameters.add(("/enrollments", "attendance"))
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}")] = client(guidance={
+        **client()["guidance"], "enrollments": [{**GUIDED, "program_name": None, "group_name": None}]})
+    services.klien.answers[("GET", f"/clients/{CLIENT_ID}/history")] = pages()
+    services.bimbingan.answers[("GET", "/enrollments")] = pages({**ENROLLMENT, "attendance": [MARK]})
+    services.pokmas.answers[("GET", f"/programs/{PROGRAM_ID}")] = PROGRAM
+    services.pokmas.answers[("GET", f"/groups/{GROUP_ID}")] = GROUP
+    text = page(as_pk.get(f"/klien/{CLIENT_ID}")).main.get_text(" ", strip=True)
+    assert "Kajian akhlak" in text and "Pesantren Al-Hidayah" in text and "macet" in text
+    assert sorted(path for _m, path, _p in services.pokmas.calls) == [f"/groups/{GROUP_ID}", f"/programs/{PROGRAM_ID}"]
+    assert [(path, params) for _m, path, params in services.bimbingan.calls] == [
+        ("/enrollments", {"client_id": CLIENT_ID, "attendance": "true"})]
 
 
 def test_auditor_client_page_has_no_write_action(as_auditor, services):
