@@ -9,8 +9,8 @@ SAVE_EVERY_SECONDS: a restart re-publishes at most that second's events (consume
 deduplicate: inbox) and never skips one. Stored at once after each batch, as it was,
 that write (an fsync with `appendfsync always`) came while the consumers committed the
 events just published: Redis fsyncs one write after the other, and in bench traces it
-was inside klien's commit of the idle latency samples in 47 to 81 % of them (3 to 7 %
-stored when quiet). It also cost a write per batch under load. The write renews the lease and counts
+was inside klien's commit of the idle latency samples in 47 to 81 % of them (0 to 2 %
+now). It also cost a write per batch under load. The write renews the lease and counts
 what was published (one fsync, not three); otherwise the lease is renewed only when a
 third of it has passed. The broker connection is made when the lease is taken, not in
 the first event's path (about 40 ms, once).
