@@ -51,7 +51,7 @@ def catch_up(client, *, service: str, source: str, reader: FeedReader, applier: 
              region: str, replay: bool = False, from_start: bool = False) -> int:
     """Apply every event of `source` this service handles, after the last position read; return how many."""
     position_key = BackboneKeys(service).feed_position(source)
-    after = None if from_start else client.get(position_key)
+    after = stored = None if from_start else client.get(position_key)
     types = {t for t in applier.handlers if t.startswith(source + ".")}
     applied = 0
     while True:
@@ -66,8 +66,9 @@ def catch_up(client, *, service: str, source: str, reader: FeedReader, applier: 
             after = items[-1]["id"]
         if next_after:
             after = next_after
-        if after:
+        if after and after != stored:  # a write (an fsync) only when the position moved
             client.set(position_key, after)
+            stored = after
         if next_after is None:
             return applied
 

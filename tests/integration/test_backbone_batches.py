@@ -83,6 +83,7 @@ def test_the_relay_moves_its_position_renews_its_lease_and_counts_in_one_script(
     scripts = calls(bus.redis, "evalsha") + calls(bus.redis, "eval")
     sets = calls(bus.redis, "set")
     assert relay.step() == 5
+    assert relay.step() == 0  # the outbox is quiet: the position is stored now, not in the batch's path
     relay._drop_connection()
     # The lease was not renewed before the batch (renewed 5 s ago at most), but with its position.
     assert calls(bus.redis, "evalsha") + calls(bus.redis, "eval") - scripts == 1
@@ -90,6 +91,49 @@ def test_the_relay_moves_its_position_renews_its_lease_and_counts_in_one_script(
     assert bus.redis.pttl(keys.relay_lock) > 10_000
     assert bus.redis.get(keys.relay_position) == bus.redis.xrevrange(keys.outbox, count=1)[0][0]
     assert bus.redis.hget(keys.stats, "published") == "25"
+
+
+def test_the_relay_stores_its_position_when_the_outbox_is_quiet_not_in_each_batchs_path(redis_url, broker_url):
+    """The consumers commit the events just published at that moment: a write of the relay's then is
+    one more fsync in their way (and one per batch under load)."""
+    bus = Bus(redis_url, broker_url).reset()
+    relay = bus.relay()
+    keys = relay.keys
+    stage(bus, 1)
+    assert relay.step() == 1  # stored at once: nothing was for SAVE_EVERY_SECONDS
+    stored = bus.redis.get(keys.relay_position)
+    relay_scripts = 0  # the relay's scripts (staging the events runs one of its own)
+
+    def step() -> int:
+        nonlocal relay_scripts
+        before = calls(bus.redis, "evalsha") + calls(bus.redis, "eval")
+        published = relay.step()
+        relay_scripts += calls(bus.redis, "evalsha") + calls(bus.redis, "eval") - before
+        return published
+
+    for _ in range(3):
+        stage(bus, 2)
+        assert step() == 2
+    assert relay_scripts == 0  # no write per batch
+    assert bus.redis.get(keys.relay_position) == stored
+    assert step() == 0  # quiet (it waits until SAVE_AFTER_SECONDS have passed): stored now, in one write
+    relay._drop_connection()
+    assert relay_scripts == 1
+    assert bus.redis.get(keys.relay_position) == bus.redis.xrevrange(keys.outbox, count=1)[0][0]
+    assert bus.redis.hget(keys.stats, "published") == "7"
+
+
+def test_a_stopping_relay_stores_the_position_it_holds(redis_url, broker_url):
+    bus = Bus(redis_url, broker_url).reset()
+    relay = bus.relay()
+    stage(bus, 1)
+    assert relay.step() == 1
+    stage(bus, 3)
+    assert relay.step() == 3  # within SAVE_AFTER_SECONDS of the first: not stored yet
+    stop = threading.Event()
+    stop.set()
+    relay.run(stop)  # stops at once, storing what it published
+    assert bus.redis.get(relay.keys.relay_position) == bus.redis.xrevrange(relay.keys.outbox, count=1)[0][0]
 
 
 def test_an_idle_relay_holding_its_lease_only_waits_on_the_outbox(redis_url, broker_url):
