@@ -5,6 +5,7 @@ batch (`Applier.apply_batch`: the inbox marks of the page read at once, one tran
 the keys allow): most of what it reads was applied by the broker path already."""
 import logging
 
+import orjson
 import requests
 
 from shared import auth, envelope
@@ -43,7 +44,7 @@ class FeedReader:
             raise LookupError(after)
         if response.status_code != 200:
             raise Unavailable(f"{self.base_url}/events answered {response.status_code}")
-        body = response.json()
+        body = orjson.loads(response.content)  # a page of 500 events: half the json module's work
         return body["items"], body["next_after"]
 
 
@@ -89,7 +90,7 @@ def _apply_page(applier: Applier, items: list[dict], region: str, replay: bool) 
             applier.apply(event, replay=True)
     elif events:
         try:
-            applier.apply_batch(events)
+            applier.apply_batch(events, mostly_applied=True)
         except EventFailed as failed:
             raise failed.error from None
     if refused is not None:

@@ -44,6 +44,12 @@ class Outbox:
 
     def page(self, after: str | None, limit: int, types: set[str] | None = None):
         """Events after the event id `after` (oldest first) and the id to continue from, or None at the end."""
+        texts, next_after = self.page_text(after, limit, types)
+        return [json.loads(text) for text in texts], next_after
+
+    def page_text(self, after: str | None, limit: int, types: set[str] | None = None):
+        """`page` with each event as the JSON text the outbox stored (what the relay published), not parsed:
+        the /events feed answers it as it is."""
         start = "-"
         if after:
             stream_id = self.redis.hget(self.keys.outbox_index, after)
@@ -58,7 +64,7 @@ class Outbox:
             for stream_id, fields in entries:
                 start, last_seen = "(" + stream_id, fields["id"]
                 if types is None or fields["type"] in types:
-                    items.append(json.loads(fields["event"]))
+                    items.append(fields["event"])
                     if len(items) == limit:
                         break
         more = self.redis.xrange(self.keys.outbox, min=start, count=1)

@@ -11,6 +11,7 @@ hooks, a key that is a dotted path or a dict attribute, a field with a default g
 marshmallow's own field or schema, and so does any data with an error, so that the result and the
 error are always marshmallow's: tests/unit/shared/test_projection.py compares them.
 """
+import re
 import uuid as _uuid
 from datetime import date as _date
 
@@ -24,6 +25,7 @@ _TEXT, _UUID, _DATE, _INT, _AS_IS, _NESTED, _LIST, _FIELD = range(8)
 _ISO = (None, "iso", "iso8601")
 _TEXT_FIELDS = (fields.String, fields.UUID, IsoDate, IsoDateTime)
 _AS_IS_FIELDS = (fields.Raw, fields.Boolean)
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def dump(schema: Schema, obj, *, many: bool | None = None):
@@ -205,7 +207,8 @@ def unchanged(schema: Schema, data) -> dict | None:
 
 def _unchanged_plan(schema: Schema):
     """(name, check, validators, allow_none) per field, or None: the schema alone decides its data
-    (a schema with hooks, or a field other than String, UUID and an ISO IsoDate without validators)."""
+    (a schema with hooks, or a field other than String, Integer, and UUID and an ISO IsoDate without
+    validators)."""
     try:
         return schema.__dict__["_unchanged_plan"]
     except KeyError:
@@ -222,6 +225,8 @@ def _unchanged_plan(schema: Schema):
             check = _canonical_uuid
         elif kind is IsoDate and not field.validators and field.format in (None, "iso"):
             check = _iso_date
+        elif kind is fields.Integer and not field.as_string:
+            check = _integer
         else:
             plan = None
             break
@@ -237,14 +242,15 @@ def _text(value):
     return value if type(value) is str else None
 
 
+def _integer(value):
+    """An int as Integer loads and dumps it unchanged (a bool is refused by its load), else None."""
+    return value if type(value) is int else None
+
+
 def _canonical_uuid(value):
-    """A UUID as marshmallow's UUID field dumps it (lower case, hyphens), else None."""
-    if type(value) is not str or len(value) != 36:
-        return None
-    try:
-        return value if str(_uuid.UUID(value)) == value else None
-    except ValueError:
-        return None
+    """A UUID as marshmallow's UUID field dumps it (lower case, hyphens), else None: text of that form is
+    exactly what str(UUID(text)) gives back unchanged (a third of the cost of parsing it)."""
+    return value if type(value) is str and _CANONICAL_UUID.fullmatch(value) else None
 
 
 def _iso_date(value):

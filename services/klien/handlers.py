@@ -9,9 +9,10 @@ subscriptions = Subscriptions()
 
 
 def enrollment_reads(event: dict) -> list[tuple[str, str]]:
-    """What record_enrollment reads: the client's wajib lapor record, the client, its guidance entries."""
+    """What record_enrollment reads: the client's wajib lapor record and its guidance entries (the client
+    itself only when its attention flag changes, seldom: then that read is a round trip of its own)."""
     client_id = event["data"]["client_id"]
-    return [("GET", keys.reporting(client_id)), ("GET", keys.client(client_id)), ("HVALS", keys.guidance(client_id))]
+    return [("GET", keys.reporting(client_id)), ("HVALS", keys.guidance(client_id))]
 
 
 @subscriptions.handles("bimbingan.enrollment.created", "bimbingan.attendance.recorded",

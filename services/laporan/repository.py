@@ -7,6 +7,7 @@ commit together or not at all. Reads see the writes staged earlier in the same T
 import json
 
 from services.laporan import domain, keys
+from shared import jsontext
 
 
 class Tx:
@@ -43,7 +44,7 @@ class Tx:
         return self._read(key, self.pipe.hgetall)
 
     def put(self, key: str, value: dict) -> None:
-        self._seen[key] = json.dumps(value)
+        self._seen[key] = jsontext.dumps(value)
         self._writes.append(lambda p: p.set(key, self._seen[key]))
 
     def hset(self, key: str, field: str, value: str) -> None:
@@ -104,17 +105,19 @@ class Tx:
         """Replace the fact's counters with what its current state and attributions give."""
         after = [tuple(c) for c in self._contributions(fact)]
         before = [tuple(c) for c in (json.loads(self._read(keys.contributions(fact), self.pipe.get) or "[]"))]
+        months = {}  # (office, month) pairs that gain figures: one SADD, each pair once
         for item, delta in domain.changes(before, after):
             key, field = keys.counter(item)
             self._writes.append(lambda p, key=key, field=field, delta=delta: p.hincrby(key, field, delta))
             if item[0] == "participant":
                 self._count_participant(item, key, field, delta)
             if item[0] in ("office", "office_group") and delta > 0:
-                self._writes.append(lambda p, item=item: p.sadd(keys.MONTHS, f"{item[1]}|{item[2]}"))
+                months[f"{item[1]}|{item[2]}"] = None
+        if months:
+            self._writes.append(lambda p, members=list(months): p.sadd(keys.MONTHS, *members))
         if after != before:
-            self._seen[keys.contributions(fact)] = json.dumps(after)
-            self._writes.append(lambda p, k=keys.contributions(fact), v=json.dumps(after): p.set(k, v)
-                                if after else p.delete(k))
+            text = self._seen[keys.contributions(fact)] = jsontext.dumps(after)
+            self._writes.append(lambda p, k=keys.contributions(fact), v=text: p.set(k, v) if after else p.delete(k))
 
     def _count_participant(self, item: tuple, key: str, field: str, delta: int) -> None:
         """A group's participants are the clients with a mark counting for them: the group's month keeps

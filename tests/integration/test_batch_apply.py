@@ -113,6 +113,35 @@ def test_a_failure_after_a_committed_head_reports_what_was_committed(client):
     assert client.get("total") == "1"
 
 
+def test_a_catch_up_page_applies_only_what_its_inbox_marks_lack_without_the_others_planned_reads(client):
+    reads = []
+    applier = Applier(client, service="svc", handlers={TYPE: planned(keep_latest, lambda e: reads.append(e["subject"])
+                                                                     or [("GET", f"n:{e['subject']}")])})
+    delivered = [event(f"d{n}", 1) for n in range(5)]
+    assert applier.apply_batch(delivered) == [APPLIED] * 5  # by the broker
+    page = delivered[:2] + [event("new", 1)] + delivered[2:]
+    reads.clear()
+    before = execs(client)
+    assert applier.apply_batch(page, mostly_applied=True) == [DUPLICATE, DUPLICATE, APPLIED, *[DUPLICATE] * 3]
+    assert reads == ["new"] and execs(client) - before == 1
+    assert client.hget("applied_count", "new") == "1" and client.hget("applied_count", "d0") == "1"
+    before = execs(client)
+    assert applier.apply_batch(page, mostly_applied=True) == [DUPLICATE] * 6  # read again: no transaction at all
+    assert execs(client) == before and client.hget("svc:stats", "consumed") == "6"
+
+
+def test_a_catch_up_page_that_fails_reports_its_places_in_the_page(client):
+    applier = Applier(client, service="svc", handlers={TYPE: failing_on_b(count_all)})
+    delivered = event("d", 1)
+    applier.apply_batch([delivered])
+    # "a" commits; "z" reads what "a" wrote and starts a second transaction, in which "b" fails.
+    page = [event("a", 1), delivered, event("z", 1), event("b", 1)]
+    with pytest.raises(EventFailed) as failed:
+        applier.apply_batch(page, mostly_applied=True)
+    assert failed.value.index == 3 and failed.value.outcomes == [APPLIED, DUPLICATE]
+    assert client.get("total") == "2"
+
+
 def test_a_key_a_handler_read_that_changes_before_the_commit_makes_the_batch_start_again(client, redis_url):
     other = redis_tx.connect(redis_url)
     runs = []

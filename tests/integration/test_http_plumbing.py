@@ -125,6 +125,21 @@ def test_the_events_feed_pages_in_order_and_refuses_unknown_positions(http):
     assert_problem(http.get("/events", headers=partner), 403)
 
 
+def test_the_events_feed_answers_what_its_schema_and_json_provider_would_write(app, http):
+    """The feed splices the stored events' text (shared/http/events_api.py): byte for byte the answer that
+    dumping the parsed events through FeedSchema and the app's JSON provider gives."""
+    from shared.http.events_api import FeedSchema
+    for i in range(3):
+        http.post("/things", json={"name": "ä \u00e9 \"q\"", "count": i}, headers=bearer())
+    for query in ("/events?limit=2", "/events?limit=10"):
+        answer = http.get(query, headers=bearer("auditor"))
+        assert answer.status_code == 200 and answer.mimetype == "application/json"
+        page = answer.get_json()
+        with app.app_context():
+            expected = app.json.response(FeedSchema().dump(page)).get_data()
+        assert answer.get_data() == expected
+
+
 def test_writes_are_audited_in_a_chain_that_detects_tampering(app, http, redis_url):
     import redis as redis_lib
 

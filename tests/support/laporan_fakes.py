@@ -46,8 +46,8 @@ class FakeRedis:
         row = self.hashes.setdefault(key, {})
         row[field] = str(int(row.get(field, 0)) + delta)
 
-    def sadd(self, key, member):
-        self.sets.setdefault(key, set()).add(member)
+    def sadd(self, key, *members):
+        self.sets.setdefault(key, set()).update(members)
 
     def srem(self, key, member):
         self.sets.get(key, set()).discard(member)

@@ -95,15 +95,19 @@ class ClientRepository:
     def save_guidance(self, client_id: str, entry: dict, reporting_flagged: bool = False) -> None:
         """Keep `entry`; a client whose attention flag changes with it moves in or out of the attention
         index (it stays in while `reporting_flagged`, its wajib lapor flag, is up)."""
-        self.tx.watch(keys.client(client_id))
-        client = load(self.redis, keys.client(client_id))
         entries = {e["enrollment_id"]: e for e in self._guidance(client_id)}
         was = reporting_flagged or domain.needs_attention(list(entries.values()))
         now = reporting_flagged or domain.needs_attention(list({**entries, entry["enrollment_id"]: entry}.values()))
+        # The client record only names the index entries to move: most entries (an enrollment, a mark)
+        # move none, and then the client is neither read nor watched.
+        client = None
+        if was != now:
+            self.tx.watch(keys.client(client_id))
+            client = load(self.redis, keys.client(client_id))
 
         def write(pipe):
-            pipe.hset(keys.guidance(client_id), entry["enrollment_id"], json.dumps(entry))
-            if client is not None and was != now:
+            pipe.hset(keys.guidance(client_id), entry["enrollment_id"], jsontext.dumps(entry))
+            if client is not None:
                 _move(pipe, domain.index_members(client, self.nik_key, was),
                       domain.index_members(client, self.nik_key, now))
 
