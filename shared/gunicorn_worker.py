@@ -24,6 +24,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from shared.config import load_settings
+from shared.runtime import freeze_start_up_heap
 
 HEAD_LIMIT = 64 * 1024  # larger than gunicorn accepts: past it, gunicorn answers the refusal itself
 COMPLETE, INCOMPLETE, WANTS_CONTINUE = "complete", "incomplete", "wants-continue"
@@ -100,6 +101,10 @@ class ProblemThreadWorker(ThreadWorker):
         self.max_body = settings.max_body_bytes
         self._reading: dict[TConn, float] = {}  # connections whose request is still arriving -> deadline
         super().init_process()
+
+    def load_wsgi(self):
+        super().load_wsgi()
+        freeze_start_up_heap()
 
     def accept(self, server, listener):
         try:

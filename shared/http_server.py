@@ -14,6 +14,7 @@ import sys
 
 from shared import logs
 from shared.config import Settings, service_port
+from shared.runtime import freeze_start_up_heap
 
 GRACEFUL_SECONDS = 10   # what a worker has to finish its requests once told to stop
 KEEP_ALIVE_SECONDS = 5  # gunicorn: idle time a kept-alive connection is held
@@ -85,7 +86,9 @@ def application():
         sys.exit(1)
     service = os.environ["BAPAS_SERVICE"]
     logs.configure(service)
-    return importlib.import_module(f"services.{service}.app").create_app()
+    app = importlib.import_module(f"services.{service}.app").create_app()
+    freeze_start_up_heap()
+    return app
 
 
 def main(argv: list[str]) -> None:
