@@ -20,7 +20,7 @@ from typing import Callable
 import redis
 
 from shared import replication
-from shared.batch_pipe import BatchPipe, ReadAfterWrite
+from shared.batch_pipe import BatchPipe, ReadAfterWrite, keys_of
 from shared.keys import BackboneKeys
 from shared.errors import Conflict
 from shared.redis_tx import MAX_ATTEMPTS, transact
@@ -136,7 +136,7 @@ class Applier:
         def work(pipe):
             batch = BatchPipe(pipe)
             # One round trip: the inbox marks, the applied sequences and the handlers' planned reads.
-            watch = [*inbox_keys, *applied_keys, *dict.fromkeys(key for args in planned for key in args[1:])]
+            watch = [*inbox_keys, *applied_keys, *_keys_read(planned)]
             marked, sequences = batch.read_all(watch, [("MGET", *inbox_keys), ("MGET", *applied_keys)], planned)
             inbox = dict(zip(inbox_keys, marked))
             applied = dict(zip(applied_keys, sequences))
@@ -218,3 +218,13 @@ class Applier:
             if counts[outcome]:
                 pipe.hincrby(self.keys.stats, counter, counts[outcome])
         batch.add(pipe)
+
+
+def _keys_read(planned: list[tuple]) -> dict:
+    """The keys the planned reads name (an HGET's field is no key to watch); every argument of a command
+    the key table does not know, which watches too much rather than too little."""
+    keys = {}
+    for args in planned:
+        named = keys_of(args)
+        keys.update(dict.fromkeys(args[1:] if named is None else named))
+    return keys

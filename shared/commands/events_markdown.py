@@ -15,7 +15,8 @@ service at `GET /asyncapi.json` (no token needed), and printed by
 1. Declare your own **durable** queue and bind it to `{exchange}` with a pattern:
    `#` (everything), `bimbingan.#` (one service), `*.enrollment.*`, or one exact type.
 2. Consume with manual acknowledgement; ack after your own change is committed.
-3. Delivery is at least once: deduplicate on the event `id`. Events carry the aggregate's
+3. Delivery is at least once: deduplicate on the event `id`. A relay that is killed (or loses
+   its lease) publishes the events of about its last second again. Events carry the aggregate's
    state after the change; keep one entry per `subject` and let the higher `sequence` win,
    so out-of-order delivery does no harm.
 4. After downtime, or when you first start, catch up over HTTP from each service:

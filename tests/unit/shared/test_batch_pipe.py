@@ -46,3 +46,10 @@ def test_after_a_write_by_an_unknown_command_every_read_splits_the_batch():
     batch.add(first)
     with pytest.raises(ReadAfterWrite):
         batch.for_event().get("anything")
+
+
+def test_the_applier_watches_the_keys_a_planned_read_names_not_its_fields():
+    from shared.inbox import _keys_read
+    planned = [("HGET", "pokmas:util:p1", "enrollment-1"), ("MGET", "a", "b"), ("HGET", "pokmas:util:p1", "e2"),
+               ("OBJECT", "ENCODING", "k")]   # a command the key table does not know: all its arguments
+    assert list(_keys_read(planned)) == ["pokmas:util:p1", "a", "b", "ENCODING", "k"]
