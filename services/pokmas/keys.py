@@ -1,14 +1,30 @@
 """pokmas's Redis keys, all under `pokmas:`. Ids in keys are validated UUIDs; free-text filter values
 are percent-encoded, so no value can reach into another key."""
+from urllib.parse import quote
+
 from shared.pagination import filter_index, filter_indexes
 
 PREFIX = "pokmas"
-GROUP_NAMES = f"{PREFIX}:unique:group_name"            # name_key(name) -> group id
-AGREEMENT_NUMBERS = f"{PREFIX}:unique:agreement_number"  # name_key(number) -> agreement id
+# Before data version 5 every group name and PKS number of the region was a field of one hash; each
+# registration WATCHed the whole hash, so concurrent registrations of different names failed each
+# other's EXEC and ran again (a POST /groups paced at 150/s took 4.4 ms of the API's CPU). Now each
+# name has a slot of its own; these hashes are read only by migration 5, which makes the slots.
+LEGACY_GROUP_NAMES = f"{PREFIX}:unique:group_name"            # name_key(name) -> group id
+LEGACY_AGREEMENT_NUMBERS = f"{PREFIX}:unique:agreement_number"  # name_key(number) -> agreement id
 EXPIRY = f"{PREFIX}:idx:expiry"                         # active agreement ids scored by valid_until's ordinal
 GROUP_FILTERS = ("bapas_office", "legal_form")
 AGREEMENT_FILTERS = ("group_id", "status")
 PROGRAM_FILTERS = ("group_id", "guidance_type", "open")
+
+
+def group_name_slot(name_key: str) -> str:
+    """The id of the group holding this name (domain.name_key: any case, any spacing)."""
+    return f"{PREFIX}:unique:group_name:{quote(name_key, safe='')}"
+
+
+def agreement_number_slot(number_key: str) -> str:
+    """The id of the agreement holding this PKS number (domain.name_key)."""
+    return f"{PREFIX}:unique:agreement_number:{quote(number_key, safe='')}"
 
 
 def group(group_id: str) -> str:

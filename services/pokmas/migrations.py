@@ -14,11 +14,12 @@ listed under its old status too).
    in the same transaction as the entry): derived once from its entries. Until then a program without
    them has them derived at every read, which grows with its enrollments.
 """
-from services.pokmas import keys
+from services.pokmas import domain, keys
 from services.pokmas.repository.agreements import program_indexes, program_member
 from services.pokmas.repository.groups import group_member
 from services.pokmas.repository.utilization import derived_counts
 from shared.migrate import Rebuild, Step, of_record, reindex, unbacked_dropped
+from shared.records import load
 from shared.pagination import index_member
 
 
@@ -57,6 +58,24 @@ def counts_kept(pipe, key: str, _settings) -> Step:
     return Step(lambda p: p.hset(keys.utilization_counts(program_id), mapping=counts))
 
 
+def slot_claimed(slot_of):
+    """A rebuild step: the record's uniqueness slot (`slot_of(record)`) names it, unless another record holds
+    it already (two records the old hash let share a name: noted for a person, the first one keeps it)."""
+    def step(pipe, key: str, _settings) -> Step:
+        record = load(pipe, key)
+        if record is None:
+            return Step(None)
+        slot = slot_of(record)
+        pipe.watch(slot)
+        owner = pipe.get(slot)
+        if owner == record["id"]:
+            return Step(None)
+        if owner is not None:
+            return Step(None, (f"{key} shares its name or number with {owner}: only {owner} holds it",))
+        return Step(lambda p: p.set(slot, record["id"]))
+    return step
+
+
 MIGRATIONS = [
     Rebuild(1, "group list index entries rebuilt from each group", keys.group("*"),
             reindex(keys.group, group_entries)),
@@ -66,4 +85,8 @@ MIGRATIONS = [
         "groups": of_record(keys.group, group_entries), "agreements": of_record(keys.agreement, agreement_entries),
         "programs": of_program}),
     Rebuild(4, "each program's utilization counts kept from its entries", keys.program("*"), counts_kept),
+    Rebuild(5, "each group's name in a slot of its own", keys.group("*"),
+            slot_claimed(lambda group: keys.group_name_slot(domain.name_key(group["name"])))),
+    Rebuild(6, "each agreement's PKS number in a slot of its own", keys.agreement("*"),
+            slot_claimed(lambda agreement: keys.agreement_number_slot(domain.name_key(agreement["number"])))),
 ]

@@ -124,7 +124,7 @@ def test_bapas_migrate_klien_refuses_to_name_nik_indexes_without_the_services_ke
 def test_a_worker_start_stamps_a_new_store_and_names_a_pending_migration(redis_url, caplog):
     store = redis.Redis.from_url(redis_url, decode_responses=True)
     on_start(store, "pokmas")
-    assert store.get("pokmas:data:version") == "4"                  # nothing to migrate in a new region
+    assert store.get("pokmas:data:version") == "6"                  # nothing to migrate in a new region
     store.set("klien:client:c1", json.dumps({"id": "c1", "offence_category": "theft"}))
     with caplog.at_level(logging.WARNING, logger="shared.migrate"):
         on_start(store, "klien")

@@ -38,8 +38,9 @@ class AgreementRepository:
         return self.find(agreement_id) if agreement_id else None
 
     def claim_number(self, number: str) -> None:
-        self.tx.watch(keys.AGREEMENT_NUMBERS)
-        owner = self.redis.hget(keys.AGREEMENT_NUMBERS, domain.name_key(number))
+        slot = keys.agreement_number_slot(domain.name_key(number))
+        self.tx.watch(slot)
+        owner = self.redis.get(slot)
         if owner is not None:
             raise Conflict(f"PKS number {number} is already recorded (agreement {owner})")
 
@@ -50,7 +51,7 @@ class AgreementRepository:
             pipe.set(keys.agreement(after["id"]), json.dumps(after))
             member = index_member(after["created_at"], after["id"])
             if before is None:
-                pipe.hset(keys.AGREEMENT_NUMBERS, domain.name_key(after["number"]), after["id"])
+                pipe.set(keys.agreement_number_slot(domain.name_key(after["number"])), after["id"])
             move(pipe, keys.agreement_indexes(before) if before else [], member, keys.agreement_indexes(after), member)
             old_programs = {p["id"]: p for p in before["programs"]} if before else {}
             for program in after["programs"]:

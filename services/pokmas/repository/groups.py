@@ -29,17 +29,19 @@ class GroupRepository:
 
     def claim_name(self, group: domain.Group) -> None:
         """Refuse a name another group of the region has (any case, any spacing)."""
-        self.tx.watch(keys.GROUP_NAMES)
-        owner = self.redis.hget(keys.GROUP_NAMES, domain.name_key(group["name"]))
+        slot = keys.group_name_slot(domain.name_key(group["name"]))
+        self.tx.watch(slot)
+        owner = self.redis.get(slot)
         if owner is not None and owner != group["id"]:
             raise Conflict(f"a group with this name is already registered in the region (group {owner})")
 
     def save(self, before: domain.Group | None, after: domain.Group) -> None:
         def write(pipe):
             pipe.set(keys.group(after["id"]), json.dumps(after))
-            if before is not None:
-                pipe.hdel(keys.GROUP_NAMES, domain.name_key(before["name"]))
-            pipe.hset(keys.GROUP_NAMES, domain.name_key(after["name"]), after["id"])
+            slot = keys.group_name_slot(domain.name_key(after["name"]))
+            if before is not None and keys.group_name_slot(domain.name_key(before["name"])) != slot:
+                pipe.delete(keys.group_name_slot(domain.name_key(before["name"])))
+            pipe.set(slot, after["id"])
             move(pipe, keys.group_indexes(before) if before else [], group_member(before) if before else None,
                  keys.group_indexes(after), group_member(after))
 

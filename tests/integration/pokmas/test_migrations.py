@@ -9,7 +9,7 @@ from collections import Counter
 from services.pokmas import domain, keys
 from tests.support.client import headers
 from tests.support.migrate_cli import as_older_indexes, bapas_migrate, bapas_migrate_started, stored
-from tests.support.pokmas_api import enrollment_event, program_body
+from tests.support.pokmas_api import agreement_body, enrollment_event, group_body, program_body
 from tests.support.pokmas_flow import new_agreement, new_group, ok, transition
 
 
@@ -40,7 +40,7 @@ def test_each_record_is_listed_once_where_it_belongs_after_an_interrupted_migrat
     stopped = bapas_migrate(redis_url, "pokmas", "--batch", "5", "--max-batches", "3")
     assert stopped.returncode == 1 and "run it again to resume" in stopped.stdout, stopped.stdout + stopped.stderr
     resumed = bapas_migrate(redis_url, "pokmas", "--batch", "5")
-    assert resumed.returncode == 0 and "pokmas: data version 4" in resumed.stdout, resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0 and "pokmas: data version 6" in resumed.stdout, resumed.stdout + resumed.stderr
 
     assert listed(http, "/groups") == Counter(g["id"] for g in groups)
     assert listed(http, "/agreements") == Counter(a["id"] for a in agreements)
@@ -56,7 +56,7 @@ def test_each_record_is_listed_once_where_it_belongs_after_an_interrupted_migrat
 
     before = stored(redis)
     again = bapas_migrate(redis_url, "pokmas")
-    assert again.returncode == 0 and "data version 4, code expects 4" in again.stdout
+    assert again.returncode == 0 and "data version 6, code expects 6" in again.stdout
     assert stored(redis) == before
 
 
@@ -125,10 +125,38 @@ def test_each_programs_counts_are_kept_from_its_entries_by_migration_4(http, red
     redis.set("pokmas:data:version", 3)
 
     done = bapas_migrate(redis_url, "pokmas")
-    assert done.returncode == 0 and "pokmas: data version 4" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and "pokmas: data version 6" in done.stdout, done.stdout + done.stderr
     kept = {pid: {k: int(v) for k, v in redis.hgetall(keys.utilization_counts(pid)).items()} for pid in (busy, idle)}
     assert kept == {busy: {"enrolled": 2, "active": 1, "completed": 0, "withdrawn": 1},
                     idle: {"enrolled": 0, "active": 0, "completed": 0, "withdrawn": 0}}
     before = stored(redis)
     assert bapas_migrate(redis_url, "pokmas", "--from", "3").returncode == 0
+    assert stored(redis) == before
+
+
+def test_names_and_pks_numbers_of_version_4_data_stay_unique_after_migrations_5_and_6(http, redis, redis_url):
+    """Data of version 4 kept group names and PKS numbers in one hash each: the migration gives each its own
+    slot, so a taken name or number is still refused, and a name freed by a rename is free."""
+    groups = [new_group(http) for _ in range(3)]
+    agreement = new_agreement(http, groups[0]["id"])
+    slots = [key for key in redis.scan_iter("pokmas:unique:*:*")]
+    assert len(slots) == 4
+    redis.delete(*slots)
+    redis.hset(keys.LEGACY_GROUP_NAMES, mapping={domain.name_key(g["name"]): g["id"] for g in groups})
+    redis.hset(keys.LEGACY_AGREEMENT_NUMBERS, domain.name_key(agreement["number"]), agreement["id"])
+    redis.set("pokmas:data:version", 4)
+
+    done = bapas_migrate(redis_url, "pokmas")
+    assert done.returncode == 0 and "pokmas: data version 6" in done.stdout, done.stdout + done.stderr
+    taken = http.post("/groups", json=group_body(name=groups[1]["name"].upper()), headers=headers())
+    assert taken.status_code == 409
+    assert groups[1]["id"] in taken.get_json()["detail"]
+    again = http.post("/agreements", json=agreement_body(groups[2]["id"], number=agreement["number"]),
+                      headers=headers())
+    assert again.status_code == 409
+    ok(http.patch(f"/groups/{groups[2]['id']}", json={"name": "Yayasan Nama Baru"}, headers=headers()))
+    assert http.post("/groups", json=group_body(name=groups[2]["name"]),
+                     headers=headers()).status_code == 201
+    before = stored(redis)
+    assert bapas_migrate(redis_url, "pokmas", "--from", "4").returncode == 0
     assert stored(redis) == before
