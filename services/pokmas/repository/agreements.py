@@ -1,9 +1,9 @@
 """Agreements (PKS) with their programs: the record, its unique number, its list indexes, each
 program's catalogue indexes (including whether it is open) and the expiry index."""
-import json
 from datetime import date
 
 from services.pokmas import domain, keys
+from shared import jsontext
 from shared.errors import Conflict
 from shared.pagination import index_member, lex_page, member_id
 from shared.records import load_many, load_or_404, move, page_of
@@ -48,7 +48,7 @@ class AgreementRepository:
         """The agreement, its indexes and its programs' (open or not by `counts`, their utilization as read);
         a new program's counts are kept from the start, so no read of them has to derive them."""
         def write(pipe):
-            pipe.set(keys.agreement(after["id"]), json.dumps(after))
+            pipe.set(keys.agreement(after["id"]), jsontext.dumps(after))
             member = index_member(after["created_at"], after["id"])
             if before is None:
                 pipe.set(keys.agreement_number_slot(domain.name_key(after["number"])), after["id"])

@@ -1,7 +1,7 @@
 """Groups: the record, its unique name and its list indexes."""
-import json
 
 from services.pokmas import domain, keys
+from shared import jsontext
 from shared.errors import Conflict
 from shared.pagination import index_member, member_id
 from shared.records import load, load_many, load_or_404, move, page_of
@@ -37,7 +37,7 @@ class GroupRepository:
 
     def save(self, before: domain.Group | None, after: domain.Group) -> None:
         def write(pipe):
-            pipe.set(keys.group(after["id"]), json.dumps(after))
+            pipe.set(keys.group(after["id"]), jsontext.dumps(after))
             slot = keys.group_name_slot(domain.name_key(after["name"]))
             if before is not None and keys.group_name_slot(domain.name_key(before["name"])) != slot:
                 pipe.delete(keys.group_name_slot(domain.name_key(before["name"])))
