@@ -4,6 +4,10 @@ from shared.pagination import filter_index, filter_indexes
 
 PREFIX = "bimbingan"
 ENROLLMENT_FILTERS = ("client_id", "program_id", "status", "group_id")
+# An enrollment is in the index of each combination of the filters other than client_id, and in its
+# client's own: a list by client_id and more is the client's few enrollments filtered in memory
+# (repository/enrollments.py), so a write adds 9 index entries, not 16 (one per combination).
+INDEXED_WITHOUT_CLIENT = ("program_id", "status", "group_id")
 SESSION_FILTERS = ("program_id", "group_id")
 
 
@@ -50,11 +54,19 @@ def session_marks(session_id: str) -> str:
 
 
 def enrollment_index(filters: dict) -> str:
+    """The index of the enrollments matching `filters`: any of INDEXED_WITHOUT_CLIENT, or client_id alone."""
     return filter_index(PREFIX, "enrollments", ENROLLMENT_FILTERS, filters)
 
 
 def enrollment_indexes(record: dict) -> list[str]:
-    return filter_indexes(PREFIX, "enrollments", ENROLLMENT_FILTERS, record)
+    """Every index an enrollment is in (the same key names as enrollment_index gives)."""
+    return [*filter_indexes(PREFIX, "enrollments", INDEXED_WITHOUT_CLIENT, record),
+            enrollment_index({"client_id": record["client_id"]})]
+
+
+def enrollment_index_of_client_and_more() -> str:
+    """The pattern of the indexes by client_id and another filter, which versions before data version 4 kept."""
+    return f"{PREFIX}:idx:enrollments:client_id=*:*"
 
 
 def session_index(filters: dict) -> str:
