@@ -1,5 +1,7 @@
 """bimbingan's Redis keys, all under `bimbingan:`. Ids in keys are validated UUIDs; filter values are
 UUIDs or statuses from a fixed list, so no key can be injected."""
+from functools import lru_cache
+
 from shared.pagination import filter_index, filter_indexes
 
 PREFIX = "bimbingan"
@@ -60,8 +62,15 @@ def enrollment_index(filters: dict) -> str:
 
 def enrollment_indexes(record: dict) -> list[str]:
     """Every index an enrollment is in (the same key names as enrollment_index gives)."""
-    return [*filter_indexes(PREFIX, "enrollments", INDEXED_WITHOUT_CLIENT, record),
+    return [*_indexes_without_client(*(record.get(name) for name in INDEXED_WITHOUT_CLIENT)),
             enrollment_index({"client_id": record["client_id"]})]
+
+
+@lru_cache(maxsize=4096)
+def _indexes_without_client(*values) -> tuple[str, ...]:
+    """The same for every enrollment of a program in a status: computed once while a burst enrolls into it."""
+    record = dict(zip(INDEXED_WITHOUT_CLIENT, values))
+    return tuple(filter_indexes(PREFIX, "enrollments", INDEXED_WITHOUT_CLIENT, record))
 
 
 def enrollment_index_of_client_and_more() -> str:
