@@ -2,6 +2,8 @@
 client's open enrollments) and each enrollment's attendance marks."""
 import json
 
+import orjson
+
 from services.bimbingan import domain, keys
 from shared import jsontext
 from shared.pagination import decode_cursor, encode_cursor, index_member, member_id
@@ -38,7 +40,9 @@ class EnrollmentRepository:
         self.tx.watch(*replicas, open_set)
         found, count, has = self.tx.read_together(("MGET", *replicas), ("HLEN", open_set),
                                                   ("HEXISTS", open_set, client_id))
-        client, program = (json.loads(raw) if raw else None for raw in found)
+        # orjson: a replica holds text, dates and small integers (a capacity is at most 10,000), which it reads
+        # as the json module does, at a fifth of the cost
+        client, program = (orjson.loads(raw) if raw else None for raw in found)
         return client, program, count, bool(has)
 
     def open_of_client(self, client_id: str) -> set[str]:
