@@ -6,6 +6,7 @@ Cursors are opaque to clients (urlsafe base64 of the last member returned).
 """
 import base64
 import binascii
+import re
 from itertools import combinations
 from urllib.parse import quote
 
@@ -77,11 +78,20 @@ def lex_page(client, key: str, cursor: str | None, limit: int, low: str = "-",
     return [member_id(m) for m in members], next_cursor
 
 
+# What quote(text, safe="") leaves as it is (its always-safe characters): ids and statuses, which need no call.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _encoded(name: str, value) -> str:
+    text = str(value)
+    return f"{name}={text if _UNQUOTED.fullmatch(text) else quote(text, safe='')}"
+
+
 def filter_index(prefix: str, kind: str, names: tuple, filters: dict) -> str:
     """Key of the index holding the records that match `filters` on the filter `names`.
 
     Values are percent-encoded, so a free-text value can never reach into another key."""
-    parts = [f"{name}={quote(str(filters[name]), safe='')}" for name in names if filters.get(name) is not None]
+    parts = [_encoded(name, filters[name]) for name in names if filters.get(name) is not None]
     return ":".join([f"{prefix}:idx:{kind}", *parts])
 
 
@@ -89,7 +99,7 @@ def filter_indexes(prefix: str, kind: str, names: tuple, record: dict) -> list[s
     """Every index a record belongs to: one per combination of filters, so any filtered list
     is a single sorted-set page (worth it for the two to four filters a list has)."""
     # filter_index of every subset, each value percent-encoded once (not once per subset it is in)
-    encoded = {name: f"{name}={quote(str(record[name]), safe='')}" for name in names if record.get(name) is not None}
+    encoded = {name: _encoded(name, record[name]) for name in names if record.get(name) is not None}
     base = f"{prefix}:idx:{kind}"
     return [":".join([base, *(encoded[name] for name in subset if name in encoded)])
             for size in range(len(names) + 1) for subset in combinations(names, size)]

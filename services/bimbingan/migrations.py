@@ -8,10 +8,12 @@ member beside its old one, so it showed twice in a list (and under its old statu
 3. Entries no record backs are dropped from every bimbingan list index: the old-form ones, and those
    an older release left after a rollback for a record it moved (after 1 and 2, so no record leaves a
    list meanwhile).
+4. The indexes by client_id and another filter are deleted: such a list is now read from the client's own
+   index, its enrollments filtered in memory (keys.enrollment_indexes), and nothing writes them any more.
 """
 from services.bimbingan import keys
 from services.bimbingan.repository.sessions import session_member
-from shared.migrate import Rebuild, of_record, reindex, unbacked_dropped
+from shared.migrate import Rebuild, Step, of_record, reindex, unbacked_dropped
 from shared.pagination import index_member
 
 
@@ -32,4 +34,7 @@ MIGRATIONS = [
     unbacked_dropped(3, keys.PREFIX, {
         "enrollments": of_record(keys.enrollment, enrollment_entries),
         "sessions": of_record(keys.session, session_entries)}),
+    Rebuild(4, "indexes by client_id and another filter deleted (read from the client's own index)",
+            keys.enrollment_index_of_client_and_more(), lambda _pipe, key, _settings: Step(lambda p: p.delete(key)),
+            watches_key=False),
 ]

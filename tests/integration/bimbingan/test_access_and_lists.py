@@ -1,6 +1,8 @@
 """Lists and their filters, and a partner confined to its own group."""
 import pytest
 
+from services.bimbingan.repository import enrollments as enrollments_repository
+from shared.pagination import encode_cursor, index_member, member_id
 from tests.support.bimbingan_world import new_id
 
 
@@ -86,3 +88,56 @@ def test_a_query_parameter_a_list_does_not_know_is_422_naming_it(officer):
     for path in ("/sessions?since=2026-12-01", "/enrollments?client=x"):
         response = officer.get(path)
         assert response.status_code == 422 and list(response.json["errors"]) == [path.split("?")[1].split("=")[0]]
+
+
+def index_pages(records: list[dict], filters: dict, limit: int) -> list[tuple[list[str], str | None]]:
+    """(ids, next_cursor) of each page a sorted-set index of the enrollments matching `filters` gives
+    (shared.pagination.lex_page: members "<created_at>\\0|<id>" in order, a cursor after each full page
+    that has a successor)."""
+    members = sorted(index_member(r["created_at"], r["id"]) for r in records
+                     if all(r[name] == value for name, value in filters.items()))
+    chunks = [members[start:start + limit] for start in range(0, len(members), limit)] or [[]]
+    return [([member_id(m) for m in chunk], encode_cursor(chunk[-1]) if n + 1 < len(chunks) else None)
+            for n, chunk in enumerate(chunks)]
+
+
+@pytest.mark.parametrize("read", [100, 1])
+def test_lists_by_a_client_and_more_give_the_pages_and_cursors_an_index_would(world, officer, monkeypatch, read):
+    """Such lists have no index of their own (keys.enrollment_indexes): the client's own index, its
+    enrollments filtered in memory, must answer exactly as an index by those filters did (also when the
+    client's enrollments are read a few at a time)."""
+    monkeypatch.setattr(enrollments_repository, "CLIENT_READ", read)
+    agreements = [world.agreement(capacity=10, programs=3) for _ in range(2)]
+    programs = [(p["id"], a["group_id"]) for a in agreements for p in a["programs"]]
+    client, other = world.client(), world.client()
+    enrolled = [officer.post("/enrollments", json={"client_id": who, "program_id": program,
+                                                   "start_date": "2026-06-01"}).json
+                for program, _ in programs for who in (client, other)]
+    for enrollment in enrolled[0:4:2] + enrolled[6:8]:
+        assert officer.post(f"/enrollments/{enrollment['id']}/withdraw",
+                            json={"reason_code": "other"}).status_code == 200
+    again = officer.post("/enrollments", json={"client_id": client, "program_id": programs[0][0]})
+    assert again.status_code == 201, again.json
+    records = [officer.get(f"/enrollments/{e['id']}").json for e in [*enrolled, again.json]]
+    cases = [({"client_id": client}, officer, None), ({"client_id": client, "status": "enrolled"}, officer, None),
+             ({"client_id": client, "status": "withdrawn"}, officer, None),
+             ({"client_id": client, "program_id": programs[0][0]}, officer, None),
+             ({"client_id": client, "program_id": programs[0][0], "status": "withdrawn"}, officer, None),
+             ({"client_id": client, "program_id": programs[4][0], "status": "completed"}, officer, None),
+             ({"client_id": other, "status": "enrolled"}, world.http("admin"), None)]
+    for group_id in {g for _, g in programs}:
+        partner = world.http("partner", group_id=group_id, sub="partner-1")
+        cases += [({"client_id": client}, partner, group_id),
+                  ({"client_id": client, "status": "enrolled"}, partner, group_id)]
+    for filters, http, group_id in cases:
+        expected = {**filters, **({"group_id": group_id} if group_id else {})}
+        for limit in (1, 2, 3, 50):
+            pages, cursor = [], None
+            while True:
+                answer = http.get("/enrollments", query_string={**filters, "limit": limit,
+                                                                **({"cursor": cursor} if cursor else {})})
+                assert answer.status_code == 200, answer.json
+                pages.append(([e["id"] for e in answer.json["items"]], answer.json["next_cursor"]))
+                if not (cursor := answer.json["next_cursor"]):
+                    break
+            assert pages == index_pages(records, expected, limit), (filters, limit)

@@ -1,5 +1,6 @@
 """Cursors are opaque, round-trip, and a forged one is a 422 naming `cursor`."""
 from itertools import combinations
+from urllib.parse import quote
 
 import pytest
 
@@ -41,3 +42,11 @@ def test_a_record_is_in_the_index_of_each_combination_of_its_filters():
                 for subset in combinations(names, size)]
     assert pagination.filter_indexes("svc", "things", names, record) == expected
     assert "svc:idx:things:client_id=a%20b:program_id=p%2F1%3Ax:status=open" in expected
+
+
+def test_index_keys_quote_each_value_as_quote_does():
+    """Ids and statuses skip quote(): what it leaves as it is, and only that, is passed as it is."""
+    values = ["open", "0b5c-4E_x.y~z", "", "a b", "p/1:x", "é", "ab\n", "%41", "a*", "١٢", "ǅ"] + [chr(c) for c in range(600)]
+    for value in values:
+        assert pagination.filter_index("svc", "things", ("status",), {"status": value}) == (
+            f"svc:idx:things:status={quote(value, safe='')}"), value
