@@ -144,7 +144,9 @@ class EventConsumer:
 
     def on_batch(self, messages: list) -> None:
         """Apply the messages' events in one transaction where their keys allow, then ack them all."""
-        self._apply([(message, event) for message in messages if (event := self._checked(message)) is not None])
+        regions = national_regions()  # read from the environment once a batch, not once an event
+        self._apply([(message, event) for message in messages
+                     if (event := self._checked(message, regions)) is not None])
 
     def _apply(self, parsed: list) -> None:
         if not parsed:
@@ -174,11 +176,11 @@ class EventConsumer:
             self.stats.incr("duplicates", duplicates)
         self._log_settled([event for _, event in parsed], outcomes)
 
-    def _checked(self, message) -> dict | None:
+    def _checked(self, message, regions: tuple[str, ...]) -> dict | None:
         """The message's event, or None when it went to the dead letters."""
         try:
             event = envelope.parse_event(message.body)
-            envelope.check_origin(event, region=self.region, also=national_regions())
+            envelope.check_origin(event, region=self.region, also=regions)
             if not self.applier.handles(event["type"]):
                 raise envelope.MalformedEvent(f"{self.service} does not handle {event['type']!r}")
         except envelope.MalformedEvent as exc:

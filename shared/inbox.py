@@ -135,11 +135,11 @@ class Applier:
 
         def work(pipe):
             batch = BatchPipe(pipe)
-            # One round trip: the inbox marks, the applied sequences and the handlers' planned reads.
+            # One round trip: the inbox marks and the applied sequences (one MGET), the handlers' planned reads.
             watch = [*inbox_keys, *applied_keys, *_keys_read(planned)]
-            marked, sequences = batch.read_all(watch, [("MGET", *inbox_keys), ("MGET", *applied_keys)], planned)
-            inbox = dict(zip(inbox_keys, marked))
-            applied = dict(zip(applied_keys, sequences))
+            (found,) = batch.read_all(watch, [("MGET", *inbox_keys, *applied_keys)], planned)
+            inbox = dict(zip(inbox_keys, found))
+            applied = dict(zip(applied_keys, found[len(inbox_keys):]))
             marks: dict[str, int] = {}  # applied key -> sequence, written with the inbox marks at the end
             outcomes: list[str] = []
             for event, inbox_key in zip(events, inbox_keys):
@@ -155,7 +155,7 @@ class Applier:
                     raise EventFailed(len(outcomes), exc) from exc
             marked = [key for key, outcome in zip(inbox_keys, outcomes) if outcome != DUPLICATE]
             self._queue_marks(batch, marked, marks, Counter(outcomes))
-            batch.queue_on_pipe()
+            batch.execute()
             return outcomes
 
         return self._transact(work)
@@ -163,15 +163,12 @@ class Applier:
     def _transact(self, work):
         """`shared.redis_tx.transact` without its commit marker (one round trip less a batch): the batch's
         inbox marks are one. Every EXEC marks each event of it that is not a duplicate, so an attempt
-        after an EXEC whose answer was lost (redis-py raises WatchError then: the keys are watched)
-        finds them and commits nothing; an EXEC that arrives late fails the attempt's WATCH of them."""
+        after an EXEC whose answer was lost (BatchPipe.execute raises WatchError then) finds them and
+        commits nothing; an EXEC that arrives late fails the attempt's WATCH of them."""
         for _ in range(MAX_ATTEMPTS):
             with self.redis.pipeline(transaction=True) as pipe:
                 try:
-                    result = work(pipe)
-                    if pipe.explicit_transaction:
-                        pipe.execute()
-                    return result
+                    return work(pipe)
                 except redis.WatchError:
                     continue
         raise Conflict("the events' keys changed too often while the batch was being applied")
@@ -210,7 +207,9 @@ class Applier:
         """The batch's inbox marks, applied sequences and counts: a few commands, not a few per event."""
         pipe = batch.for_event()
         pipe.multi()
-        if inbox_keys:
+        if len(inbox_keys) == 1:  # a script costs Redis more than the one SET it would make
+            pipe.set(inbox_keys[0], "1", ex=INBOX_TTL_SECONDS)
+        elif inbox_keys:
             pipe.eval(_MARK_INBOX, len(inbox_keys), *inbox_keys, INBOX_TTL_SECONDS)
         if marks:
             pipe.mset(marks)

@@ -24,6 +24,7 @@ import logging
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 
 from kombu import Producer
 
@@ -156,8 +157,10 @@ class Relay:
     def _publish(self, entries) -> None:
         producer = self._ensure_producer()
         # On the Redis transport kombu buffers the batch's LPUSHes in one pipeline (one round trip, not
-        # one per message); RabbitMQ publishes at once and the confirms below are awaited per batch.
-        with producer.batch(max_size=self.batch), broker.bindings_read_once(producer.channel):
+        # one per message); on RabbitMQ the batch's frames leave in one write (`_one_write`) and the
+        # confirms below are awaited per batch.
+        with _one_write(self._connection), producer.batch(max_size=self.batch), \
+                broker.bindings_read_once(producer.channel):
             for _stream_id, fields in entries:
                 event_id = fields["id"]
                 producer.publish(fields["event"], exchange=broker.events_exchange, routing_key=fields["type"],
@@ -184,6 +187,27 @@ class Relay:
             except Exception:  # a broken connection may fail to close; it is discarded either way
                 pass
         self._connection = self._producer = self._confirms = None
+
+
+@contextmanager
+def _one_write(connection):
+    """On AMQP, the batch's frames leave in one write to the socket when the block ends, not one write (a
+    system call, and a read for the broker) per message. Frames written meanwhile are copied: py-amqp
+    hands each one over in a buffer it reuses. A block that raises writes nothing: the relay drops the
+    connection and publishes the batch again on a new one."""
+    transport = getattr(connection.connection, "transport", None) if connection is not None else None
+    write = getattr(transport, "_write", None)
+    if write is None:  # the Redis transport: kombu pipelines its LPUSHes already
+        yield
+        return
+    pending: list[bytes] = []
+    transport._write = lambda data: pending.append(bytes(data))
+    try:
+        yield
+    finally:
+        transport._write = write
+    if pending:
+        write(b"".join(pending))
 
 
 class BatchConfirms:

@@ -20,7 +20,7 @@ def enrollment_reads(event: dict) -> list[tuple[str, str]]:
                        "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
                        data=EnrollmentState, reads=enrollment_reads)
 def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
-    cases.record_enrollment(tx, data, system_context("klien", event["correlationid"]))
+    cases.record_enrollment(tx, data)
 
 
 @subscriptions.handles("pokmas.group.registered", "pokmas.group.updated", data=GroupName)

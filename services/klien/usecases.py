@@ -159,13 +159,14 @@ class Clients:
         tx.commit(ctx)
 
     @staticmethod
-    def record_enrollment(tx, data: dict, ctx) -> None:
+    def record_enrollment(tx, data: dict) -> None:
         """bimbingan's newest state of an enrollment -> its entry in the client's guidance view
         (overwritten: the Applier drops duplicates and older sequences), and the client in or out of
-        the attention list, which also counts a wajib lapor flag."""
+        the attention list, which also counts a wajib lapor flag. It stages no event and no audit entry,
+        so it needs no command context (a system context per event cost a clock reading)."""
         client_id = data["client_id"]
         tx.clients.save_guidance(client_id, domain.guidance_entry(data), _flagged(tx.reporting.get(client_id)))
-        tx.commit(ctx)
+        tx.commit()
 
 
 def _flagged(record: dict | None) -> bool:

@@ -1,7 +1,6 @@
 """The events pokmas consumes: bimbingan's enrollment events -> the utilization view."""
 from services.pokmas import keys
 from services.pokmas.schemas import EnrollmentState
-from shared.context import system_context
 from shared.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
@@ -22,4 +21,4 @@ def enrollment_reads(event: dict) -> list[tuple[str, ...]]:
                        "bimbingan.enrollment.withdrawn", "bimbingan.enrollment.attention_required",
                        data=EnrollmentState, reads=enrollment_reads)
 def enrollment_changed(cases, tx, data: dict, event: dict) -> None:
-    cases.record_enrollment(tx, data, system_context("pokmas", event["correlationid"]))
+    cases.record_enrollment(tx, data)

@@ -209,10 +209,10 @@ class Utilization:
     """The utilization view, from bimbingan's events (the Applier drops duplicates and older sequences)."""
 
     @staticmethod
-    def record_enrollment(tx, data: dict, ctx) -> None:
+    def record_enrollment(tx, data: dict) -> None:
         """An enrollment's newest state -> the program's utilization entry and counts (from the entry it
         replaces: the same state again counts nothing); a program whose active count crosses its capacity
-        moves between the catalogue's open and closed indexes."""
+        moves between the catalogue's open and closed indexes. No event, no audit entry: no context."""
         program_id = data["program_id"]
         replaced = tx.utilization.entry(program_id, data["id"])
         before = tx.utilization.counts([program_id])[program_id]
@@ -223,4 +223,4 @@ class Utilization:
         program = domain.find_program(agreement, program_id) if agreement else None
         if program is not None:
             tx.agreements.move_program(agreement, program, before["active"], after["active"])
-        tx.commit(ctx)
+        tx.commit()

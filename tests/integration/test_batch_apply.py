@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from shared import envelope, redis_tx
-from shared.inbox import APPLIED, DUPLICATE, STALE, Applier, EventFailed
+from shared.inbox import APPLIED, DUPLICATE, INBOX_TTL_SECONDS, STALE, Applier, EventFailed
 from tests.support.client import REGION
 
 TYPE = "klien.client.registered"
@@ -185,6 +185,37 @@ def test_planned_reads_go_in_the_batch_s_first_round_trip_and_answer_the_handler
     assert client.mget([f"n:{subject}" for subject in subjects]) == ["11"] * 20
 
 
+def test_a_read_every_event_of_a_batch_plans_is_sent_once_and_each_handler_gets_its_own_answer(client):
+    """pokmas: the events of one batch read their programs' agreement, most often the same one."""
+    seen = []
+
+    def read_shared(pipe, event):
+        pipe.watch("shared")
+        answer = pipe.hgetall("shared")
+        seen.append(dict(answer))
+        answer["changed by"] = event["subject"]  # what one handler does to its answer, the next does not see
+        pipe.multi()
+        pipe.hset("things", event["subject"], answer["programs"])
+
+    client.hset("shared", "programs", "20")
+    applier = Applier(client, service="svc", handlers={TYPE: planned(read_shared, lambda e: [("HGETALL", "shared")])})
+    reads, watches = calls(client, "hgetall"), calls(client, "watch")
+    assert applier.apply_batch([event(f"s{n}", 1) for n in range(5)]) == [APPLIED] * 5
+    assert calls(client, "hgetall") - reads == 1 and calls(client, "watch") - watches == 1
+    assert seen == [{"programs": "20"}] * 5
+
+
+def test_a_lone_event_costs_one_mget_and_a_set_for_its_inbox_mark(client):
+    applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
+    lone = event("lone", 1)
+    before = {command: calls(client, command) for command in ("mget", "eval", "set", "exec")}
+    assert applier.apply_batch([lone]) == [APPLIED]
+    assert {command: calls(client, command) - count for command, count in before.items()} == {
+        "mget": 1, "eval": 0, "set": 1, "exec": 1}
+    assert 0 < client.ttl(applier.keys.inbox(lone["id"])) <= INBOX_TTL_SECONDS
+    assert applier.apply_batch([lone]) == [DUPLICATE]
+
+
 def test_a_planned_read_of_a_key_an_earlier_event_writes_still_sees_the_write(client):
     applier = Applier(client, service="svc", handlers={TYPE: planned(count_all, lambda e: [("GET", "total")])})
     assert applier.apply_batch([event(f"s{n}", 1) for n in range(5)]) == [APPLIED] * 5
@@ -232,18 +263,18 @@ def test_a_planned_read_that_redis_refuses_is_the_handler_s_to_meet(client):
 
 
 def test_an_exec_whose_answer_is_lost_is_found_by_its_inbox_marks_and_not_applied_again(client, monkeypatch):
-    real = redis.client.Pipeline._execute_transaction
-    lost = []
+    real = redis.connection.AbstractConnection.read_response
+    lost, previous = [], []
 
-    def answer_lost(self, connection, commands, raise_on_error):
-        result = real(self, connection, commands, raise_on_error)
-        if not lost:  # as if the connection died while EXEC's reply was read (the keys still watched)
+    def answer_lost(self, *args, **kwargs):
+        reply = real(self, *args, **kwargs)
+        if not lost and isinstance(reply, list) and previous[-1:] == ["QUEUED"]:  # EXEC's reply: read, then lost
             lost.append(True)
-            self.watching = True
             raise redis.ConnectionError("the reply to EXEC was lost (for the test)")
-        return result
+        previous.append(reply)
+        return reply
 
-    monkeypatch.setattr(redis.client.Pipeline, "_execute_transaction", answer_lost)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "read_response", answer_lost)
     applier = Applier(client, service="svc", handlers={TYPE: keep_latest})
     assert applier.apply_batch([event("a", 1), event("b", 1)]) == [DUPLICATE, DUPLICATE]  # committed by the first
     assert lost and client.hgetall("applied_count") == {"a": "1", "b": "1"}

@@ -6,7 +6,7 @@ import pytest
 
 from services.klien import reporting
 from services.klien.schemas import ClientCreate
-from shared.context import CommandContext, system_context
+from shared.context import CommandContext
 from shared.errors import Invalid
 from tests.support.klien_data import client_body, enrollment_data
 from tests.unit.klien.fakes import clients, unit_of_work, wajib_lapor
@@ -72,10 +72,10 @@ def test_clearing_keeps_the_client_listed_while_guidance_still_flags_it(uow, cli
     schedule(uow, client)
     on(uow, 24).mark_missed_due()
     flagged = enrollment_data(client["id"], consecutive_absences=3, sessions_missed=3)
-    clients(uow).record_enrollment(uow, flagged, system_context("klien", "c-2"))
+    clients(uow).record_enrollment(uow, flagged)
     on(uow, 25).clear_attention(client["id"], "Sudah dihubungi", None, CTX)
     assert client["id"] in needing_attention(uow)
-    clients(uow).record_enrollment(uow, {**flagged, "consecutive_absences": 0}, system_context("klien", "c-3"))
+    clients(uow).record_enrollment(uow, {**flagged, "consecutive_absences": 0})
     assert client["id"] not in needing_attention(uow)
     assert uow.published("klien.client.attention_cleared")[0].data["attention_required"] is False
 
@@ -86,7 +86,7 @@ def test_a_client_flagged_by_wajib_lapor_stays_listed_through_a_correction_and_g
     clients(uow).correct(client["id"], ClientCreate(partial=True).load({"officer_id": "pk-0099"}), None, CTX)
     assert client["id"] in needing_attention(uow)
     calm = enrollment_data(client["id"], consecutive_absences=0)
-    clients(uow).record_enrollment(uow, calm, system_context("klien", "c-2"))
+    clients(uow).record_enrollment(uow, calm)
     assert client["id"] in needing_attention(uow)
     on(uow, 25).clear_attention(client["id"], "Sudah dihubungi", None, CTX)
     assert client["id"] not in needing_attention(uow)
