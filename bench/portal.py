@@ -11,7 +11,7 @@ import random
 import re
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, time as dt_time, timedelta
 from pathlib import Path
 
 import requests
@@ -206,7 +206,8 @@ def _enroll(bimbingan, programs: Programs, client_ids: list[str], start: date) -
 def _sessions_with_attendance(bimbingan, enrollments: dict[str, list[str]], today: date) -> int:
     """Each program of the PK's clients meets on Mondays: the last three weeks' and this week's sessions, all
     marked for the PK's clients (present, late, absent, excused in turn; every seventh mark flagged for the PK
-    with a behaviour note). Returns how many marks."""
+    with a behaviour note). Returns how many marks. On a Monday before 09:00 this week's session has not
+    started: it is scheduled, its attendance not recorded (bimbingan refuses marks before a session starts)."""
     monday = today - timedelta(days=today.weekday())
     marks = 0
     for program_id, enrollment_ids in enrollments.items():
@@ -217,6 +218,8 @@ def _sessions_with_attendance(bimbingan, enrollments: dict[str, list[str]], toda
                                                        "delivery": "in_person"})
             if answer.status_code != 201:
                 raise RuntimeError(f"POST /sessions: {answer.status_code} {answer.text[:300]}")
+            if clock.now() < datetime.combine(day, dt_time(9), tzinfo=clock.zone()):
+                continue
             records = [{"enrollment_id": eid, "attendance": ("present", "late", "absent", "excused")[n % 4],
                         **({"pk_should_know": True, "behaviour_note": "Sering melamun"} if n % 7 == 0 else {})}
                        for n, eid in enumerate(enrollment_ids, start=weeks_ago)]
