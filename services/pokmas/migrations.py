@@ -19,8 +19,8 @@ from services.pokmas.repository.agreements import program_indexes, program_membe
 from services.pokmas.repository.groups import group_member
 from services.pokmas.repository.utilization import derived_counts
 from shared.migrate import Rebuild, Step, of_record, reindex, unbacked_dropped
-from shared.records import load
 from shared.pagination import index_member
+from shared.records import load
 
 
 def group_entries(_pipe, group: dict, _settings=None) -> list[tuple[str, str]]:

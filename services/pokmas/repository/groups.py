@@ -1,5 +1,4 @@
 """Groups: the record, its unique name and its list indexes."""
-
 from services.pokmas import domain, keys
 from shared import jsontext
 from shared.errors import Conflict
@@ -39,8 +38,9 @@ class GroupRepository:
         def write(pipe):
             pipe.set(keys.group(after["id"]), jsontext.dumps(after))
             slot = keys.group_name_slot(domain.name_key(after["name"]))
-            if before is not None and keys.group_name_slot(domain.name_key(before["name"])) != slot:
-                pipe.delete(keys.group_name_slot(domain.name_key(before["name"])))
+            old_slot = keys.group_name_slot(domain.name_key(before["name"])) if before is not None else slot
+            if old_slot != slot:  # renamed: the old name is free again
+                pipe.delete(old_slot)
             pipe.set(slot, after["id"])
             move(pipe, keys.group_indexes(before) if before else [], group_member(before) if before else None,
                  keys.group_indexes(after), group_member(after))
