@@ -106,7 +106,7 @@ def parse_event(body) -> dict:
     try:
         if isinstance(body, (bytes, bytearray)):
             body = body.decode("utf-8")
-        event = json.loads(body) if isinstance(body, str) else body
+        event = jsontext.loads(body) if isinstance(body, str) else body
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedEvent(f"body is not JSON: {exc}") from None
     if not isinstance(event, dict):

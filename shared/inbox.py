@@ -103,6 +103,15 @@ class Applier:
         replication.confirm(self.redis)
         return outcomes
 
+    def unmarked(self, items: list) -> list:
+        """Those of `items` (feed items: events not yet checked) whose id has no inbox mark, in order, in one
+        MGET; an item without a string id is kept, for the envelope's check to refuse."""
+        ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+        named = [(n, i) for n, i in enumerate(ids) if isinstance(i, str)]
+        marks = self.redis.mget([self.keys.inbox(i) for _, i in named]) if named else []
+        marked = {n for (n, _), mark in zip(named, marks) if mark is not None}
+        return [item for n, item in enumerate(items) if n not in marked]
+
     def _apply_unmarked(self, events: list[dict]) -> list[str]:
         """A feed catch-up's page came by the broker already, nearly all of it: the transaction would watch
         and read every event's inbox mark and every read its handler plans (a client's guidance, a

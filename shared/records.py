@@ -1,14 +1,13 @@
 """What every repository does the same way: read a JSON record, refuse a missing one, move a record
 between sorted-set indexes, read one page of an index as records; and the version check of a write."""
-import json
-
+from shared import jsontext
 from shared.errors import NotFound, PreconditionFailed
 from shared.pagination import lex_page
 
 
 def load(reader, key: str) -> dict | None:
     raw = reader.get(key)
-    return json.loads(raw) if raw else None
+    return jsontext.loads(raw) if raw else None
 
 
 def load_or_404(reader, key: str, what: str, record_id: str) -> dict:
@@ -20,7 +19,7 @@ def load_or_404(reader, key: str, what: str, record_id: str) -> dict:
 
 def load_many(reader, keys: list[str]) -> list[dict | None]:
     """The records at `keys` in one MGET, None where there is none."""
-    return [json.loads(raw) if raw else None for raw in (reader.mget(keys) if keys else [])]
+    return [jsontext.loads(raw) if raw else None for raw in (reader.mget(keys) if keys else [])]
 
 
 def check_version(current: int, expected: int | None) -> None:

@@ -38,7 +38,7 @@ class Tx:
 
     def get(self, key: str) -> dict | None:
         raw = self._read(key, self.pipe.get)
-        return json.loads(raw) if raw else None
+        return jsontext.loads(raw) if raw else None
 
     def hash(self, key: str) -> dict:
         return self._read(key, self.pipe.hgetall)
@@ -104,7 +104,7 @@ class Tx:
     def recount(self, fact: str) -> None:
         """Replace the fact's counters with what its current state and attributions give."""
         after = [tuple(c) for c in self._contributions(fact)]
-        before = [tuple(c) for c in (json.loads(self._read(keys.contributions(fact), self.pipe.get) or "[]"))]
+        before = [tuple(c) for c in (jsontext.loads(self._read(keys.contributions(fact), self.pipe.get) or "[]"))]
         months = {}  # (office, month) pairs that gain figures: one SADD, each pair once
         for item, delta in domain.changes(before, after):
             key, field = keys.counter(item)

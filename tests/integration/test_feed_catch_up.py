@@ -70,3 +70,28 @@ def test_a_refused_event_stops_the_page_after_the_ones_before_it(klien):
         catch_up_once(klien, [events[0], foreign, events[2]])
     assert guidance_ids(klien, events) == {events[0]["data"]["id"]}
     assert klien.redis.get(BackboneKeys("klien").feed_position("bimbingan")) is None
+
+
+def test_what_the_broker_applied_is_counted_not_checked_again(klien, monkeypatch):
+    events = enrollments(klien, 6)
+    for event in events[:4]:
+        klien.applier.apply(event)  # came by the broker first
+    checked = []
+    real = envelope.parse_event
+    monkeypatch.setattr(envelope, "parse_event", lambda item: checked.append(item["id"]) or real(item))
+    assert catch_up_once(klien, events) == 6
+    assert checked == [event["id"] for event in events[4:]]
+    assert guidance_ids(klien, events) == {event["data"]["id"] for event in events}
+
+
+def test_the_periodic_catch_up_leaves_what_the_broker_is_still_delivering(klien):
+    events = enrollments(klien, 4)
+    for event, made in zip(events, ("2026-11-29T10:00:00.000Z", "2026-11-29T10:00:01.000Z",
+                                     "2026-11-29T10:00:09.000Z", "2026-11-29T10:00:02.000Z")):
+        event["time"] = made
+    read = catch_up(klien.redis, service="klien", source="bimbingan", reader=Pages(events), applier=klien.applier,
+                    region=REGION, settled_before="2026-11-29T10:00:09.000Z")
+    assert read == 2
+    assert guidance_ids(klien, events) == {event["data"]["id"] for event in events[:2]}
+    # the next catch-up goes on from the last event read, the later one included
+    assert klien.redis.get(BackboneKeys("klien").feed_position("bimbingan")) == events[1]["id"]

@@ -4,6 +4,7 @@ its programs served."""
 import json
 
 from services.pokmas import domain, keys
+from shared import jsontext
 
 COUNTS = {"enrolled", *domain.COUNTED.values()}    # what a program's kept counts hold
 
@@ -23,7 +24,7 @@ class UtilizationRepository:
         """The enrollment's entry in the program's view (watched), None if it has none yet."""
         self.tx.watch(keys.utilization(program_id))
         raw = self.redis.hget(keys.utilization(program_id), enrollment_id)
-        return json.loads(raw) if raw else None
+        return jsontext.loads(raw) if raw else None
 
     def counts(self, program_ids: list[str]) -> dict[str, dict]:
         """Each program's utilization (watched: the catalogue's open index depends on it), in one round trip
