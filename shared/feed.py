@@ -49,12 +49,8 @@ class FeedReader:
 
 
 def catch_up(client, *, service: str, source: str, reader: FeedReader, applier: Applier,
-             region: str, replay: bool = False, from_start: bool = False, settled_before: str | None = None) -> int:
-    """Apply every event of `source` this service handles, after the last position read; return how many.
-    `settled_before` (an instant, clock.instant's format): stop at the first event made at or after it, and
-    keep the position before it. The periodic catch-up looks for what the broker lost, not for what it is
-    delivering now: read at the head, a page races the broker and applies events whose deliveries then
-    arrive as duplicates, each event's work done twice under load."""
+             region: str, replay: bool = False, from_start: bool = False) -> int:
+    """Apply every event of `source` this service handles, after the last position read; return how many."""
     position_key = BackboneKeys(service).feed_position(source)
     after = stored = None if from_start else client.get(position_key)
     types = {t for t in applier.handlers if t.startswith(source + ".")}
@@ -66,10 +62,6 @@ def catch_up(client, *, service: str, source: str, reader: FeedReader, applier: 
             log.warning("%s: position %s left %s's feed; reading it from the start", service, after, source)
             after = None
             continue
-        if settled_before is not None:
-            young = next((n for n, item in enumerate(items) if _made_at_or_after(item, settled_before)), None)
-            if young is not None:
-                items, next_after = items[:young], None
         applied += _apply_page(applier, items, region, replay)
         if items:
             after = items[-1]["id"]
@@ -80,12 +72,6 @@ def catch_up(client, *, service: str, source: str, reader: FeedReader, applier: 
             stored = after
         if next_after is None:
             return applied
-
-
-def _made_at_or_after(item, instant: str) -> bool:
-    """RFC 3339 UTC instants of one format compare as text; an item without one is the envelope check's to refuse."""
-    made = item.get("time") if isinstance(item, dict) else None
-    return isinstance(made, str) and made >= instant
 
 
 def _apply_page(applier: Applier, items: list[dict], region: str, replay: bool) -> int:

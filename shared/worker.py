@@ -10,9 +10,7 @@ import signal
 import socket
 import threading
 import time
-from datetime import timedelta
 
-from shared import clock
 from shared.config import national_regions
 from shared.consumer import EventConsumer
 from shared.errors import Unavailable
@@ -30,9 +28,6 @@ from shared.topology import consumer_queues
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5
 FEED_CATCH_UP_SECONDS = 30
-# The periodic catch-up reads the feeds up to this long ago: what the broker is still delivering is not
-# lost, and reading it too would apply it first and make its delivery a duplicate (issue 21).
-FEED_SETTLE_SECONDS = 10
 
 
 def worker_name() -> str:
@@ -88,7 +83,7 @@ class FeedCatchUp:
     lose a message: kombu's Redis transport pops it (BRPOP) before recording it as unacked, so a Redis
     crash in between drops it. The feed is the record, so the views still converge: at once when the
     worker starts and whenever its consumer (re)connects to the broker (each source read until it
-    answers), and every FEED_CATCH_UP_SECONDS across the replicas, then up to FEED_SETTLE_SECONDS ago."""
+    answers), and every FEED_CATCH_UP_SECONDS across the replicas."""
 
     def __init__(self, runtime, sources: tuple[str, ...], applier: Applier):
         self.runtime = runtime
@@ -101,18 +96,15 @@ class FeedCatchUp:
         self._wanted.set()
 
     def scheduled(self) -> list[ScheduledTask]:
-        return [ScheduledTask(f"feed-catch-up-{source}", FEED_CATCH_UP_SECONDS,
-                              lambda source=source: self.once(source, settled=True))
+        return [ScheduledTask(f"feed-catch-up-{source}", FEED_CATCH_UP_SECONDS, lambda source=source: self.once(source))
                 for source in self.sources]
 
-    def once(self, source: str, *, settled: bool = False):
-        """Catch up with `source`'s feed: to its head, or (`settled`) up to FEED_SETTLE_SECONDS ago."""
+    def once(self, source: str):
         settings, service = self.runtime.settings, self.runtime.service
         reader = FeedReader(settings.urls[source], service_token(settings, service))
-        settled_before = clock.instant(clock.now() - timedelta(seconds=FEED_SETTLE_SECONDS)) if settled else None
         try:
             return catch_up(self.runtime.redis, service=service, source=source, reader=reader,
-                            applier=self.applier, region=settings.region, settled_before=settled_before)
+                            applier=self.applier, region=settings.region)
         except Unavailable as exc:  # the source is down: its events still come by the broker; try again later
             return f"skipped: {exc}"
 

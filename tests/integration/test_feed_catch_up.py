@@ -83,15 +83,3 @@ def test_what_the_broker_applied_is_counted_not_checked_again(klien, monkeypatch
     assert checked == [event["id"] for event in events[4:]]
     assert guidance_ids(klien, events) == {event["data"]["id"] for event in events}
 
-
-def test_the_periodic_catch_up_leaves_what_the_broker_is_still_delivering(klien):
-    events = enrollments(klien, 4)
-    for event, made in zip(events, ("2026-11-29T10:00:00.000Z", "2026-11-29T10:00:01.000Z",
-                                     "2026-11-29T10:00:09.000Z", "2026-11-29T10:00:02.000Z")):
-        event["time"] = made
-    read = catch_up(klien.redis, service="klien", source="bimbingan", reader=Pages(events), applier=klien.applier,
-                    region=REGION, settled_before="2026-11-29T10:00:09.000Z")
-    assert read == 2
-    assert guidance_ids(klien, events) == {event["data"]["id"] for event in events[:2]}
-    # the next catch-up goes on from the last event read, the later one included
-    assert klien.redis.get(BackboneKeys("klien").feed_position("bimbingan")) == events[1]["id"]
