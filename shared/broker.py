@@ -13,7 +13,9 @@ On RabbitMQ the queues are classic or quorum (BAPAS_QUEUE_TYPE; a cluster wants 
 on a majority of the nodes, they survive a node's death). BROKER_URL may name several nodes of a
 cluster, `amqp://u:p@a:5672//;amqp://u:p@b:5672//`: a connection tries each in turn.
 """
+import errno
 import logging
+import socket
 from contextlib import contextmanager
 from typing import Callable
 
@@ -126,6 +128,51 @@ def _declared(connection: Connection, queue: Queue) -> Queue:
         for each in bound.bindings:
             each.bind(bound)
     return existing
+
+
+READ_AHEAD_BYTES = 64 * 1024
+
+
+def read_ahead(connection: Connection) -> None:
+    """A consuming connection's socket read a buffer at a time, not a frame part at a time.
+
+    py-amqp asks the socket for exactly the bytes it needs next: a frame's 7-byte head, then its payload,
+    two recv calls a frame and six a delivered message (method, header, body). Reading up to
+    READ_AHEAD_BYTES each time leaves the rest in the transport's buffer, where py-amqp's next read
+    finds it (the same buffer it fills itself when a read is cut short): 10 µs less CPU per message for
+    a consumer draining with a timeout, 29 -> 19 µs (issue 21). Only py-amqp's plain TCP transport; TLS
+    and the Redis transport read as they do. `buffered` tells whether bytes wait there."""
+    transport = getattr(connection.connection, "transport", None)
+    if type(transport).__name__ != "TCPTransport" or not hasattr(transport, "_quick_recv"):
+        return
+
+    def read(n, initial=False, _errnos=(errno.EAGAIN, errno.EINTR)):
+        buffer = transport._read_buffer
+        if type(buffer) is not bytearray:  # py-amqp puts a cut-short frame's bytes back as bytes
+            buffer = transport._read_buffer = bytearray(buffer)
+        while len(buffer) < n:
+            try:
+                chunk = transport._quick_recv(max(n - len(buffer), READ_AHEAD_BYTES))
+            except OSError as exc:
+                if exc.errno in _errnos:
+                    if initial and transport.raise_on_initial_eintr:
+                        raise socket.timeout()
+                    continue
+                raise  # what came stays in the buffer for the next read, as with py-amqp's own
+            if not chunk:
+                raise OSError("Server unexpectedly closed connection")
+            buffer += chunk
+        part = bytes(buffer[:n])
+        del buffer[:n]  # a bytearray drops its head without moving the rest
+        return part
+
+    transport._read = read
+
+
+def buffered(connection: Connection) -> bool:
+    """Bytes of the broker's wait in the connection's read buffer (`read_ahead`), not in the socket."""
+    transport = getattr(connection.connection, "transport", None)
+    return bool(getattr(transport, "_read_buffer", b""))
 
 
 def publish_options(event_id: str, correlation_id: str) -> dict:

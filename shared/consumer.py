@@ -84,6 +84,7 @@ class EventConsumer:
         with broker.connect(self.broker_url, visibility_timeout=self.visibility_timeout) as connection, \
                 broker.connect(self.broker_url) as dead_connection:
             broker.ensure_connected(connection)
+            broker.read_ahead(connection)
             broker.ensure_connected(dead_connection)
             queue, _dead = broker.declare(connection, self.queue, broker.dead_queue(self.service))
             self._dead_producer = Producer(dead_connection.channel())
@@ -124,7 +125,7 @@ class EventConsumer:
         and nothing is waited for (a lone event is applied at once, not after a pause for company)."""
         sock = getattr(connection.connection, "sock", None)
         while len(received) < self.prefetch:
-            if sock is not None and not _readable(sock):
+            if sock is not None and not broker.buffered(connection) and not _readable(sock):
                 return
             try:  # the start of a message is there: its rest is on its way
                 connection.drain_events(timeout=0.05 if sock is not None else 0.0005)
