@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timezone
 
 from bench import attendance, backbone, contention, laporan, latency, portal, scale, sustained, workers, writes
-from bench.deploy import clients, deployed
+from bench.deploy import clients, deployed, redis_room
 from bench.report import RESULTS, Report, machine
 from bench.targets import PORTAL_FLAT, PORTAL_P95_MS, Targets
 from shared.config import load_settings
@@ -47,7 +47,8 @@ def main() -> None:
                 f"{'BENCH_QUICK=1 (short run)' if QUICK else 'full run'}; reproduce with `make bench`.\n"
                 f"HTTP: {http_server_line()} per service (the floor: gunicorn gthread, the same workers "
                 f"and threads); load from "
-                f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine.")
+                f"{PLAN['processes']} processes x {PLAN['threads']} keep-alive connections on the same machine. "
+                f"The stack's embedded Redis may hold {redis_room()} (`make run`: 1gb; bench/deploy.py says why).")
     if ONLY != list(SECTIONS):
         report.text(f"Only these sections (BENCH_ONLY): {', '.join(ONLY)}.")
     targets = Targets()

@@ -39,8 +39,12 @@ def deployed():
         yield stack, floor_url, broker
 
 
+def redis_room() -> str:
+    return os.environ.get("BAPAS_EMBEDDED_REDIS_MAXMEMORY", BENCH_REDIS_MAXMEMORY)
+
+
 def _redis_room() -> dict:
-    return {"BAPAS_EMBEDDED_REDIS_MAXMEMORY": os.environ.get("BAPAS_EMBEDDED_REDIS_MAXMEMORY", BENCH_REDIS_MAXMEMORY)}
+    return {"BAPAS_EMBEDDED_REDIS_MAXMEMORY": redis_room()}
 
 
 @contextlib.contextmanager

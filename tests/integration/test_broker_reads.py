@@ -1,26 +1,15 @@
 """The consumer's connection reads the broker's bytes a buffer at a time (shared/broker.py read_ahead),
 against the local RabbitMQ: every message arrives whole and in order, whatever its size (a body larger
 than the read-ahead and than a frame included), and a drain that times out loses nothing of a frame
-cut short."""
+cut short. Queues of their own names in the session's vhost."""
 import uuid
 
 import pytest
 from kombu import Consumer, Producer, Queue
 
 from shared import broker
-from tests.support import rabbitmq
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def vhost():
-    reason = rabbitmq.available()
-    if reason:
-        pytest.skip(reason)
-    own = rabbitmq.Vhost().create()
-    yield own
-    own.delete()
 
 
 def bodies() -> list[bytes]:
@@ -41,10 +30,10 @@ def drained(connection, queue: Queue, count: int) -> list:
     return received
 
 
-def test_every_message_arrives_whole_and_in_order(vhost):
+def test_every_message_arrives_whole_and_in_order(rabbitmq_vhost):
     queue = Queue(f"reads-{uuid.uuid4().hex[:8]}", durable=False, auto_delete=True)
     expected = bodies()
-    with broker.connect(vhost.url) as connection:
+    with broker.connect(rabbitmq_vhost.url) as connection:
         broker.ensure_connected(connection)
         broker.read_ahead(connection)
         bound = queue(connection.default_channel)
@@ -59,9 +48,9 @@ def test_every_message_arrives_whole_and_in_order(vhost):
     assert [message.properties["message_id"] for message in received] == [str(n) for n in range(len(expected))]
 
 
-def test_the_read_ahead_keeps_what_the_socket_gave_beyond_a_frame(vhost):
+def test_the_read_ahead_keeps_what_the_socket_gave_beyond_a_frame(rabbitmq_vhost):
     queue = Queue(f"reads-{uuid.uuid4().hex[:8]}", durable=False, auto_delete=True)
-    with broker.connect(vhost.url) as connection:
+    with broker.connect(rabbitmq_vhost.url) as connection:
         broker.ensure_connected(connection)
         broker.read_ahead(connection)
         queue(connection.default_channel).declare()
