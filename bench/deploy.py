@@ -25,14 +25,14 @@ BENCH_REDIS_MAXMEMORY = "6gb"
 def deployed():
     """Yield (stack, floor_url, broker) with the stack on RabbitMQ when it is there, else Redis transport."""
     with contextlib.ExitStack() as cleanup:
-        broker = "RabbitMQ"
+        broker, room = "RabbitMQ", {"BAPAS_EMBEDDED_REDIS_MAXMEMORY": redis_room()}
         if rabbitmq.available() is None:
             vhost = rabbitmq.Vhost().create()
             cleanup.callback(vhost.delete)
-            stack = LocalStack(broker_url=vhost.url, extra_env=_redis_room())
+            stack = LocalStack(broker_url=vhost.url, extra_env=room)
         else:
             broker = "Redis transport (RabbitMQ unavailable: " + rabbitmq.available() + ")"
-            stack = LocalStack(extra_env=_redis_room())
+            stack = LocalStack(extra_env=room)
         cleanup.callback(stack.cleanup)
         stack.start()
         floor_url = cleanup.enter_context(floor(stack.redis_url.rsplit("/", 1)[0] + "/2", stack.data_dir))
@@ -40,11 +40,8 @@ def deployed():
 
 
 def redis_room() -> str:
+    """The embedded Redis's bound for the bench's stack."""
     return os.environ.get("BAPAS_EMBEDDED_REDIS_MAXMEMORY", BENCH_REDIS_MAXMEMORY)
-
-
-def _redis_room() -> dict:
-    return {"BAPAS_EMBEDDED_REDIS_MAXMEMORY": redis_room()}
 
 
 @contextlib.contextmanager

@@ -95,7 +95,7 @@ def _apply_page(applier: Applier, items: list[dict], region: str, replay: bool) 
             applier.apply(event, replay=True)
     elif events:
         try:
-            applier.apply_batch(events, mostly_applied=True)
+            applier.apply_batch(events)
         except EventFailed as failed:
             raise failed.error from None
     if refused is not None:

@@ -82,12 +82,9 @@ class Applier:
         replication.confirm(self.redis)
         return outcome
 
-    def apply_batch(self, events: list[dict], *, mostly_applied: bool = False) -> list[str]:
+    def apply_batch(self, events: list[dict]) -> list[str]:
         """Apply `events` in delivery order, in as few transactions as their keys allow (one unless an
-        event reads what an earlier one of the batch writes); each one's outcome, in order.
-        `mostly_applied`: most of them are likely duplicates (a feed catch-up's page): see `_apply_unmarked`."""
-        if mostly_applied:
-            return self._apply_unmarked(events)
+        event reads what an earlier one of the batch writes); each one's outcome, in order."""
         outcomes: list[str] = []
         while len(outcomes) < len(events):
             try:
@@ -105,35 +102,16 @@ class Applier:
 
     def unmarked(self, items: list) -> list:
         """Those of `items` (feed items: events not yet checked) whose id has no inbox mark, in order, in one
-        MGET; an item without a string id is kept, for the envelope's check to refuse."""
+        MGET; an item without a string id is kept, for the envelope's check to refuse. A feed catch-up's
+        page came by the broker already, nearly all of it: its transaction would watch and read every
+        event's inbox mark and every read its handler plans, for events it then drops. The marks are read
+        here, not watched (an inbox mark is never taken back while the inbox keeps it); `apply_batch`
+        checks the rest again in its transaction."""
         ids = [item.get("id") if isinstance(item, dict) else None for item in items]
         named = [(n, i) for n, i in enumerate(ids) if isinstance(i, str)]
         marks = self.redis.mget([self.keys.inbox(i) for _, i in named]) if named else []
         marked = {n for (n, _), mark in zip(named, marks) if mark is not None}
         return [item for n, item in enumerate(items) if n not in marked]
-
-    def _apply_unmarked(self, events: list[dict]) -> list[str]:
-        """A feed catch-up's page came by the broker already, nearly all of it: the transaction would watch
-        and read every event's inbox mark and every read its handler plans (a client's guidance, a
-        program's utilization), for events it then drops. So the marks are read first, not watched (an
-        inbox mark is never taken back while the inbox keeps it): a marked event is a duplicate, and only
-        the others go through `apply_batch`, which checks them again in its transaction."""
-        marks = self.redis.mget([self.keys.inbox(event["id"]) for event in events]) if events else []
-        fresh = [index for index, mark in enumerate(marks) if mark is None]
-        outcomes = [DUPLICATE] * len(events)
-        try:
-            applied = self.apply_batch([events[index] for index in fresh]) if fresh else []
-        except EventFailed as failed:  # its places in `events`: what comes before the first not committed
-            committed = fresh[len(failed.outcomes)]  # the failed event, at the latest, is not committed
-            for index, outcome in zip(fresh, failed.outcomes):
-                outcomes[index] = outcome
-            failed.index, failed.outcomes = fresh[failed.index], outcomes[:committed]
-            raise
-        for index, outcome in zip(fresh, applied):
-            outcomes[index] = outcome
-        if not fresh:  # as apply_batch: their first application may be the one a replica has not confirmed yet
-            replication.confirm(self.redis)
-        return outcomes
 
     def _apply_prefix(self, events: list[dict]) -> list[str]:
         """One transaction for the longest head of `events` that reads nothing the head writes."""
