@@ -26,10 +26,22 @@ def _say(message: str, stream=None) -> None:
     print(f"{'bapas':<18}| {message}", file=stream or sys.stdout, flush=True)
 
 
-def _stream(name: str, pipe) -> None:
-    for line in iter(pipe.readline, b""):
-        sys.stdout.write(f"{name:<18}| {line.decode('utf-8', 'replace')}")
-        sys.stdout.flush()
+def _stream(name: str, pipe, out=None) -> None:
+    """Copy a child's output to ours, each line with its name in front. What the pipe holds is taken at
+    once and written back in one write: a line at a time (a read, a decode, a write and a flush each)
+    cost this process about 45 µs per line, a line per API request (issue 21). Whole lines only, so
+    the children's lines never mix; bytes as they came (a line of invalid UTF-8 is passed on)."""
+    out = out or sys.stdout.buffer
+    prefix, rest = f"{name:<18}| ".encode(), b""
+    while chunk := pipe.read1(65536):
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()  # after the last newline: a line not whole yet
+        if lines:
+            out.write(b"".join(prefix + line + b"\n" for line in lines))
+            out.flush()
+    if rest:  # the child ended without a newline
+        out.write(prefix + rest + b"\n")
+        out.flush()
 
 
 def jwt_secret(data_dir: Path, stream=None) -> str:
