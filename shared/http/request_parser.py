@@ -42,6 +42,14 @@ def forbidden_text(data, path: tuple = ()) -> dict:
     return errors
 
 
+def _plain_json(raw: bytes) -> bool:
+    """A JSON body whose text holds no escape and no forbidden character: every key and string in it is
+    spelled out in that text, so none holds one either and `forbidden_text` need not walk them (a
+    client's record has some 40 strings: 3 % of a registration's API time). A body with an escape or a
+    newline (pretty-printed) is walked."""
+    return b"\\" not in raw and FORBIDDEN.search(raw.decode("utf-8", "replace")) is None
+
+
 class BoundedParser(FlaskParser):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +87,8 @@ class BoundedParser(FlaskParser):
             raise BadRequest("send a JSON object ({...}) as the body")
         if location in ("query", "querystring"):
             errors = forbidden_text(req.args.to_dict(flat=False))
+        elif location == "json" and _plain_json(req.get_data(cache=True)):
+            errors = {}
         else:
             errors = forbidden_text(data) if isinstance(data, (dict, list, str)) else {}
         if errors:

@@ -16,7 +16,7 @@ class Pipe:
 
 def streamed(*pieces: bytes) -> list[bytes]:
     out = io.BytesIO()
-    _stream("klien-api", Pipe(*pieces), out)
+    _stream("klien-api", Pipe(*pieces), out, gather=0)
     return out.getvalue().split(b"\n")
 
 
