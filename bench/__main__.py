@@ -83,7 +83,9 @@ def stack_sections(report: Report, targets: Targets) -> None:
                        split.rows(),
                        ["from /proc: each process's user + system time over the window; the load generator's from "
                         "its worker processes' rusage (bench/load.py); 'the rest' is the machine's busy time minus "
-                        "all these (the bench itself, other work on the machine)",
+                        "all these (the bench itself, other work on the machine); 'stolen by the hypervisor' is "
+                        "/proc/stat's steal: time this virtual machine's cores had work but another guest ran (a "
+                        "run with much of it is slower for every process, and ratios to the floor move with it)",
                         "'burst' is the load's window; '+ its events applied' runs on until the relay and the "
                         "consumers have applied every event of the burst (the write's whole cost)",
                         "on 2 cores a target's rate can be at most 2,000,000 / its 'all' figure per second"])

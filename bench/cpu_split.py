@@ -10,7 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
-GROUPS = ("API", "relay and consumers", "RabbitMQ", "Redis", "floor app", "load generator", "the rest")
+GROUPS = ("API", "relay and consumers", "RabbitMQ", "Redis", "floor app", "load generator", "the rest",
+          "stolen by the hypervisor")
 
 
 def _group(command: str) -> str | None:
@@ -42,16 +43,19 @@ def _processes() -> dict[int, tuple[str | None, float]]:
     return found
 
 
-def _machine_busy() -> float:
-    """CPU seconds the whole machine spent busy (every core), from /proc/stat."""
+def _machine_busy() -> tuple[float, float]:
+    """CPU seconds the whole machine spent busy (every core), and of those the ones the hypervisor gave
+    another guest while this one had work (steal: on a shared host, the same code costs more in a run
+    that has it), from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]  # idle, iowait
-    return (sum(values[:8]) - idle) / TICKS
+    return (sum(values[:8]) - idle) / TICKS, values[7] / TICKS
 
 
 class Window:
     """CPU seconds per process group between `start()` and `stop()`; what no named group took (the load
-    generator, this process, the rest of the machine) is the machine's busy time minus theirs. A process
+    generator, this process, the rest of the machine) is the machine's busy time minus theirs and minus
+    the time stolen by the hypervisor (its own row). A process
     that ended inside the window is not counted in its group (it lands in the rest): the load generator's
     workers do, so `stop(load=...)` takes the CPU bench/load.py counted for them (LoadResult.cpu) out of
     the rest."""
@@ -68,9 +72,11 @@ class Window:
                 continue
             before = self._before.get(pid)
             spent[group] += seconds - (before[1] if before and before[0] == group else 0.0)
-        rest = busy - self._busy - sum(spent.values())
+        stolen = busy[1] - self._busy[1]
+        rest = busy[0] - self._busy[0] - stolen - sum(spent.values())
         spent["load generator"] = load
         spent["the rest"] = max(0.0, rest - load)
+        spent["stolen by the hypervisor"] = stolen
         return spent
 
 

@@ -39,3 +39,11 @@ def test_the_load_generators_cpu_is_taken_out_of_the_rest():
     sum(i * i for i in range(2_000_000))
     spent = window.stop(load=0.001)
     assert spent["load generator"] == 0.001 and spent["the rest"] > 0
+
+
+def test_time_the_hypervisor_stole_is_its_own_row_not_the_rest(monkeypatch):
+    readings = iter([(100.0, 10.0), (103.0, 12.0)])  # 3 s busy, 2 of them stolen
+    monkeypatch.setattr("bench.cpu_split._machine_busy", lambda: next(readings))
+    monkeypatch.setattr("bench.cpu_split._processes", lambda: {})
+    spent = Window().start().stop()
+    assert spent["stolen by the hypervisor"] == 2.0 and spent["the rest"] == 1.0
