@@ -2,6 +2,7 @@
 import statistics
 
 from bench import load
+from bench.aof import Rewrites
 from bench.cpu_split import Split, Window
 from bench.deploy import admin_token
 from bench.fixtures import Programs
@@ -19,9 +20,11 @@ def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, proce
     statuses = {name: {} for name in rates}
 
     split = Split()
+    rewrites = Rewrites(stack.redis_url)
 
     def timed(name, run, settle=False):
         """Run one burst, its CPU split by process; with `settle`, also until its events are applied."""
+        rewrites.before_burst()
         window = Window().start()
         result = run()
         split.add(f"{name}: burst", window.stop(load=result.cpu), result.ok)
@@ -45,6 +48,7 @@ def measure(stack, floor_url: str, pokmas, *, rounds: int, seconds: float, proce
         timed("enrollments", lambda: load.run(stack.bimbingan_url, "/enrollments", token, "enrollment",
                                               seconds=seconds, processes=processes, threads=threads,
                                               bodies=programs.bodies(made.created)), settle=True)
+    notes.append(rewrites.note())
     medians = {name: statistics.median(values) for name, values in rates.items()}
     floor = medians["floor"]
     rows = []

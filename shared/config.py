@@ -111,7 +111,7 @@ class Settings:
     broker_visibility_timeout: int = 60
     http_server: str = "gunicorn"
     http_workers: int = 1
-    http_threads: int = 8
+    http_threads: int = 16
     http_read_timeout_seconds: int = 15
     trusted_proxies: str = ""
     worker_metrics_port: int = 0
@@ -166,7 +166,7 @@ def load_settings() -> Settings:
         broker_visibility_timeout=_int("BAPAS_BROKER_VISIBILITY_TIMEOUT", 60),
         http_server=http_server(),
         http_workers=_int("BAPAS_HTTP_WORKERS", 1),
-        http_threads=_int("BAPAS_HTTP_THREADS", 8),
+        http_threads=_int("BAPAS_HTTP_THREADS", 16),
         http_read_timeout_seconds=_int("BAPAS_HTTP_READ_TIMEOUT_SECONDS", 15),
         trusted_proxies=env("BAPAS_TRUSTED_PROXIES") or "",
         worker_metrics_port=_int("BAPAS_WORKER_METRICS_PORT", 0),
