@@ -21,10 +21,11 @@ import time
 import redis as redis_lib
 
 from bench import load
+from bench.aof import Rewrites
 from bench.deploy import admin_token
 from services.klien import keys as klien_keys
 from tests.support import faults_payloads as payloads
-from tests.support.faults_backbone import wait_settled
+from tests.support.faults_backbone import wait_feeds_caught_up, wait_settled
 
 POLL_SECONDS = 0.0005
 
@@ -34,6 +35,10 @@ def measure(stack, klien, bimbingan, programs, *, samples: int, background_rate:
     klien's API, and the background writes/s achieved."""
     clients = [klien.created("/clients", payloads.client())["id"] for _ in range(2 * samples)]
     wait_settled(stack.redis_url, stack.broker_url, timeout=120)
+    # "Idle" is idle: no feed catch-up still reading the write section's tens of thousands of events (every
+    # worker, and the APIs serving the pages, for seconds), no AOF rewrite it left running.
+    wait_feeds_caught_up(stack.redis_url, timeout=120)
+    Rewrites(stack.redis_url).before_burst()
     bodies = iter(programs.bodies(clients))
     store = redis_lib.Redis.from_url(stack.redis_url)
     gc.collect()
